@@ -1,0 +1,756 @@
+// Evaluates a parsed .nn program: imports, assignments, layer and model
+// construction, and the model.add / compile / fit calls.
+#include "frontend/Interpreter.h"
+
+#include "frontend/LayerTable.h"
+#include "frontend/TrainingConfig.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <cmath>
+#include <map>
+
+namespace nnc::frontend {
+
+namespace {
+
+/// Module path components that lead to Keras classes.
+const llvm::StringRef kKerasModules[] = {
+    "tf",        "tensorflow", "keras",      "layers",       "models",
+    "optimizers", "losses",    "metrics",    "callbacks",    "activations",
+    "initializers", "experimental", "preprocessing", "legacy", "nn"};
+
+/// Module path components under which nothing is compiled (data, plotting...).
+const llvm::StringRef kRuntimeModules[] = {"datasets", "utils", "applications", "image",
+                                           "backend", "saving", "io", "data"};
+
+/// Model methods that belong to the compiled binary, with what to run instead.
+const std::pair<llvm::StringRef, llvm::StringRef> kRuntimeMethods[] = {
+    {"evaluate", "./model evaluate --data ..."},
+    {"predict", "./model predict --weights W FILE..."},
+    {"save", "./model fit ... (checkpoints are written by the binary)"},
+    {"save_weights", "./model fit ... (checkpoints are written by the binary)"},
+    {"load_weights", "./model ... --weights W"},
+    {"to_json", "nnc model.nn --emit=mlir"},
+    {"get_weights", "the C API (NAME_save)"},
+    {"set_weights", "the C API (NAME_load)"},
+};
+
+/// Model methods the .nn language supports.
+const llvm::StringRef kModelMethods[] = {"add", "compile", "fit", "summary"};
+
+/// Keras's to_snake_case: Conv2D -> conv2d, LeakyReLU -> leaky_re_lu.
+std::string snakeCase(llvm::StringRef name) {
+  std::string a;
+  // (.)([A-Z][a-z0-9]+) -> \1_\2
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (i > 0 && llvm::isUpper(name[i]) && i + 1 < name.size() &&
+        (llvm::isLower(name[i + 1]) || llvm::isDigit(name[i + 1])))
+      a += '_';
+    a += name[i];
+  }
+  // ([a-z])([A-Z]) -> \1_\2
+  std::string b;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i > 0 && llvm::isLower(a[i - 1]) && llvm::isUpper(a[i]))
+      b += '_';
+    b += a[i];
+  }
+  return llvm::StringRef(b).lower();
+}
+
+class Interpreter {
+public:
+  std::shared_ptr<Object> run(const std::vector<Stmt> &program, Pos end) {
+    for (const Stmt &s : program)
+      statement(s);
+    if (compiled)
+      return compiled;
+    if (lastModel)
+      return lastModel;
+    fail(end, "no model found: build one with Sequential([...]) or Model(inputs, outputs)");
+  }
+
+private:
+  std::map<std::string, Value> env;
+  llvm::StringMap<int> nameCounters;
+  std::shared_ptr<Object> compiled, lastModel;
+
+  // ---- statements -------------------------------------------------------
+
+  void statement(const Stmt &s) {
+    switch (s.kind) {
+    case Stmt::Kind::Import:
+      for (const auto &b : s.imports)
+        env[b.local] = importValue(b.path, b.pos);
+      return;
+    case Stmt::Kind::Assign: {
+      Value v = eval(*s.value);
+      for (const ExprPtr &target : s.targets)
+        assign(*target, v);
+      return;
+    }
+    case Stmt::Kind::Expr:
+      if (s.value->kind != Expr::Kind::Call)
+        fail(s.value->pos, "this statement has no effect; a .nn file builds, compiles "
+                           "and fits a model");
+      eval(*s.value);
+      return;
+    }
+  }
+
+  Value importValue(const std::string &path, Pos pos) {
+    llvm::StringRef last = llvm::StringRef(path).rsplit('.').second;
+    if (last.empty())
+      last = path;
+    std::string root = path.substr(0, path.find('.'));
+    bool keras = root == "tensorflow" || root == "keras" || root == "tf";
+    Value v;
+    v.pos = pos;
+    if (keras && isClassName(last)) {
+      v.kind = Value::Kind::Class;
+      v.text = canonicalClass(last);
+    } else {
+      v.kind = Value::Kind::Namespace;
+      v.text = path;
+    }
+    return v;
+  }
+
+  void assign(const Expr &target, const Value &v) {
+    if (target.kind == Expr::Kind::Name) {
+      env[target.text] = v;
+      return;
+    }
+    if (target.kind == Expr::Kind::Tuple || target.kind == Expr::Kind::List) {
+      if (!v.isSequence() || v.items.size() != target.items.size())
+        fail(target.pos, "cannot unpack " + v.describe() + " into " +
+                             std::to_string(target.items.size()) + " names");
+      for (size_t i = 0; i < v.items.size(); ++i)
+        assign(*target.items[i], v.items[i]);
+      return;
+    }
+    if (target.kind == Expr::Kind::Attribute) {
+      Value obj = eval(*target.base);
+      if (obj.kind != Value::Kind::Object || target.text != "trainable")
+        fail(target.pos, "only the 'trainable' attribute of a layer or model can be set");
+      if (v.kind != Value::Kind::Bool)
+        fail(v.pos, "'trainable' must be True or False, got " + v.describe());
+      setTrainable(*obj.object, v.number != 0);
+      return;
+    }
+    fail(target.pos, "cannot assign to this expression");
+  }
+
+  void setTrainable(Object &obj, bool on) {
+    obj.trainable = on;
+    for (auto &layer : obj.layers)
+      setTrainable(*layer, on);
+  }
+
+  // ---- expressions ------------------------------------------------------
+
+  static bool isClassName(llvm::StringRef name) {
+    Object::Kind kind;
+    std::string canonical;
+    return findLayer(name) || findConfigClass(name, kind, canonical) || name == "Input" ||
+           name == "InputLayer" || name == "Sequential" || name == "Model" ||
+           name == "Functional";
+  }
+
+  static std::string canonicalClass(llvm::StringRef name) {
+    if (const LayerRow *row = findLayer(name))
+      return row->cls.str();
+    Object::Kind kind;
+    std::string canonical;
+    if (findConfigClass(name, kind, canonical))
+      return canonical;
+    if (name == "Functional")
+      return "Model";
+    return name.str();
+  }
+
+  static std::vector<llvm::StringRef> allClassNames() {
+    std::vector<llvm::StringRef> names = layerNames();
+    for (llvm::StringRef n : configClassNames())
+      names.push_back(n);
+    for (llvm::StringRef n : {"Input", "InputLayer", "Sequential", "Model"})
+      names.push_back(n);
+    return names;
+  }
+
+  Value eval(const Expr &e) {
+    Value v;
+    v.pos = e.pos;
+    switch (e.kind) {
+    case Expr::Kind::Int:
+      v.kind = Value::Kind::Int;
+      v.number = e.number;
+      if (std::fabs(e.number) > 9.0e15)
+        fail(e.pos, "integer " + e.text + " is too large");
+      return v;
+    case Expr::Kind::Float:
+      v.kind = Value::Kind::Float;
+      v.number = e.number;
+      return v;
+    case Expr::Kind::String:
+      v.kind = Value::Kind::String;
+      v.text = e.text;
+      return v;
+    case Expr::Kind::Bool:
+      v.kind = Value::Kind::Bool;
+      v.number = e.number;
+      return v;
+    case Expr::Kind::None:
+      return v;
+    case Expr::Kind::Tuple:
+    case Expr::Kind::List:
+      v.kind = e.kind == Expr::Kind::Tuple ? Value::Kind::Tuple : Value::Kind::List;
+      for (const ExprPtr &item : e.items)
+        v.items.push_back(eval(*item));
+      return v;
+    case Expr::Kind::Unary:
+      return unary(e);
+    case Expr::Kind::Binary:
+      return binary(e);
+    case Expr::Kind::Name:
+      return name(e);
+    case Expr::Kind::Attribute:
+      return attribute(e);
+    case Expr::Kind::Call:
+      return call(e);
+    }
+    fail(e.pos, "unsupported expression");
+  }
+
+  Value unary(const Expr &e) {
+    Value v = eval(*e.base);
+    if (!v.isNumber())
+      fail(e.pos, "unary '" + e.text + "' needs a number, got " + v.describe());
+    if (e.text == "-")
+      v.number = -v.number;
+    v.pos = e.pos;
+    return v;
+  }
+
+  Value binary(const Expr &e) {
+    Value a = eval(*e.base), b = eval(*e.rhs);
+    Value r;
+    r.pos = e.base->pos;
+    if (e.text == "+" && a.kind == Value::Kind::String && b.kind == Value::Kind::String) {
+      r.kind = Value::Kind::String;
+      r.text = a.text + b.text;
+      return r;
+    }
+    if (!a.isNumber() || !b.isNumber())
+      fail(e.pos, "'" + e.text + "' needs numbers, got " + a.describe() + " and " +
+                      b.describe() +
+                      (a.kind == Value::Kind::Data || b.kind == Value::Kind::Data
+                           ? " (data is prepared when the compiled model runs; put "
+                             "scaling in the model with Rescaling(1/255))"
+                           : ""));
+    bool ints = a.kind == Value::Kind::Int && b.kind == Value::Kind::Int;
+    r.kind = ints ? Value::Kind::Int : Value::Kind::Float;
+    const std::string &op = e.text;
+    if ((op == "/" || op == "//" || op == "%") && b.number == 0)
+      fail(e.pos, "division by zero");
+    if (op == "+")
+      r.number = a.number + b.number;
+    else if (op == "-")
+      r.number = a.number - b.number;
+    else if (op == "*")
+      r.number = a.number * b.number;
+    else if (op == "/") {
+      r.kind = Value::Kind::Float;
+      r.number = a.number / b.number;
+    } else if (op == "//")
+      r.number = std::floor(a.number / b.number);
+    else if (op == "%")
+      r.number = a.number - b.number * std::floor(a.number / b.number);
+    else if (op == "**") {
+      r.number = std::pow(a.number, b.number);
+      if (ints && b.number < 0)
+        r.kind = Value::Kind::Float;
+    } else
+      fail(e.pos, "operator '" + op + "' is not supported");
+    if (!std::isfinite(r.number))
+      fail(e.pos, "arithmetic overflow");
+    return r;
+  }
+
+  Value name(const Expr &e) {
+    auto it = env.find(e.text);
+    if (it != env.end()) {
+      Value v = it->second;
+      v.pos = e.pos;
+      return v;
+    }
+    Value v;
+    v.pos = e.pos;
+    if (isClassName(e.text)) {
+      v.kind = Value::Kind::Class;
+      v.text = canonicalClass(e.text);
+      return v;
+    }
+    if (e.text == "tf" || e.text == "keras" || e.text == "tensorflow") {
+      v.kind = Value::Kind::Namespace;
+      v.text = e.text;
+      return v;
+    }
+    std::vector<llvm::StringRef> known;
+    for (auto &kv : env)
+      known.push_back(kv.first);
+    for (llvm::StringRef n : allClassNames())
+      known.push_back(n);
+    fail(e.pos, "name '" + e.text + "' is not defined" + didYouMean(e.text, known));
+  }
+
+  static bool kerasRooted(llvm::StringRef path) {
+    llvm::StringRef root = path.split('.').first;
+    return root == "tf" || root == "tensorflow" || root == "keras";
+  }
+
+  static bool underRuntimeModule(llvm::StringRef path) {
+    llvm::SmallVector<llvm::StringRef> parts;
+    path.split(parts, '.');
+    return llvm::any_of(parts, [](llvm::StringRef p) {
+      return llvm::is_contained(kRuntimeModules, p);
+    });
+  }
+
+  Value attribute(const Expr &e) {
+    Value base = eval(*e.base);
+    Value v;
+    v.pos = e.pos;
+    if (base.kind == Value::Kind::Namespace) {
+      std::string path = base.text + "." + e.text;
+      if (kerasRooted(path) && isClassName(e.text)) {
+        v.kind = Value::Kind::Class;
+        v.text = canonicalClass(e.text);
+        return v;
+      }
+      if (kerasRooted(path) && !underRuntimeModule(path) &&
+          !llvm::is_contained(kKerasModules, e.text)) {
+        std::vector<llvm::StringRef> known(std::begin(kKerasModules), std::end(kKerasModules));
+        for (llvm::StringRef n : kRuntimeModules)
+          known.push_back(n);
+        for (llvm::StringRef n : allClassNames())
+          known.push_back(n);
+        bool looksLikeClass = !e.text.empty() && llvm::isUpper(e.text[0]);
+        fail(e.pos, std::string(looksLikeClass ? "unknown Keras class '" : "unknown module '") +
+                        e.text + "' in '" + path + "'" + didYouMean(e.text, known));
+      }
+      v.kind = Value::Kind::Namespace;
+      v.text = path;
+      return v;
+    }
+    if (base.kind == Value::Kind::Object)
+      fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
+                      " is not part of the .nn language");
+    fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
+                    " is not part of the .nn language");
+  }
+
+  // ---- calls ------------------------------------------------------------
+
+  struct CallArgs {
+    std::vector<Value> positional;
+    std::vector<std::pair<std::string, Value>> keywords;
+  };
+
+  CallArgs evalArgs(const Expr &call) {
+    CallArgs a;
+    for (const ExprPtr &item : call.items)
+      a.positional.push_back(eval(*item));
+    for (const Keyword &k : call.keywords) {
+      Value v = eval(*k.value);
+      v.pos = k.pos;
+      a.keywords.push_back({k.name, v});
+    }
+    return a;
+  }
+
+  Value call(const Expr &e) {
+    const Expr &callee = *e.base;
+    // Methods of models: model.add(...), model.compile(...), ...
+    if (callee.kind == Expr::Kind::Attribute) {
+      Value base = eval(*callee.base);
+      if (base.kind == Value::Kind::Object)
+        return method(base.object, callee, e);
+    }
+    if (callee.kind == Expr::Kind::Name && !env.count(callee.text) &&
+        !isClassName(callee.text)) {
+      std::vector<llvm::StringRef> classes = allClassNames();
+      std::string near = nearest(callee.text, classes);
+      if (!near.empty() && llvm::isUpper(callee.text[0]))
+        fail(callee.pos, "unknown layer '" + callee.text + "'; did you mean '" + near + "'?");
+      fail(callee.pos, callee.text + "(...) is not part of the .nn language" +
+                           std::string(callee.text == "print"
+                                           ? "; nnc compiles the model, use `nnc "
+                                             "model.nn --emit=summary` to inspect it"
+                                           : ""));
+    }
+    Value fn = eval(callee);
+    switch (fn.kind) {
+    case Value::Kind::Class:
+      return construct(fn.text, e);
+    case Value::Kind::Object:
+      if (fn.object->kind == Object::Kind::Layer)
+        return applyLayer(fn.object, e);
+      fail(e.pos, "calling " + fn.describe() + " is not supported");
+    case Value::Kind::Namespace: {
+      std::string path = fn.text;
+      if (underRuntimeModule(path) && kerasRooted(path))
+        fail(callee.pos, "'" + path + "(...)' is not part of the .nn language: data is "
+                         "bound when the compiled model runs (`./model fit --data "
+                         "fashion_mnist`, `--data images:DIR`)");
+      if (kerasRooted(path))
+        fail(callee.pos, "'" + path + "' is not supported by nnc");
+      fail(callee.pos, "'" + path + "(...)' is not part of the .nn language");
+    }
+    default:
+      fail(callee.pos, fn.describe() + " is not callable");
+    }
+  }
+
+  std::string uniqueName(llvm::StringRef cls) {
+    std::string prefix = snakeCase(cls);
+    int n = nameCounters[prefix]++;
+    return n == 0 ? prefix : prefix + "_" + std::to_string(n);
+  }
+
+  Value construct(const std::string &cls, const Expr &e) {
+    CallArgs ca = evalArgs(e);
+    Value v;
+    v.pos = e.pos;
+    if (cls == "Input")
+      return makeInput(e, ca);
+    if (cls == "Sequential")
+      return makeSequential(e, ca);
+    if (cls == "Model")
+      return makeFunctional(e, ca);
+    if (cls == "InputLayer" || findLayer(cls))
+      return makeLayer(cls, e, ca);
+    Object::Kind kind;
+    std::string canonical;
+    if (const Signature *sig = findConfigClass(cls, kind, canonical)) {
+      auto obj = std::make_shared<Object>(Object{kind, canonical, e.pos,
+                                                 Args::bind(*sig, e.pos, ca.positional,
+                                                            ca.keywords)});
+      validateConfigObject(*obj);
+      v.kind = Value::Kind::Object;
+      v.object = obj;
+      return v;
+    }
+    fail(e.pos, "'" + cls + "' is not supported by nnc");
+  }
+
+  /// Reads shape / batch / dtype keywords shared by Input, InputLayer and layers.
+  InputSpec inputSpec(const Args &a, llvm::StringRef shapeArg, Pos pos) {
+    InputSpec spec;
+    spec.pos = pos;
+    if (a.has("dtype")) {
+      std::string dtype = a.getString("dtype");
+      if (dtype != "float32")
+        fail(a.posOf("dtype"), a.callee() + " dtype must be \"float32\", got \"" + dtype + "\"");
+    }
+    if (a.has("batch_input_shape")) {
+      std::vector<int64_t> full;
+      const Value &v = a.get("batch_input_shape");
+      if (!v.isSequence() || v.items.size() < 2)
+        fail(a.posOf("batch_input_shape"),
+             "batch_input_shape must be a tuple (batch, ...dims)");
+      Value rest = v;
+      rest.items.erase(rest.items.begin());
+      Args tmp = Args::bind({a.callee(), {"shape"}}, pos, {rest}, {});
+      spec.shape = tmp.getShape("shape");
+      if (v.items[0].kind == Value::Kind::Int)
+        spec.batch = (int64_t)v.items[0].number;
+      return spec;
+    }
+    if (a.has("input_dim") && !a.has(shapeArg)) {
+      spec.shape = {a.getPositiveInt("input_dim")};
+    } else {
+      spec.shape = a.getShape(shapeArg);
+    }
+    if (a.has("batch_size"))
+      spec.batch = a.getPositiveInt("batch_size");
+    return spec;
+  }
+
+  Value makeInput(const Expr &e, const CallArgs &ca) {
+    static const Signature sig{"Input", {"shape", "batch_size", "name", "dtype", "!sparse",
+                                         "!tensor", "!ragged", "!type_spec"},
+                               {"batch_input_shape"}};
+    Args a = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+    if (!a.has("shape") && !a.has("batch_input_shape"))
+      fail(e.pos, "Input needs shape=(...), e.g. Input(shape=(28, 28, 1))");
+    auto node = std::make_shared<TensorNode>();
+    node->pos = e.pos;
+    node->input = inputSpec(a, "shape", e.pos);
+    node->input->name = a.has("name") ? a.getString("name") : uniqueInputName();
+    Value v;
+    v.kind = Value::Kind::Tensor;
+    v.pos = e.pos;
+    v.tensor = node;
+    return v;
+  }
+
+  std::string uniqueInputName() {
+    // Keras numbers inputs from 1: input_1, input_2, ...
+    int n = ++nameCounters["input"];
+    return "input_" + std::to_string(n);
+  }
+
+  Value makeLayer(const std::string &cls, const Expr &e, const CallArgs &ca) {
+    auto obj = std::make_shared<Object>();
+    obj->kind = Object::Kind::Layer;
+    obj->cls = cls;
+    obj->pos = e.pos;
+    if (cls == "InputLayer") {
+      static const Signature sig{"InputLayer",
+                                 {"input_shape", "batch_size", "dtype", "!input_tensor",
+                                  "!sparse", "name", "!ragged", "!type_spec"},
+                                 {"batch_input_shape", "shape"}};
+      obj->args = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+      const char *shapeArg = obj->args.has("shape") ? "shape" : "input_shape";
+      if (!obj->args.has(shapeArg) && !obj->args.has("batch_input_shape"))
+        fail(e.pos, "InputLayer needs input_shape=(...), e.g. InputLayer(input_shape=(28, 28))");
+      obj->inputSpec = inputSpec(obj->args, shapeArg, e.pos);
+      obj->name = obj->args.has("name") ? obj->args.getString("name") : uniqueInputName();
+      obj->inputSpec->name = obj->name;
+    } else {
+      const LayerRow *row = findLayer(cls);
+      obj->row = row;
+      Signature sig{cls, row->params,
+                    std::vector<llvm::StringRef>(commonLayerKeywords().begin(),
+                                                 commonLayerKeywords().end())};
+      obj->args = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+      const Args &a = obj->args;
+      obj->name = a.has("name") ? a.getString("name") : uniqueName(cls);
+      obj->trainable = a.getBool("trainable", true);
+      if (a.has("input_shape") || a.has("batch_input_shape") || a.has("input_dim"))
+        obj->inputSpec = inputSpec(a, "input_shape", a.posOf(a.has("input_shape")
+                                                                 ? "input_shape"
+                                                                 : a.has("input_dim")
+                                                                       ? "input_dim"
+                                                                       : "batch_input_shape"));
+      if (a.has("dtype") && a.getString("dtype") != "float32")
+        fail(a.posOf("dtype"), cls + " dtype must be \"float32\"");
+    }
+    Value v;
+    v.kind = Value::Kind::Object;
+    v.pos = e.pos;
+    v.object = obj;
+    return v;
+  }
+
+  Value makeSequential(const Expr &e, const CallArgs &ca) {
+    static const Signature sig{"Sequential", {"layers", "name"}, {"trainable"}};
+    Args a = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+    auto model = std::make_shared<Object>();
+    model->kind = Object::Kind::Sequential;
+    model->cls = "Sequential";
+    model->pos = e.pos;
+    model->name = a.has("name") ? a.getString("name") : uniqueName("Sequential");
+    if (a.has("layers")) {
+      const Value &layers = a.get("layers");
+      if (!layers.isSequence())
+        fail(layers.pos, "Sequential expects a list of layers, got " + layers.describe());
+      for (const Value &item : layers.items)
+        addToSequential(*model, item);
+    }
+    if (!a.getBool("trainable", true))
+      setTrainable(*model, false);
+    lastModel = model;
+    Value v;
+    v.kind = Value::Kind::Object;
+    v.pos = e.pos;
+    v.object = model;
+    return v;
+  }
+
+  void addToSequential(Object &model, const Value &item) {
+    bool first = model.layers.empty() && !model.inputSpec;
+    if (item.kind == Value::Kind::Tensor && item.tensor->input) {
+      if (!first)
+        fail(item.pos, "Input(...) must come first in a Sequential model");
+      model.inputSpec = item.tensor->input;
+      return;
+    }
+    if (item.kind != Value::Kind::Object || item.object->kind != Object::Kind::Layer)
+      fail(item.pos, "Sequential takes layers, got " + item.describe());
+    Object &layer = *item.object;
+    if (layer.cls == "InputLayer") {
+      if (!first)
+        fail(item.pos, "InputLayer must come first in a Sequential model");
+      model.inputSpec = layer.inputSpec;
+      return;
+    }
+    if (layer.row->listInput)
+      fail(item.pos, layer.cls + " merges several tensors; use it in the functional API: " +
+                         layer.cls + "()([a, b])");
+    model.layers.push_back(item.object);
+  }
+
+  Value makeFunctional(const Expr &e, const CallArgs &ca) {
+    static const Signature sig{"Model", {"inputs", "outputs", "name"}, {"trainable"}};
+    Args a = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+    auto model = std::make_shared<Object>();
+    model->kind = Object::Kind::Functional;
+    model->cls = "Model";
+    model->pos = e.pos;
+    model->name = a.has("name") ? a.getString("name") : uniqueName("Model");
+    model->inputs = tensors(a, "inputs", /*inputsOnly=*/true);
+    model->outputs = tensors(a, "outputs", false);
+    if (model->outputs.size() != 1)
+      fail(a.posOf("outputs"), "models with " + std::to_string(model->outputs.size()) +
+                                   " outputs are not supported yet; give one output tensor");
+    lastModel = model;
+    Value v;
+    v.kind = Value::Kind::Object;
+    v.pos = e.pos;
+    v.object = model;
+    return v;
+  }
+
+  std::vector<std::shared_ptr<TensorNode>> tensors(const Args &a, llvm::StringRef name,
+                                                   bool inputsOnly) {
+    if (!a.has(name))
+      fail(a.pos(), "Model needs " + name.str() + "=...");
+    const Value &v = a.get(name);
+    std::vector<Value> items = v.isSequence() ? v.items : std::vector<Value>{v};
+    std::vector<std::shared_ptr<TensorNode>> out;
+    for (const Value &item : items) {
+      if (item.kind != Value::Kind::Tensor)
+        fail(item.pos, "Model " + name.str() + " must be tensors, got " + item.describe());
+      if (inputsOnly && !item.tensor->input)
+        fail(item.pos, "Model inputs must come from Input(...)");
+      out.push_back(item.tensor);
+    }
+    if (out.empty())
+      fail(a.posOf(name), "Model " + name.str() + " must not be empty");
+    return out;
+  }
+
+  Value applyLayer(const std::shared_ptr<Object> &layer, const Expr &e) {
+    if (layer->cls == "InputLayer")
+      fail(e.pos, "an InputLayer cannot be called; use Input(shape=...) in the functional API");
+    CallArgs ca = evalArgs(e);
+    if (!ca.keywords.empty())
+      fail(ca.keywords[0].second.pos, "calling a layer with keyword '" +
+                                          ca.keywords[0].first + "' is not supported");
+    if (ca.positional.size() != 1)
+      fail(e.pos, layer->cls + " is called on one tensor (or one list of tensors), got " +
+                      std::to_string(ca.positional.size()) + " arguments");
+    const Value &arg = ca.positional[0];
+    auto node = std::make_shared<TensorNode>();
+    node->pos = e.pos;
+    node->layer = layer;
+    std::vector<Value> items = arg.isSequence() ? arg.items : std::vector<Value>{arg};
+    node->listInput = arg.isSequence();
+    if (layer->row->listInput != node->listInput)
+      fail(arg.pos, layer->cls + (layer->row->listInput ? " takes a list of tensors, e.g. " +
+                                                              layer->cls + "()([a, b])"
+                                                        : " takes one tensor, not a list"));
+    for (const Value &item : items) {
+      if (item.kind != Value::Kind::Tensor)
+        fail(item.pos, layer->cls + " must be called on a tensor, got " + item.describe());
+      node->inputs.push_back(item.tensor);
+    }
+    Value v;
+    v.kind = Value::Kind::Tensor;
+    v.pos = e.pos;
+    v.tensor = node;
+    return v;
+  }
+
+  // ---- model methods ----------------------------------------------------
+
+  /// Evaluates an argument that names run-time data: undefined names are data.
+  Value dataValue(const Expr &e) {
+    if (e.kind == Expr::Kind::Name && !env.count(e.text)) {
+      Value v;
+      v.kind = Value::Kind::Data;
+      v.text = e.text;
+      v.pos = e.pos;
+      return v;
+    }
+    if (e.kind == Expr::Kind::Tuple || e.kind == Expr::Kind::List) {
+      Value v;
+      v.kind = Value::Kind::Tuple;
+      v.pos = e.pos;
+      for (const ExprPtr &item : e.items)
+        v.items.push_back(dataValue(*item));
+      return v;
+    }
+    return eval(e);
+  }
+
+  Value method(const std::shared_ptr<Object> &self, const Expr &callee, const Expr &e) {
+    Object &obj = *self;
+    const std::string &m = callee.text;
+    bool isModel = obj.kind == Object::Kind::Sequential || obj.kind == Object::Kind::Functional;
+    if (!isModel)
+      fail(callee.pos, "method '" + m + "' of " + obj.cls + " is not part of the .nn language");
+    for (auto &[name, hint] : kRuntimeMethods)
+      if (m == name)
+        fail(callee.pos, "model." + m + "(...) runs in the compiled binary, not in the .nn "
+                         "file: use `" + hint.str() + "`");
+    if (!llvm::is_contained(kModelMethods, m))
+      fail(callee.pos, "model has no method '" + m + "'" + didYouMean(m, kModelMethods));
+    Value none;
+    none.pos = e.pos;
+    if (m == "summary")
+      return none; // nnc model.nn --emit=summary prints it
+    if (m == "add") {
+      if (obj.kind != Object::Kind::Sequential)
+        fail(callee.pos, "add(...) is a method of Sequential models");
+      CallArgs ca = evalArgs(e);
+      static const Signature sig{"Sequential.add", {"layer"}};
+      Args a = Args::bind(sig, e.pos, ca.positional, ca.keywords);
+      if (!a.has("layer"))
+        fail(e.pos, "add(...) needs a layer");
+      addToSequential(obj, a.get("layer"));
+      return none;
+    }
+    if (m == "compile") {
+      CallArgs ca = evalArgs(e);
+      obj.compile = parseCompile(Args::bind(compileSignature(), e.pos, ca.positional,
+                                            ca.keywords));
+      compiled = self;
+      return none;
+    }
+    // fit: x, y and validation_data name data bound at run time.
+    if (!obj.compile)
+      fail(callee.pos, "model.fit(...) before model.compile(...): compile the model first");
+    CallArgs ca;
+    const Signature &sig = fitSignature();
+    for (size_t i = 0; i < e.items.size(); ++i)
+      ca.positional.push_back(i < 2 ? dataValue(*e.items[i]) : eval(*e.items[i]));
+    for (const Keyword &k : e.keywords) {
+      bool data = k.name == "x" || k.name == "y" || k.name == "validation_data";
+      Value v = data ? dataValue(*k.value) : eval(*k.value);
+      v.pos = k.pos;
+      ca.keywords.push_back({k.name, v});
+    }
+    obj.fit = parseFit(Args::bind(sig, e.pos, ca.positional, ca.keywords));
+    Value history;
+    history.kind = Value::Kind::Object;
+    history.pos = e.pos;
+    history.object = std::make_shared<Object>();
+    history.object->kind = Object::Kind::History;
+    history.object->cls = "History";
+    return history;
+  }
+};
+
+} // namespace
+
+std::shared_ptr<Object> evaluateProgram(const std::vector<Stmt> &program, Pos end) {
+  return Interpreter().run(program, end);
+}
+
+} // namespace nnc::frontend

@@ -1,0 +1,34 @@
+// Augment: random image transforms, active in training only (identity in inference).
+#ifndef NNC_IR_OPS_AUGMENT_TD
+#define NNC_IR_OPS_AUGMENT_TD
+
+class NN_AugmentOp<string mnemonic, string what, dag attrs>
+    : NN_Op<mnemonic, NN_Inferred> {
+  let summary = what # " of NHWC images in training; identity in inference";
+  let arguments = !con((ins NN_Tensor:$input), attrs,
+                       (ins OptionalAttr<I64Attr>:$seed), NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+// `mode` is horizontal, vertical or horizontal_and_vertical.
+def NN_RandomFlipOp : NN_AugmentOp<"random_flip", "random mirroring",
+    (ins DefaultValuedStrAttr<StrAttr, "horizontal_and_vertical">:$mode)>;
+
+// Angles are drawn from [lower, upper] * 2*pi (Keras's factor convention).
+def NN_RandomRotationOp : NN_AugmentOp<"random_rotation", "random rotation",
+    (ins DenseF32ArrayAttr:$factor,
+         DefaultValuedStrAttr<StrAttr, "reflect">:$fill_mode,
+         DefaultValuedStrAttr<StrAttr, "bilinear">:$interpolation,
+         DefaultValuedAttr<F32Attr, "0.0">:$fill_value)>;
+
+// Zoom factors are [lower, upper]; negative zooms in, positive zooms out.
+def NN_RandomZoomOp : NN_AugmentOp<"random_zoom", "random zoom",
+    (ins DenseF32ArrayAttr:$height_factor,
+         DenseF32ArrayAttr:$width_factor,
+         DefaultValuedStrAttr<StrAttr, "reflect">:$fill_mode,
+         DefaultValuedStrAttr<StrAttr, "bilinear">:$interpolation,
+         DefaultValuedAttr<F32Attr, "0.0">:$fill_value)>;
+
+#endif // NNC_IR_OPS_AUGMENT_TD

@@ -1,0 +1,50 @@
+// Elementwise: activations, scaling, dropout and sums; the result has the input's shape.
+#ifndef NNC_IR_OPS_ELEMENTWISE_TD
+#define NNC_IR_OPS_ELEMENTWISE_TD
+
+def NN_ActivationOp : NN_Op<"activation", NN_Inferred> {
+  let summary = "a standalone activation (Activation, LeakyReLU, ReLU, Softmax layers)";
+  let description = [{
+    `kind` is one of linear, relu, sigmoid, tanh, softmax, leaky_relu.
+    softmax normalises over the last axis; leaky_relu uses `alpha`.
+
+    ```mlir
+    %y = nn.activation %x {kind = "leaky_relu", alpha = 1.0e-01 : f32}
+        : (tensor<?x64xf32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = !con((ins NN_Tensor:$input, StrAttr:$kind,
+                            DefaultValuedAttr<F32Attr, "0.3">:$alpha),
+                       NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_RescalingOp : NN_Op<"rescaling", NN_Inferred> {
+  let summary = "y = x * scale + offset";
+  let arguments = !con((ins NN_Tensor:$input, F32Attr:$scale,
+                            DefaultValuedAttr<F32Attr, "0.0">:$offset),
+                       NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_DropoutOp : NN_Op<"dropout", NN_Inferred> {
+  let summary = "zeroes a `rate` fraction of elements in training and scales the rest by 1/(1-rate); identity in inference";
+  let arguments = !con((ins NN_Tensor:$input, F32Attr:$rate,
+                            OptionalAttr<I64Attr>:$seed),
+                       NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_AddOp : NN_Op<"add", NN_Inferred> {
+  let summary = "elementwise sum of two or more tensors of the same shape";
+  let arguments = !con((ins Variadic<NN_Tensor>:$inputs), NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+#endif // NNC_IR_OPS_ELEMENTWISE_TD

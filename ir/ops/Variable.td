@@ -1,0 +1,42 @@
+// Model state: weights and statistics as module-level symbols, read and written by functions.
+#ifndef NNC_IR_OPS_VARIABLE_TD
+#define NNC_IR_OPS_VARIABLE_TD
+
+def NN_VariableOp : NN_Op<"variable", [Symbol]> {
+  let summary = "a weight tensor of the model (trainable or not)";
+  let description = [{
+    Declares one tensor of model state. `init` names its Keras initializer
+    (glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform,
+    lecun_normal, zeros, ones); fans are derived from the shape as Keras does
+    (receptive field = product of all but the last two dimensions).
+    Non-trainable variables (BatchNormalization moving statistics, frozen
+    layers) get no gradient and no optimizer slots.
+
+    ```mlir
+    nn.variable @dense.kernel : tensor<784x10xf32> {init = "glorot_uniform"}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<NN_Tensor>:$type,
+                       DefaultValuedStrAttr<StrAttr, "zeros">:$init,
+                       DefaultValuedAttr<BoolAttr, "true">:$trainable);
+  let assemblyFormat = "$sym_name `:` $type attr-dict";
+  let hasVerifier = 1;
+}
+
+def NN_ReadOp : NN_Op<"read", [Pure,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "the current value of a variable";
+  let arguments = (ins FlatSymbolRefAttr:$variable);
+  let results = (outs NN_Tensor:$value);
+  let assemblyFormat = "$variable attr-dict `:` type($value)";
+}
+
+def NN_AssignOp : NN_Op<"assign", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "stores a new value into a variable (optimizer and BN updates)";
+  let arguments = (ins FlatSymbolRefAttr:$variable, NN_Tensor:$value);
+  let assemblyFormat = "$variable `,` $value attr-dict `:` type($value)";
+}
+
+#endif // NNC_IR_OPS_VARIABLE_TD
