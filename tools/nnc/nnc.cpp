@@ -91,7 +91,10 @@ int main(int argc, char **argv) {
 
   switch (emit) {
   case Emit::MLIR:
-    return writeOutput([&](llvm::raw_ostream &os) { module->print(os); });
+    return writeOutput([&](llvm::raw_ostream &os) {
+      module->print(os);
+      os << "\n";
+    });
   case Emit::Summary: {
     std::string text;
     llvm::raw_string_ostream os(text);

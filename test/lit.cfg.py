@@ -1,0 +1,24 @@
+# lit configuration for nnc's FileCheck suites.
+import os
+
+import lit.formats
+
+if not hasattr(config, "nnc_obj_root"):
+    site = lit_config.params.get("nnc_site_config")
+    if not site:
+        lit_config.fatal("run lit through ctest, or pass --param nnc_site_config=BUILD/test/lit.site.cfg.py")
+    lit_config.load_config(config, site)
+else:
+    config.name = "nnc"
+    config.test_format = lit.formats.ShTest(execute_external=False)
+    config.suffixes = [".mlir", ".nn", ".test"]
+    config.test_source_root = os.path.join(config.nnc_src_root, "test")
+    config.test_exec_root = os.path.join(config.nnc_obj_root, "test")
+    config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+    tool_dirs = [
+        os.path.join(config.nnc_obj_root, "tools", "nnc"),
+        os.path.join(config.nnc_obj_root, "tools", "nnc-opt"),
+        config.llvm_tools_dir,
+    ]
+    config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", os.environ["PATH"])])
+    config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
