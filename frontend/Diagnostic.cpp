@@ -2,6 +2,8 @@
 #include "frontend/Diagnostic.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 namespace nnc::frontend {
 
@@ -24,6 +26,15 @@ std::string nearest(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> candid
   if (bestName.empty() || best > limit)
     return "";
   return bestName.str();
+}
+
+std::string formatNumber(double value) {
+  char buf[64];
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e16)
+    std::snprintf(buf, sizeof buf, "%.1f", value);
+  else
+    std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
 }
 
 std::string didYouMean(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> candidates) {

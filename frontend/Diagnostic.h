@@ -30,6 +30,9 @@ struct ReportedError {};
   throw SourceError{pos, std::move(message)};
 }
 
+/// A number as Python prints it in messages: 1.0, 0.001, 2.5e-07.
+std::string formatNumber(double value);
+
 /// The candidate closest to `name` by edit distance, or "" when none is close.
 std::string nearest(llvm::StringRef name, llvm::ArrayRef<llvm::StringRef> candidates);
 

@@ -11,21 +11,13 @@
 
 namespace nnc::frontend {
 
-/// The position just past the last line, for errors about the whole file.
-static Pos endOf(llvm::StringRef text) {
-  unsigned lines = (unsigned)text.count('\n');
-  if (!text.empty() && !text.ends_with("\n"))
-    ++lines;
-  return {std::max(1u, lines), 1};
-}
-
 mlir::OwningOpRef<mlir::ModuleOp> importNNFile(llvm::SourceMgr &sourceMgr,
                                                mlir::MLIRContext *ctx) {
   const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   llvm::StringRef filename = buffer->getBufferIdentifier();
   try {
     std::vector<Stmt> program = parseProgram(buffer->getBuffer());
-    auto model = evaluateProgram(program, endOf(buffer->getBuffer()));
+    auto model = evaluateProgram(program, Pos{1, 1});
     mlir::OwningOpRef<mlir::ModuleOp> module = emitModel(ctx, filename, *model);
     if (mlir::failed(mlir::verify(*module)))
       return nullptr;

@@ -331,7 +331,11 @@ private:
         v.text = canonicalClass(e.text);
         return v;
       }
-      if (kerasRooted(path) && !underRuntimeModule(path) &&
+      llvm::StringRef parent = llvm::StringRef(base.text).rsplit('.').second;
+      if (parent.empty())
+        parent = base.text;
+      bool function = parent == "nn" || parent == "activations"; // tf.nn.relu
+      if (kerasRooted(path) && !underRuntimeModule(path) && !function &&
           !llvm::is_contained(kKerasModules, e.text)) {
         std::vector<llvm::StringRef> known(std::begin(kKerasModules), std::end(kKerasModules));
         for (llvm::StringRef n : kRuntimeModules)
@@ -339,8 +343,10 @@ private:
         for (llvm::StringRef n : allClassNames())
           known.push_back(n);
         bool looksLikeClass = !e.text.empty() && llvm::isUpper(e.text[0]);
+        std::string written = e.dottedName();
         fail(e.pos, std::string(looksLikeClass ? "unknown Keras class '" : "unknown module '") +
-                        e.text + "' in '" + path + "'" + didYouMean(e.text, known));
+                        e.text + "' in '" + (written.empty() ? path : written) + "'" +
+                        didYouMean(e.text, known));
       }
       v.kind = Value::Kind::Namespace;
       v.text = path;
@@ -401,12 +407,14 @@ private:
         return applyLayer(fn.object, e);
       fail(e.pos, "calling " + fn.describe() + " is not supported");
     case Value::Kind::Namespace: {
-      std::string path = fn.text;
-      if (underRuntimeModule(path) && kerasRooted(path))
+      std::string path = callee.dottedName();
+      if (path.empty())
+        path = fn.text;
+      if (underRuntimeModule(fn.text) && kerasRooted(fn.text))
         fail(callee.pos, "'" + path + "(...)' is not part of the .nn language: data is "
                          "bound when the compiled model runs (`./model fit --data "
                          "fashion_mnist`, `--data images:DIR`)");
-      if (kerasRooted(path))
+      if (kerasRooted(fn.text))
         fail(callee.pos, "'" + path + "' is not supported by nnc");
       fail(callee.pos, "'" + path + "(...)' is not part of the .nn language");
     }

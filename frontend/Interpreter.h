@@ -12,8 +12,9 @@
 namespace nnc::frontend {
 
 /// Runs `program` and returns the model to compile: the last one compiled,
-/// else the last one built. Throws SourceError.
-std::shared_ptr<Object> evaluateProgram(const std::vector<Stmt> &program, Pos end);
+/// else the last one built. Throws SourceError (at `fileStart` when the file
+/// builds no model).
+std::shared_ptr<Object> evaluateProgram(const std::vector<Stmt> &program, Pos fileStart);
 
 } // namespace nnc::frontend
 

@@ -129,7 +129,7 @@ mlir::Value emitDropout(LayerEmitter &e, Inputs in) {
   const Args &a = e.args();
   double rate = a.getFloat("rate");
   if (rate < 0 || rate >= 1)
-    fail(a.posOf("rate"), "Dropout rate must be in [0, 1), got " + std::to_string(rate));
+    fail(a.posOf("rate"), "Dropout rate must be in [0, 1), got " + formatNumber(rate));
   llvm::SmallVector<mlir::NamedAttribute> attrs{e.f32("rate", rate)};
   if (a.has("seed"))
     attrs.push_back(e.i64("seed", a.getInt("seed")));

@@ -111,8 +111,7 @@ private:
     if (j != i) {
       while (i < j)
         advance();
-      fail(pos(), "unexpected indentation: .nn files have no blocks (if, for, def, with); "
-                  "start every statement at column 1");
+      tokens.push_back({Tok::Indent, "", pos()});
     }
     if (src[i] == '!' || src[i] == '%')
       fail(pos(), std::string("notebook ") + (src[i] == '!' ? "shell" : "magic") +

@@ -11,7 +11,9 @@
 
 namespace nnc::frontend {
 
-enum class Tok { Name, Int, Float, String, Op, Newline, End };
+/// Indent marks a statement that does not start at column 1 (an error the
+/// parser reports, after any earlier one such as the `for` that opened a block).
+enum class Tok { Name, Int, Float, String, Op, Newline, Indent, End };
 
 struct Token {
   Tok kind;

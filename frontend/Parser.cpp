@@ -64,6 +64,7 @@ private:
     switch (t.kind) {
     case Tok::Newline: return "the end of the line";
     case Tok::End: return "the end of the file";
+    case Tok::Indent: return "an indented line";
     case Tok::String: return "a string";
     case Tok::Int:
     case Tok::Float: return "'" + t.text + "'";
@@ -90,6 +91,9 @@ private:
 
   Stmt statement() {
     const Token &t = peek();
+    if (t.kind == Tok::Indent)
+      fail(t.pos, "unexpected indentation: .nn files have no blocks (if, for, def, with); "
+                  "start every statement at column 1");
     if (t.kind == Tok::Name && (t.text == "import" || t.text == "from"))
       return importStatement();
     if (t.kind == Tok::Name && isKeyword(t.text))

@@ -6,7 +6,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 
 namespace nnc::frontend {
 
@@ -133,9 +132,9 @@ void checkRange(const Args &a, llvm::StringRef name, double lo, double hi, bool 
   double v = a.getFloat(name, def);
   if (v < lo || v > hi || (!closed && v == hi))
     fail(a.posOf(name), a.callee() + " " + name.str() + " must be in [" +
-                            llvm::formatv("{0}", lo).str() + ", " +
-                            llvm::formatv("{0}", hi).str() + (closed ? "]" : ")") +
-                            ", got " + llvm::formatv("{0}", v).str());
+                            formatNumber(lo) + ", " +
+                            formatNumber(hi) + (closed ? "]" : ")") +
+                            ", got " + formatNumber(v));
 }
 
 Object makeDefault(const ConfigClass &cc, Pos pos) {
@@ -189,7 +188,7 @@ void validateConfigObject(const Object &obj) {
     double lr = a.getFloat(lrName, cc->params[0].number);
     if (!(lr > 0))
       fail(a.posOf(lrName), obj.cls + " learning_rate must be positive, got " +
-                                llvm::formatv("{0}", lr).str());
+                                formatNumber(lr));
     for (llvm::StringRef unit : {"momentum", "beta_1", "beta_2", "rho"})
       if (llvm::any_of(cc->params, [&](const Param &p) { return p.name == unit; }))
         checkRange(a, unit, 0, 1, false,
@@ -296,7 +295,7 @@ FitSpec parseFit(const Args &a) {
   spec.validationSplit = a.getFloat("validation_split", 0.0);
   if (spec.validationSplit < 0 || spec.validationSplit >= 1)
     fail(a.posOf("validation_split"), "fit validation_split must be in [0, 1), got " +
-                                          llvm::formatv("{0}", spec.validationSplit).str());
+                                          formatNumber(spec.validationSplit));
   spec.validationData = a.has("validation_data");
   spec.shuffle = a.getBool("shuffle", true);
   const Value &verbose = a.get("verbose");
