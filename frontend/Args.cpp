@@ -29,6 +29,16 @@ std::string Value::describe() const {
 
 static llvm::StringRef paramName(llvm::StringRef p) { return p.ltrim('!'); }
 
+/// Sizes (units, filters, dimensions) above this are rejected rather than
+/// overflowing later arithmetic.
+static constexpr int64_t kMaxSize = 2147483647;
+
+static void checkSize(const std::string &callee, llvm::StringRef name, Pos pos, int64_t v) {
+  if (v > kMaxSize)
+    fail(pos, callee + " argument '" + name.str() + "' is too large: " + std::to_string(v) +
+                  " (the limit is " + std::to_string(kMaxSize) + ")");
+}
+
 Args Args::bind(const Signature &sig, Pos callPos, std::vector<Value> positional,
                 std::vector<std::pair<std::string, Value>> keywords) {
   Args a;
@@ -116,6 +126,7 @@ int64_t Args::getPositiveInt(llvm::StringRef name, std::optional<int64_t> def) c
   if (n <= 0)
     fail(posOf(name), calleeName + " argument '" + name.str() +
                           "' must be a positive int, got " + std::to_string(n));
+  checkSize(calleeName, name, posOf(name), n);
   return n;
 }
 
@@ -185,6 +196,7 @@ std::vector<int64_t> Args::getPair(llvm::StringRef name,
   } else {
     typeError(name, "an int or a pair of ints");
   }
+  checkSize(calleeName, name, posOf(name), std::max(out[0], out[1]));
   if (out[0] <= 0 || out[1] <= 0)
     fail(posOf(name), calleeName + " argument '" + name.str() +
                           "' must be positive, got (" + std::to_string(out[0]) + ", " +
@@ -194,8 +206,10 @@ std::vector<int64_t> Args::getPair(llvm::StringRef name,
 
 std::vector<int64_t> Args::getShape(llvm::StringRef name, bool allowMinusOne) const {
   const Value &v = get(name);
-  if (v.kind == Value::Kind::Int && v.number > 0 && !allowMinusOne)
+  if (v.kind == Value::Kind::Int && v.number > 0 && !allowMinusOne) {
+    checkSize(calleeName, name, v.pos, (int64_t)v.number);
     return {(int64_t)v.number}; // shape=784 reads as (784,)
+  }
   if (!v.isSequence())
     typeError(name, "a tuple of ints such as (28, 28, 1)");
   std::vector<int64_t> shape;
@@ -208,6 +222,7 @@ std::vector<int64_t> Args::getShape(llvm::StringRef name, bool allowMinusOne) co
       fail(e.pos, calleeName + " argument '" + name.str() + "' must hold ints, got " +
                       e.describe());
     int64_t d = (int64_t)e.number;
+    checkSize(calleeName, name, e.pos, d);
     if (d <= 0 && !(allowMinusOne && d == -1))
       fail(e.pos, calleeName + " argument '" + name.str() +
                       "' dimensions must be positive, got " + std::to_string(d));

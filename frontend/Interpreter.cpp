@@ -275,8 +275,8 @@ private:
         r.kind = Value::Kind::Float;
     } else
       fail(e.pos, "operator '" + op + "' is not supported");
-    if (!std::isfinite(r.number))
-      fail(e.pos, "arithmetic overflow");
+    if (!std::isfinite(r.number) || (r.kind == Value::Kind::Int && std::fabs(r.number) > 9.0e15))
+      fail(e.pos, "arithmetic overflow: the result is too large");
     return r;
   }
 

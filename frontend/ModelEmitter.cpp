@@ -142,6 +142,11 @@ mlir::Value ModelEmitter::weight(Object &layer, llvm::StringRef suffix,
                                  bool trainable) {
   std::string sym = layer.name + "." + suffix.str();
   auto type = mlir::RankedTensorType::get(shape, builder.getF32Type());
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, d, &count) || count > (int64_t(1) << 31))
+      fail(layer.pos, "layer '" + layer.name + "' would need a " + suffix.str() +
+                          " of more than 2^31 values; reduce its size");
   auto var = module.lookupSymbol<nn::VariableOp>(sym);
   if (var && var.getType() != type)
     fail(layer.pos, "layer '" + layer.name + "' is applied to inputs of different shapes "

@@ -6,13 +6,18 @@ using namespace mlir;
 
 namespace nnc::nn {
 
-/// Product of the dimensions, or kDynamic when any is dynamic.
+/// Values per sample above this are rejected (they would not fit the runtime).
+static constexpr int64_t kMaxPerSample = int64_t(1) << 31;
+
+/// Product of the dimensions, kDynamic when any is dynamic, -1 when it
+/// exceeds kMaxPerSample.
 static int64_t product(ArrayRef<int64_t> dims) {
   int64_t n = 1;
   for (int64_t d : dims) {
     if (d == kDynamic)
       return kDynamic;
-    n *= d;
+    if (__builtin_mul_overflow(n, d, &n) || n > kMaxPerSample)
+      return -1;
   }
   return n;
 }
@@ -24,6 +29,9 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location>
   if (!in || in.getRank() < 1)
     return shapeError(loc, "Flatten needs an input with a batch dimension");
   int64_t rest = product(in.getShape().drop_front());
+  if (rest == -1)
+    return shapeError(loc, "Flatten input " + kerasShape(in.getShape()) +
+                               " has more than 2^31 values per sample");
   inferred.push_back(RankedTensorType::get({in.getDimSize(0), rest}, in.getElementType()));
   return success();
 }
@@ -36,6 +44,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     return shapeError(loc, "Reshape needs an input with a batch dimension");
   ArrayRef<int64_t> target = adaptor.getShape();
   int64_t have = product(in.getShape().drop_front());
+  if (have == -1)
+    return shapeError(loc, "Reshape input " + kerasShape(in.getShape()) +
+                               " has more than 2^31 values per sample");
   int64_t known = 1;
   int unknown = -1;
   for (auto [i, d] : llvm::enumerate(target)) {
@@ -46,8 +57,8 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     } else if (d <= 0) {
       return shapeError(loc, "Reshape target_shape entries must be positive or -1, got " +
                                  llvm::Twine(d));
-    } else {
-      known *= d;
+    } else if (__builtin_mul_overflow(known, d, &known) || known > kMaxPerSample) {
+      return shapeError(loc, "Reshape target_shape has more than 2^31 values per sample");
     }
   }
   SmallVector<int64_t> shape{in.getDimSize(0)};
