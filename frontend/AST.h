@@ -39,6 +39,7 @@ struct Expr {
   Pos pos;
   std::string text;
   double number = 0;
+  unsigned depth = 1; // height of this subtree; the parser bounds it
   ExprPtr base, rhs;
   std::vector<ExprPtr> items;
   std::vector<Keyword> keywords;

@@ -14,6 +14,17 @@
 
 namespace nnc::frontend {
 
+TensorNode::~TensorNode() {
+  std::vector<std::shared_ptr<TensorNode>> pending = std::move(inputs);
+  while (!pending.empty()) {
+    std::shared_ptr<TensorNode> node = std::move(pending.back());
+    pending.pop_back();
+    if (node.use_count() == 1)
+      for (auto &in : node->inputs)
+        pending.push_back(std::move(in));
+  }
+}
+
 namespace {
 
 /// Module path components that lead to Keras classes.

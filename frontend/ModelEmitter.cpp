@@ -43,8 +43,8 @@ private:
   llvm::StringMap<Object *> layerNames;
   llvm::DenseMap<TensorNode *, mlir::Value> emitted;
 
-  mlir::Value applyLayer(Object &layer, llvm::ArrayRef<mlir::Value> inputs, Pos at);
-  mlir::Value emitNode(const std::shared_ptr<TensorNode> &node, Object &model);
+  mlir::Value applyLayer(Object &layer, llvm::ArrayRef<mlir::Value> inputs);
+  mlir::Value emitNode(const std::shared_ptr<TensorNode> &root);
   mlir::Type inputType(const InputSpec &spec);
   void emitSequential(Object &model);
   void emitFunctional(Object &model);
@@ -190,13 +190,11 @@ mlir::Type ModelEmitter::inputType(const InputSpec &spec) {
   return mlir::RankedTensorType::get(shape, builder.getF32Type());
 }
 
-mlir::Value ModelEmitter::applyLayer(Object &layer, llvm::ArrayRef<mlir::Value> inputs,
-                                     Pos at) {
+mlir::Value ModelEmitter::applyLayer(Object &layer, llvm::ArrayRef<mlir::Value> inputs) {
   auto [it, fresh] = layerNames.try_emplace(layer.name, &layer);
   if (!fresh && it->second != &layer)
     fail(layer.pos, "layer name '" + layer.name + "' is used by two layers; layer names "
                     "must be unique");
-  (void)at;
   LayerEmitter e(*this, layer);
   return layer.row->emit(e, inputs);
 }
@@ -223,22 +221,36 @@ void ModelEmitter::emitSequential(Object &model) {
                          loc(spec->pos));
   mlir::Value v = forward.getArgument(0);
   for (auto &layer : model.layers)
-    v = applyLayer(*layer, {v}, layer->pos);
+    v = applyLayer(*layer, {v});
   builder.create<mlir::func::ReturnOp>(loc(model.pos), v);
 }
 
-mlir::Value ModelEmitter::emitNode(const std::shared_ptr<TensorNode> &node, Object &model) {
-  if (auto it = emitted.find(node.get()); it != emitted.end())
-    return it->second;
-  if (node->input)
-    fail(node->pos, "the model's output depends on Input '" + node->input->name +
-                        "', which is not among Model(inputs=...)");
-  llvm::SmallVector<mlir::Value> inputs;
-  for (auto &in : node->inputs)
-    inputs.push_back(emitNode(in, model));
-  mlir::Value v = applyLayer(*node->layer, inputs, node->pos);
-  emitted[node.get()] = v;
-  return v;
+mlir::Value ModelEmitter::emitNode(const std::shared_ptr<TensorNode> &root) {
+  // Post-order over the graph with an explicit stack: models may be deep.
+  std::vector<std::pair<TensorNode *, bool>> stack{{root.get(), false}};
+  while (!stack.empty()) {
+    auto [node, expanded] = stack.back();
+    if (emitted.count(node)) {
+      stack.pop_back();
+      continue;
+    }
+    if (node->input)
+      fail(node->pos, "the model's output depends on Input '" + node->input->name +
+                          "', which is not among Model(inputs=...)");
+    if (!expanded) {
+      stack.back().second = true;
+      for (auto &in : llvm::reverse(node->inputs))
+        if (!emitted.count(in.get()))
+          stack.push_back({in.get(), false});
+      continue;
+    }
+    stack.pop_back();
+    llvm::SmallVector<mlir::Value> inputs;
+    for (auto &in : node->inputs)
+      inputs.push_back(emitted.lookup(in.get()));
+    emitted[node] = applyLayer(*node->layer, inputs);
+  }
+  return emitted.lookup(root.get());
 }
 
 void ModelEmitter::emitFunctional(Object &model) {
@@ -252,7 +264,7 @@ void ModelEmitter::emitFunctional(Object &model) {
       fail(in->pos, "Input '" + in->input->name + "' is listed twice in Model(inputs=...)");
     emitted[in.get()] = forward.getArgument(i);
   }
-  mlir::Value out = emitNode(model.outputs[0], model);
+  mlir::Value out = emitNode(model.outputs[0]);
   builder.create<mlir::func::ReturnOp>(loc(model.pos), out);
 }
 

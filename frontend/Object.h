@@ -71,6 +71,13 @@ struct TensorNode {
   std::vector<std::shared_ptr<TensorNode>> inputs;
   bool listInput = false;                      // layer called on a list
   std::optional<InputSpec> input;              // set for an Input
+
+  TensorNode() = default;
+  TensorNode(const TensorNode &) = delete;
+  TensorNode &operator=(const TensorNode &) = delete;
+  /// Releases long chains of inputs iteratively (a 100,000-layer model must
+  /// not overflow the stack through recursive destruction).
+  ~TensorNode();
 };
 
 } // namespace nnc::frontend

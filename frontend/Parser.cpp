@@ -24,6 +24,10 @@ const char *const kPythonKeywords[] = {
     "pass",   "yield",  "assert", "raise", "and",    "or",     "not",   "in",
     "is",     "async",  "await", "break", "continue"};
 
+/// Deeper expressions are rejected before they can exhaust the stack of the
+/// recursive parser, evaluator or destructor.
+constexpr unsigned kMaxDepth = 200;
+
 class Parser {
 public:
   explicit Parser(std::vector<Token> toks) : toks(std::move(toks)) {}
@@ -49,6 +53,35 @@ public:
 private:
   std::vector<Token> toks;
   size_t p = 0;
+  unsigned nesting = 0;
+
+  /// Counts one level of recursion for the lifetime of the guard.
+  struct Nest {
+    Parser &parser;
+    explicit Nest(Parser &parser) : parser(parser) {
+      if (++parser.nesting > kMaxDepth)
+        fail(parser.peek().pos, "expression is nested too deeply (more than " +
+                                    std::to_string(kMaxDepth) + " levels)");
+    }
+    ~Nest() { --parser.nesting; }
+  };
+
+  /// Sets `e`'s depth from its children and enforces the limit.
+  ExprPtr bounded(ExprPtr e) {
+    unsigned d = 0;
+    for (const Expr *child : {e->base.get(), e->rhs.get()})
+      if (child)
+        d = std::max(d, child->depth);
+    for (const ExprPtr &item : e->items)
+      d = std::max(d, item->depth);
+    for (const Keyword &k : e->keywords)
+      d = std::max(d, k.value->depth);
+    e->depth = d + 1;
+    if (e->depth > kMaxDepth)
+      fail(e->pos, "expression is nested too deeply (more than " +
+                       std::to_string(kMaxDepth) + " levels)");
+    return e;
+  }
 
   const Token &peek(size_t ahead = 0) const {
     return toks[std::min(p + ahead, toks.size() - 1)];
@@ -192,7 +225,7 @@ private:
         break;
       tuple->items.push_back(expr());
     }
-    return tuple;
+    return bounded(std::move(tuple));
   }
 
   bool startsExpr() const {
@@ -204,14 +237,17 @@ private:
                                  t.text == "+" || t.text == "{");
   }
 
-  ExprPtr expr() { return additive(); }
+  ExprPtr expr() {
+    Nest guard(*this);
+    return additive();
+  }
 
   ExprPtr binary(ExprPtr lhs, const Token &op, ExprPtr rhs) {
     auto e = std::make_unique<Expr>(Expr::Kind::Binary, op.pos);
     e->text = op.text;
     e->base = std::move(lhs);
     e->rhs = std::move(rhs);
-    return e;
+    return bounded(std::move(e));
   }
 
   ExprPtr additive() {
@@ -234,11 +270,12 @@ private:
 
   ExprPtr unary() {
     if (isOp("-") || isOp("+")) {
+      Nest guard(*this);
       const Token &op = toks[p++];
       auto e = std::make_unique<Expr>(Expr::Kind::Unary, op.pos);
       e->text = op.text;
       e->base = unary();
-      return e;
+      return bounded(std::move(e));
     }
     return power();
   }
@@ -261,9 +298,9 @@ private:
         auto a = std::make_unique<Expr>(Expr::Kind::Attribute, at);
         a->text = expectName("after '.'");
         a->base = std::move(e);
-        e = std::move(a);
+        e = bounded(std::move(a));
       } else if (isOp("(")) {
-        e = call(std::move(e));
+        e = bounded(call(std::move(e)));
       } else if (isOp("[")) {
         fail(peek().pos, "indexing and slicing are not part of the .nn language");
       } else {
@@ -310,7 +347,7 @@ private:
       ++p;
     }
     expectOp(close, kind == Expr::Kind::List ? "to close the list" : "to close the tuple");
-    return e;
+    return bounded(std::move(e));
   }
 
   ExprPtr primary() {
@@ -363,7 +400,7 @@ private:
         ++p;
         auto tuple = sequence(Expr::Kind::Tuple, t.pos, ")");
         tuple->items.insert(tuple->items.begin(), std::move(first));
-        return tuple;
+        return bounded(std::move(tuple));
       }
       if (t.text == "[") {
         ++p;

@@ -1,5 +1,6 @@
 # lit configuration for nnc's FileCheck suites.
 import os
+import sys
 
 import lit.formats
 
@@ -21,4 +22,5 @@ else:
         config.llvm_tools_dir,
     ]
     config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", os.environ["PATH"])])
+    config.substitutions.append(("%python", sys.executable))
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
