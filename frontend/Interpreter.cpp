@@ -72,6 +72,22 @@ std::string snakeCase(llvm::StringRef name) {
   return llvm::StringRef(b).lower();
 }
 
+Value objectValue(std::shared_ptr<Object> obj, Pos pos) {
+  Value v;
+  v.kind = Value::Kind::Object;
+  v.pos = pos;
+  v.object = std::move(obj);
+  return v;
+}
+
+Value tensorValue(std::shared_ptr<TensorNode> node, Pos pos) {
+  Value v;
+  v.kind = Value::Kind::Tensor;
+  v.pos = pos;
+  v.tensor = std::move(node);
+  return v;
+}
+
 class Interpreter {
 public:
   std::shared_ptr<Object> run(const std::vector<Stmt> &program, Pos end) {
@@ -442,8 +458,6 @@ private:
 
   Value construct(const std::string &cls, const Expr &e) {
     CallArgs ca = evalArgs(e);
-    Value v;
-    v.pos = e.pos;
     if (cls == "Input")
       return makeInput(e, ca);
     if (cls == "Sequential")
@@ -459,9 +473,7 @@ private:
                                                  Args::bind(*sig, e.pos, ca.positional,
                                                             ca.keywords)});
       validateConfigObject(*obj);
-      v.kind = Value::Kind::Object;
-      v.object = obj;
-      return v;
+      return objectValue(obj, e.pos);
     }
     fail(e.pos, "'" + cls + "' is not supported by nnc");
   }
@@ -510,11 +522,7 @@ private:
     node->pos = e.pos;
     node->input = inputSpec(a, "shape", e.pos);
     node->input->name = a.has("name") ? a.getString("name") : uniqueInputName();
-    Value v;
-    v.kind = Value::Kind::Tensor;
-    v.pos = e.pos;
-    v.tensor = node;
-    return v;
+    return tensorValue(node, e.pos);
   }
 
   std::string uniqueInputName() {
@@ -559,11 +567,7 @@ private:
       if (a.has("dtype") && a.getString("dtype") != "float32")
         fail(a.posOf("dtype"), cls + " dtype must be \"float32\"");
     }
-    Value v;
-    v.kind = Value::Kind::Object;
-    v.pos = e.pos;
-    v.object = obj;
-    return v;
+    return objectValue(obj, e.pos);
   }
 
   Value makeSequential(const Expr &e, const CallArgs &ca) {
@@ -584,11 +588,7 @@ private:
     if (!a.getBool("trainable", true))
       setTrainable(*model, false);
     lastModel = model;
-    Value v;
-    v.kind = Value::Kind::Object;
-    v.pos = e.pos;
-    v.object = model;
-    return v;
+    return objectValue(model, e.pos);
   }
 
   void addToSequential(Object &model, const Value &item) {
@@ -628,11 +628,7 @@ private:
       fail(a.posOf("outputs"), "models with " + std::to_string(model->outputs.size()) +
                                    " outputs are not supported yet; give one output tensor");
     lastModel = model;
-    Value v;
-    v.kind = Value::Kind::Object;
-    v.pos = e.pos;
-    v.object = model;
-    return v;
+    return objectValue(model, e.pos);
   }
 
   std::vector<std::shared_ptr<TensorNode>> tensors(const Args &a, llvm::StringRef name,
@@ -679,11 +675,7 @@ private:
         fail(item.pos, layer->cls + " must be called on a tensor, got " + item.describe());
       node->inputs.push_back(item.tensor);
     }
-    Value v;
-    v.kind = Value::Kind::Tensor;
-    v.pos = e.pos;
-    v.tensor = node;
-    return v;
+    return tensorValue(node, e.pos);
   }
 
   // ---- model methods ----------------------------------------------------
@@ -756,13 +748,10 @@ private:
       ca.keywords.push_back({k.name, v});
     }
     obj.fit = parseFit(Args::bind(sig, e.pos, ca.positional, ca.keywords));
-    Value history;
-    history.kind = Value::Kind::Object;
-    history.pos = e.pos;
-    history.object = std::make_shared<Object>();
-    history.object->kind = Object::Kind::History;
-    history.object->cls = "History";
-    return history;
+    auto history = std::make_shared<Object>();
+    history->kind = Object::Kind::History;
+    history->cls = "History";
+    return objectValue(history, e.pos);
   }
 };
 
