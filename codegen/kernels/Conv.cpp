@@ -1,0 +1,75 @@
+// Conv2D kernel (NHWC input, HWIO weights) with fused bias and activation.
+#include "codegen/kernels/Conv.h"
+
+#include <algorithm>
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+int windowOut(int in, int window, int stride, int dilation, bool same) {
+  if (same)
+    return (in + stride - 1) / stride;
+  int span = dilation * (window - 1) + 1;
+  return in < span ? 0 : (in - span) / stride + 1;
+}
+
+int padBefore(int in, int window, int stride, int dilation, bool same) {
+  if (!same)
+    return 0;
+  int out = windowOut(in, window, stride, dilation, true);
+  int total = std::max((out - 1) * stride + dilation * (window - 1) + 1 - in, 0);
+  return total / 2;
+}
+
+int ConvShape::outH() const { return windowOut(height, kernelH, strideH, dilationH, same); }
+int ConvShape::outW() const { return windowOut(width, kernelW, strideW, dilationW, same); }
+int ConvShape::padTop() const { return padBefore(height, kernelH, strideH, dilationH, same); }
+int ConvShape::padLeft() const { return padBefore(width, kernelW, strideW, dilationW, same); }
+
+Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
+  ImageParam in(Float(32), 4, "input"), w(Float(32), 4, "kernel"), b(Float(32), 1, "bias");
+  Var co("co"), x("x"), y("y"), n("n");
+
+  // ---- algorithm ----
+  // out(co, x, y, n) = bias(co) + sum_{ci,kx,ky} in(ci, x*sw + kx*dw - pl, y*sh + ky*dh - pt, n)
+  //                                             * w(co, ci, kx, ky), zero outside the image.
+  Func padded = BoundaryConditions::constant_exterior(
+      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom r(0, s.channels, 0, s.kernelW, 0, s.kernelH, "r");
+  Func acc("conv_acc");
+  acc(co, x, y, n) = bias ? b(co) : Expr(0.0f);
+  acc(co, x, y, n) += padded(r.x, x * s.strideW + r.y * s.dilationW - s.padLeft(),
+                             y * s.strideH + r.z * s.dilationH - s.padTop(), n) *
+                      w(co, r.x, r.y, r.z);
+  Func out = activate(acc, act, s.filters, "conv2d");
+
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  w.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
+  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
+  if (bias)
+    b.dim(0).set_bounds(0, s.filters);
+
+  // ---- schedule (CPU) ----
+  // One output row per task across threads; filters vectorized; the row's
+  // accumulator is reduced over (ci, kx, ky) outside the vector loop.
+  Var yn("yn");
+  out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  if (act.kind == Act::Softmax) {
+    // Softmax's statistics read the whole accumulator first.
+    Var ayn("ayn");
+    acc.compute_root().fuse(y, n, ayn).parallel(ayn);
+    acc.update().fuse(y, n, ayn).parallel(ayn);
+  } else {
+    acc.compute_at(out, yn);
+  }
+  acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
+  acc.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+
+  Kernel kernel{"conv2d", {in, w}, out};
+  if (bias)
+    kernel.inputs.push_back(b);
+  return kernel;
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,34 @@
+// Conv2D kernel (NHWC input, HWIO weights) with fused bias and activation.
+#ifndef NNC_CODEGEN_KERNELS_CONV_H
+#define NNC_CODEGEN_KERNELS_CONV_H
+
+#include "codegen/kernels/Kernel.h"
+
+namespace nnc::codegen {
+
+struct ConvShape {
+  int height, width, channels;      // input, without the batch
+  int kernelH, kernelW, filters;
+  int strideH = 1, strideW = 1;
+  int dilationH = 1, dilationW = 1;
+  bool same = false;                // padding "same" (else "valid")
+
+  int outH() const;
+  int outW() const;
+  /// Zero padding before the first row / column (TensorFlow's split: the
+  /// extra pixel of an odd total goes after).
+  int padTop() const;
+  int padLeft() const;
+};
+
+/// Output length of a window sweep, as Keras computes it.
+int windowOut(int in, int window, int stride, int dilation, bool same);
+/// Padding before the input for "same" (0 for "valid").
+int padBefore(int in, int window, int stride, int dilation, bool same);
+
+/// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major HWIO, bias (co).
+Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act);
+
+} // namespace nnc::codegen
+
+#endif

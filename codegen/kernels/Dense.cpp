@@ -1,0 +1,52 @@
+// Dense kernel: out(u, m) = act(sum_k in(k, m) * kernel(u, k) + bias(u)).
+#include "codegen/kernels/Dense.h"
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
+  ImageParam in(Float(32), 2, "input"), w(Float(32), 2, "kernel"), b(Float(32), 1, "bias");
+  Var u("u"), m("m");
+
+  // ---- algorithm ----
+  RDom k(0, features, "k");
+  Func acc("dense_acc");
+  acc(u, m) = bias ? b(u) : Expr(0.0f);
+  acc(u, m) += in(k, m) * w(u, k);
+  Func out = activate(acc, act, units, "dense");
+
+  in.dim(0).set_bounds(0, features);
+  w.dim(0).set_bounds(0, units).dim(1).set_bounds(0, features).set_stride(units);
+  if (bias)
+    b.dim(0).set_bounds(0, units);
+
+  // ---- schedule (CPU) ----
+  // Rows in blocks of 4 across threads; units vectorized; the accumulator stays in
+  // the block and sweeps k outside the vector loop.
+  Var mo("mo"), mi("mi");
+  out.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
+  out.vectorize(u, kVector, TailStrategy::GuardWithIf);
+  if (act.kind == Act::Softmax) {
+    // Softmax's row statistics read the whole accumulator first.
+    Var amo("amo"), ami("ami");
+    acc.compute_root().split(m, amo, ami, 4, TailStrategy::GuardWithIf).parallel(amo);
+    acc.vectorize(u, kVector, TailStrategy::GuardWithIf);
+    acc.update()
+        .split(m, amo, ami, 4, TailStrategy::GuardWithIf)
+        .reorder(u, ami, k, amo)
+        .parallel(amo)
+        .vectorize(u, kVector, TailStrategy::GuardWithIf);
+  } else {
+    acc.compute_at(out, mo);
+    acc.vectorize(u, kVector, TailStrategy::GuardWithIf);
+    acc.update().reorder(u, m, k).vectorize(u, kVector, TailStrategy::GuardWithIf);
+  }
+
+  Kernel kernel{"dense", {in, w}, out};
+  if (bias)
+    kernel.inputs.push_back(b);
+  return kernel;
+}
+
+} // namespace nnc::codegen

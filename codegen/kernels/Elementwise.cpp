@@ -1,0 +1,57 @@
+// Elementwise kernels on the 2-D view (c, m): activation, rescaling, sums.
+#include "codegen/kernels/Elementwise.h"
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+/// The shared CPU schedule: rows in blocks across threads, channels vectorized.
+static void scheduleRows(Func out, Var c, Var m) {
+  Var mo("mo"), mi("mi");
+  out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+}
+
+Kernel activationKernel(int channels, const Activation &act) {
+  ImageParam in(Float(32), 2, "input");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Func x("x");
+  x(c, m) = in(c, m);
+  Func out = activate(x, act, channels, "activation");
+  in.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  scheduleRows(out, c, m);
+  return {"activation", {in}, out};
+}
+
+Kernel rescalingKernel(int channels, float scale, float offset) {
+  ImageParam in(Float(32), 2, "input");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Func out("rescaling");
+  out(c, m) = in(c, m) * scale + offset;
+  in.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  scheduleRows(out, c, m);
+  return {"rescaling", {in}, out};
+}
+
+Kernel addKernel(int channels, int count) {
+  std::vector<ImageParam> inputs;
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr total = 0.0f;
+  for (int i = 0; i < count; ++i) {
+    inputs.emplace_back(Float(32), 2, "input" + std::to_string(i));
+    inputs.back().dim(0).set_bounds(0, channels);
+    total = total + inputs.back()(c, m);
+  }
+  Func out("add");
+  out(c, m) = total;
+  // ---- schedule (CPU) ----
+  scheduleRows(out, c, m);
+  return {"add", inputs, out};
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,20 @@
+// Elementwise kernels on the 2-D view (c, m): activation, rescaling, sums.
+#ifndef NNC_CODEGEN_KERNELS_ELEMENTWISE_H
+#define NNC_CODEGEN_KERNELS_ELEMENTWISE_H
+
+#include "codegen/kernels/Kernel.h"
+
+namespace nnc::codegen {
+
+/// Inputs: input (c, m). Softmax normalises over c.
+Kernel activationKernel(int channels, const Activation &act);
+
+/// Inputs: input (c, m); out = x * scale + offset.
+Kernel rescalingKernel(int channels, float scale, float offset);
+
+/// Inputs: `count` tensors (c, m); out = their sum.
+Kernel addKernel(int channels, int count);
+
+} // namespace nnc::codegen
+
+#endif

@@ -1,0 +1,68 @@
+// Activation epilogues shared by the kernel families, and the kernel argument list.
+#include "codegen/kernels/Kernel.h"
+
+#include <stdexcept>
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+Activation Activation::parse(const std::string &name, float alpha) {
+  if (name == "linear" || name.empty())
+    return {Act::Linear, alpha};
+  if (name == "relu")
+    return {Act::Relu, alpha};
+  if (name == "sigmoid")
+    return {Act::Sigmoid, alpha};
+  if (name == "tanh")
+    return {Act::Tanh, alpha};
+  if (name == "softmax")
+    return {Act::Softmax, alpha};
+  if (name == "leaky_relu")
+    return {Act::LeakyRelu, alpha};
+  throw std::invalid_argument("unknown activation " + name);
+}
+
+std::vector<Argument> Kernel::arguments() const {
+  std::vector<Argument> args;
+  for (const ImageParam &p : inputs)
+    args.push_back(p);
+  return args;
+}
+
+// ---- algorithm -----------------------------------------------------------
+
+Func activate(const Func &f, const Activation &act, int channels, const std::string &name) {
+  std::vector<Var> args = f.args();
+  std::vector<Expr> at(args.begin(), args.end());
+  Func out(name);
+  Expr x = f(at);
+  switch (act.kind) {
+  case Act::Linear: out(args) = x; break;
+  case Act::Relu: out(args) = max(x, 0.0f); break;
+  case Act::LeakyRelu: out(args) = select(x >= 0.0f, x, x * act.alpha); break;
+  case Act::Sigmoid: out(args) = 1.0f / (1.0f + exp(-x)); break;
+  case Act::Tanh: out(args) = tanh(x); break;
+  case Act::Softmax: {
+    // softmax(x)_c = exp(x_c - max x) / sum exp(x - max x), over the channel axis.
+    RDom r(0, channels, name + "_r");
+    std::vector<Expr> rest(at.begin() + 1, at.end());
+    std::vector<Expr> atR = rest;
+    atR.insert(atR.begin(), r.x);
+    std::vector<Var> restVars(args.begin() + 1, args.end());
+    Func peak(name + "_max"), e(name + "_exp"), total(name + "_sum");
+    peak(restVars) = maximum(f(atR));
+    e(args) = exp(x - peak(rest));
+    std::vector<Expr> eAtR = atR;
+    total(restVars) = sum(e(eAtR));
+    out(args) = e(at) / total(rest);
+    // schedule: row statistics once per call (the families schedule `out`).
+    peak.compute_root();
+    total.compute_root();
+    break;
+  }
+  }
+  return out;
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,62 @@
+// Pooling kernels: max / average over 2-D windows, and global average pooling.
+#include "codegen/kernels/Pool.h"
+
+#include "codegen/kernels/Conv.h"
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+int PoolShape::outH() const { return windowOut(height, poolH, strideH, 1, same); }
+int PoolShape::outW() const { return windowOut(width, poolW, strideW, 1, same); }
+
+static Kernel pool2d(const PoolShape &s, bool isMax) {
+  ImageParam in(Float(32), 4, "input");
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+
+  // ---- algorithm ----
+  RDom r(0, s.poolW, 0, s.poolH, "r");
+  Expr xs = x * s.strideW - pl, ys = y * s.strideH - pt;
+  Func out(isMax ? "max_pool2d" : "avg_pool2d");
+  if (isMax) {
+    // Padding never wins a max: it is the lowest float.
+    Func padded = BoundaryConditions::constant_exterior(
+        in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
+    out(c, x, y, n) = maximum(padded(c, xs + r.x, ys + r.y, n));
+  } else {
+    // Mean over the window's in-image part.
+    Func padded = BoundaryConditions::constant_exterior(
+        in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
+    Expr countX = min(xs + s.poolW, s.width) - max(xs, 0);
+    Expr countY = min(ys + s.poolH, s.height) - max(ys, 0);
+    out(c, x, y, n) = sum(padded(c, xs + r.x, ys + r.y, n)) / cast<float>(countX * countY);
+  }
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+
+  // ---- schedule (CPU) ----
+  Var yn("yn");
+  out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {isMax ? "max_pool2d" : "avg_pool2d", {in}, out};
+}
+
+Kernel maxPool2dKernel(const PoolShape &s) { return pool2d(s, true); }
+Kernel avgPool2dKernel(const PoolShape &s) { return pool2d(s, false); }
+
+Kernel globalAvgPool2dKernel(int height, int width, int channels) {
+  ImageParam in(Float(32), 4, "input");
+  Var c("c"), n("n");
+
+  // ---- algorithm ----
+  RDom r(0, width, 0, height, "r");
+  Func out("global_avg_pool2d");
+  out(c, n) = sum(in(c, r.x, r.y, n)) / float(height * width);
+  in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
+
+  // ---- schedule (CPU) ----
+  out.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"global_avg_pool2d", {in}, out};
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,200 @@
+// Pooling, BatchNormalization (inference) and elementwise kernels against naive
+// references over 20+ configurations each.
+#include "codegen/kernels/Elementwise.h"
+#include "codegen/kernels/Norm.h"
+#include "codegen/kernels/Pool.h"
+#include "test/unit/kernels/KernelTestUtil.h"
+
+#include <limits>
+
+using namespace nnc::codegen;
+using namespace nnc::test;
+
+namespace {
+
+std::vector<PoolShape> poolShapes() {
+  std::vector<PoolShape> shapes;
+  // height, width, channels, poolH, poolW, strideH, strideW, same
+  for (bool same : {false, true}) {
+    shapes.push_back({28, 28, 3, 2, 2, 2, 2, same});
+    shapes.push_back({7, 7, 5, 2, 2, 2, 2, same});
+    shapes.push_back({9, 6, 1, 3, 3, 2, 2, same});
+    shapes.push_back({5, 8, 16, 3, 2, 1, 1, same});
+    shapes.push_back({6, 6, 9, 3, 3, 3, 3, same});
+    shapes.push_back({11, 4, 2, 2, 3, 3, 1, same});
+    shapes.push_back({3, 3, 7, 3, 3, 1, 1, same});
+    shapes.push_back({10, 13, 4, 4, 4, 2, 3, same});
+    shapes.push_back({2, 2, 33, 2, 2, 2, 2, same});
+    shapes.push_back({8, 8, 8, 1, 1, 1, 1, same});
+  }
+  return shapes;
+}
+
+void checkPool(bool isMax) {
+  std::mt19937 rng(isMax ? 3 : 4);
+  std::vector<PoolShape> shapes = poolShapes();
+  ASSERT_GE(shapes.size(), 20u);
+  for (const PoolShape &s : shapes) {
+    SCOPED_TRACE(testing::Message() << s.height << "x" << s.width << "x" << s.channels
+                                    << " pool " << s.poolH << "x" << s.poolW << " stride "
+                                    << s.strideH << "," << s.strideW << " same " << s.same);
+    Kernel k = isMax ? maxPool2dKernel(s) : avgPool2dKernel(s);
+    int oh = s.outH(), ow = s.outW();
+    int padT = 0, padL = 0;
+    if (s.same) {
+      padT = std::max((oh - 1) * s.strideH + s.poolH - s.height, 0) / 2;
+      padL = std::max((ow - 1) * s.strideW + s.poolW - s.width, 0) / 2;
+    }
+    for (int n : batches()) {
+      Tensor x = randomTensor({n, s.height, s.width, s.channels}, rng);
+      Tensor y({n, oh, ow, s.channels});
+      run(k, {&x}, y);
+      std::vector<double> ref;
+      for (int b = 0; b < n; ++b)
+        for (int oy = 0; oy < oh; ++oy)
+          for (int ox = 0; ox < ow; ++ox)
+            for (int c = 0; c < s.channels; ++c) {
+              double best = -std::numeric_limits<double>::infinity(), total = 0;
+              int count = 0;
+              for (int py = 0; py < s.poolH; ++py)
+                for (int px = 0; px < s.poolW; ++px) {
+                  int iy = oy * s.strideH + py - padT, ix = ox * s.strideW + px - padL;
+                  if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width)
+                    continue;
+                  double v = x.at({b, iy, ix, c});
+                  best = std::max(best, v);
+                  total += v;
+                  ++count;
+                }
+              ref.push_back(isMax ? best : total / count);
+            }
+      expectClose(y, ref);
+    }
+  }
+}
+
+TEST(MaxPool2DKernel, MatchesReference) { checkPool(true); }
+TEST(AvgPool2DKernel, MatchesReference) { checkPool(false); }
+
+TEST(GlobalAvgPool2DKernel, MatchesReference) {
+  std::mt19937 rng(5);
+  int configs = 0;
+  for (int h : {1, 3, 8, 13})
+    for (int w : {1, 5, 8})
+      for (int c : {1, 7, 32}) {
+        if ((h + w + c) % 2)
+          continue; // a spread of 20 shapes, not all 36
+        ++configs;
+        SCOPED_TRACE(testing::Message() << h << "x" << w << "x" << c);
+        Kernel k = globalAvgPool2dKernel(h, w, c);
+        for (int n : batches()) {
+          Tensor x = randomTensor({n, h, w, c}, rng), y({n, c});
+          run(k, {&x}, y);
+          std::vector<double> ref;
+          for (int b = 0; b < n; ++b)
+            for (int ch = 0; ch < c; ++ch) {
+              double s = 0;
+              for (int i = 0; i < h; ++i)
+                for (int j = 0; j < w; ++j)
+                  s += x.at({b, i, j, ch});
+              ref.push_back(s / (h * w));
+            }
+          expectClose(y, ref);
+        }
+      }
+  EXPECT_GE(configs, 16);
+}
+
+TEST(BatchNormInferenceKernel, MatchesReference) {
+  std::mt19937 rng(6);
+  int configs = 0;
+  for (int c : {1, 3, 8, 16, 32, 64, 100, 128, 7, 33})
+    for (float eps : {1e-3f, 1e-5f}) {
+      ++configs;
+      SCOPED_TRACE(testing::Message() << "C=" << c << " eps=" << eps);
+      Kernel k = batchNormInferenceKernel(c, eps);
+      Tensor gamma = randomTensor({c}, rng), beta = randomTensor({c}, rng);
+      Tensor mean = randomTensor({c}, rng), var = randomTensor({c}, rng, 0.1f, 2.0f);
+      for (int m : {1, 37, 37 * 9}) {
+        Tensor x = randomTensor({m, c}, rng), y({m, c});
+        run(k, {&x, &gamma, &beta, &mean, &var}, y);
+        std::vector<double> ref;
+        for (int i = 0; i < m; ++i)
+          for (int ch = 0; ch < c; ++ch)
+            ref.push_back((x.at({i, ch}) - double(mean.data[ch])) /
+                              std::sqrt(double(var.data[ch]) + eps) * gamma.data[ch] +
+                          beta.data[ch]);
+        expectClose(y, ref);
+      }
+    }
+  EXPECT_GE(configs, 20);
+}
+
+TEST(ActivationKernel, MatchesReference) {
+  std::mt19937 rng(7);
+  int configs = 0;
+  for (const Activation &act : allActivations())
+    for (int c : {1, 10, 17, 64}) {
+      ++configs;
+      SCOPED_TRACE(testing::Message() << "act=" << int(act.kind) << " C=" << c);
+      Kernel k = activationKernel(c, act);
+      for (int m : batches()) {
+        Tensor x = randomTensor({m, c}, rng, -6, 6), y({m, c});
+        run(k, {&x}, y);
+        std::vector<double> ref(x.data.begin(), x.data.end());
+        activateRows(ref, c, act);
+        expectClose(y, ref);
+      }
+    }
+  EXPECT_GE(configs, 20);
+}
+
+TEST(RescalingKernel, MatchesReference) {
+  std::mt19937 rng(8);
+  int configs = 0;
+  for (int c : {1, 3, 28, 784, 5})
+    for (auto [scale, offset] : {std::pair{1.0f / 255, 0.0f}, {2.0f, -1.0f}, {0.5f, 0.25f},
+                                 {-1.0f, 3.0f}}) {
+      ++configs;
+      SCOPED_TRACE(testing::Message() << "C=" << c << " scale=" << scale);
+      Kernel k = rescalingKernel(c, scale, offset);
+      for (int m : batches()) {
+        Tensor x = randomTensor({m, c}, rng, 0, 255), y({m, c});
+        run(k, {&x}, y);
+        std::vector<double> ref;
+        for (float v : x.data)
+          ref.push_back(double(v) * scale + offset);
+        expectClose(y, ref);
+      }
+    }
+  EXPECT_GE(configs, 20);
+}
+
+TEST(AddKernel, MatchesReference) {
+  std::mt19937 rng(9);
+  int configs = 0;
+  for (int count : {2, 3, 4, 5})
+    for (int c : {1, 8, 13, 32, 100}) {
+      ++configs;
+      SCOPED_TRACE(testing::Message() << count << " inputs, C=" << c);
+      Kernel k = addKernel(c, count);
+      for (int m : batches()) {
+        std::vector<Tensor> xs;
+        for (int i = 0; i < count; ++i)
+          xs.push_back(randomTensor({m, c}, rng));
+        std::vector<Tensor *> in;
+        for (Tensor &t : xs)
+          in.push_back(&t);
+        Tensor y({m, c});
+        run(k, in, y);
+        std::vector<double> ref(y.data.size(), 0.0);
+        for (const Tensor &t : xs)
+          for (size_t i = 0; i < ref.size(); ++i)
+            ref[i] += t.data[i];
+        expectClose(y, ref);
+      }
+    }
+  EXPECT_GE(configs, 20);
+}
+
+} // namespace
