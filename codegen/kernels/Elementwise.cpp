@@ -54,4 +54,30 @@ Kernel addKernel(int channels, int count) {
   return {"add", inputs, out};
 }
 
+Kernel concatenateKernel(int inner, const std::vector<int> &lengths) {
+  std::vector<ImageParam> inputs;
+  Var i("i"), j("j"), o("o");
+  // ---- algorithm ----
+  // out(i, j, o) = input_k(i, j - start_k, o) for the k whose range holds j.
+  int total = 0;
+  for (int len : lengths)
+    total += len;
+  Expr value = 0.0f;
+  int end = total;
+  for (int k = int(lengths.size()) - 1; k >= 0; --k) {
+    int start = end - lengths[k];
+    ImageParam in(Float(32), 3, "input" + std::to_string(k));
+    in.dim(0).set_bounds(0, inner).dim(1).set_bounds(0, lengths[k]);
+    Expr from = in(i, clamp(j - start, 0, lengths[k] - 1), o);
+    value = k == int(lengths.size()) - 1 ? from : select(j < end, from, value);
+    inputs.insert(inputs.begin(), in);
+    end = start;
+  }
+  Func out("concatenate");
+  out(i, j, o) = value;
+  // ---- schedule (CPU) ----
+  out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  return {"concatenate", inputs, out};
+}
+
 } // namespace nnc::codegen

@@ -15,6 +15,10 @@ Kernel rescalingKernel(int channels, float scale, float offset);
 /// Inputs: `count` tensors (c, m); out = their sum.
 Kernel addKernel(int channels, int count);
 
+/// Inputs: tensors viewed as (inner, len_i, outer) joined along the middle
+/// axis: inner = values after the axis, outer = everything before it.
+Kernel concatenateKernel(int inner, const std::vector<int> &lengths);
+
 } // namespace nnc::codegen
 
 #endif

@@ -1,4 +1,5 @@
 // nnc: the compiler driver. Reads a .nn model and emits IR, a summary, or (later) binaries.
+#include "codegen/Build.h"
 #include "frontend/Frontend.h"
 #include "ir/ModelSummary.h"
 #include "ir/NNDialect.h"
@@ -22,7 +23,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { None, MLIR, Summary };
+enum class Emit { None, MLIR, Summary, LLVM, Obj, Header };
 
 cl::OptionCategory nncCategory("nnc options");
 
@@ -37,8 +38,19 @@ cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::None),
     cl::values(clEnumValN(Emit::MLIR, "mlir", "the model in the nn MLIR dialect"),
                clEnumValN(Emit::Summary, "summary",
-                          "a Keras-style model.summary() table")),
+                          "a Keras-style model.summary() table"),
+               clEnumValN(Emit::LLVM, "llvm", "the host code as LLVM IR"),
+               clEnumValN(Emit::Obj, "obj", "the host code as an object file"),
+               clEnumValN(Emit::Header, "header", "the C header of the output")),
     cl::cat(nncCategory));
+
+cl::opt<std::string> target("target",
+                            cl::desc("Halide target of the kernels (default: this CPU)"),
+                            cl::value_desc("host|x86-64-linux-avx2|..."), cl::init("host"),
+                            cl::cat(nncCategory));
+
+cl::opt<bool> timeReport("time-report", cl::desc("Print compile phase times and output size"),
+                         cl::init(false), cl::cat(nncCategory));
 
 void printVersion(llvm::raw_ostream &os) {
   os << "nnc " NNC_VERSION " (MLIR " NNC_MLIR_VERSION ")\n";
@@ -102,9 +114,38 @@ int main(int argc, char **argv) {
       return 1;
     return writeOutput([&](llvm::raw_ostream &out) { out << text; });
   }
+  case Emit::LLVM: {
+    std::string ir;
+    if (mlir::failed(nnc::codegen::emitHostLLVM(*module, nnc::codegen::outputName(inputFile), ir)))
+      return 1;
+    return writeOutput([&](llvm::raw_ostream &os) { os << ir; });
+  }
+  case Emit::Header: {
+    std::string text;
+    std::string name = nnc::codegen::outputName(outputFile == "-" ? inputFile : outputFile);
+    if (mlir::failed(nnc::codegen::emitHeader(*module, name, text)))
+      return 1;
+    return writeOutput([&](llvm::raw_ostream &os) { os << text; });
+  }
+  case Emit::Obj:
+    if (outputFile == "-")
+      return error("--emit=obj needs -o FILE.o");
+    return mlir::failed(nnc::codegen::emitHostObject(
+               *module, nnc::codegen::outputName(inputFile), outputFile))
+               ? 1
+               : 0;
   case Emit::None:
     break;
   }
-  return error("choose an output with --emit=mlir or --emit=summary (shared libraries and "
-               "executables come with the code generator, not in this version)");
+  if (outputFile == "-")
+    return error("choose an output: -o NAME.so (a shared library and NAME.h), or "
+                 "--emit=mlir|summary|llvm|obj|header");
+  if (!llvm::StringRef(outputFile).ends_with(".so"))
+    return error("standalone executables are not available yet; use -o NAME.so for a "
+                 "shared library");
+  nnc::codegen::BuildOptions options;
+  options.output = outputFile;
+  options.target = target;
+  options.timeReport = timeReport;
+  return mlir::failed(nnc::codegen::buildSharedLibrary(*module, options)) ? 1 : 0;
 }

@@ -1,0 +1,166 @@
+// Building an output file from an nn module: kernels, host code, runtime, link, header.
+#include "codegen/Build.h"
+
+#include "codegen/HostEmitter.h"
+#include "codegen/ObjectEmitter.h"
+#include "codegen/OpKernels.h"
+#include "codegen/kernels/Kernel.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <cstdlib>
+
+namespace nnc::codegen {
+
+std::string outputName(const std::string &path) {
+  std::string stem = llvm::sys::path::stem(path).str();
+  std::string out;
+  for (char c : stem)
+    out += (llvm::isAlnum(c) || c == '_') ? c : '_';
+  if (out.empty() || llvm::isDigit(out[0]))
+    out = "model_" + out;
+  return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::string runtimeLibrary() {
+  if (const char *env = std::getenv("NNC_RUNTIME_LIBRARY"))
+    return env;
+  return NNC_RUNTIME_LIBRARY;
+}
+
+/// Runs `cc` to link the objects into a shared library at `out`.
+mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &objects,
+                         const std::string &out) {
+  auto cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return mlir::emitError(loc, "no C compiler driver 'cc' on PATH to link with");
+  std::vector<std::string> args{*cc, "-shared", "-o", out};
+  args.insert(args.end(), objects.begin(), objects.end());
+  args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary(), "-Wl,--no-whole-archive",
+                           "-lm", "-lpthread", "-ldl"});
+  std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  std::string error;
+  int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, {}, 0, 0, &error);
+  if (rc != 0)
+    return mlir::emitError(loc, "linking ") << out << " failed"
+                                            << (error.empty() ? "" : ": " + error);
+  return mlir::success();
+}
+
+} // namespace
+
+mlir::LogicalResult buildSharedLibrary(mlir::ModuleOp model, const BuildOptions &options) {
+  auto start = Clock::now();
+  mlir::Location loc = model.getLoc();
+  std::string name = outputName(options.output);
+  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  if (mlir::failed(build))
+    return mlir::failure();
+
+  llvm::SmallString<128> dir;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory("nnc", dir))
+    return mlir::emitError(loc, "cannot create a temporary folder: ") << ec.message();
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
+  auto file = [&](llvm::StringRef leaf) {
+    llvm::SmallString<128> p(dir);
+    llvm::sys::path::append(p, leaf);
+    return std::string(p);
+  };
+
+  std::vector<std::string> objects;
+  auto phase = Clock::now();
+  try {
+    for (auto &[symbol, kernel] : build->kernels) {
+      objects.push_back(file(symbol + ".o"));
+      compileKernel(*kernel, objects.back(), symbol, options.target);
+    }
+    objects.push_back(file("halide_runtime.o"));
+    compileRuntime(objects.back(), options.target);
+  } catch (const Halide::Error &e) {
+    return mlir::emitError(loc, "kernel generation failed: ") << e.what();
+  }
+  double kernelTime = seconds(phase);
+
+  phase = Clock::now();
+  objects.push_back(file("host.o"));
+  if (mlir::failed(emitObject(*build->host, objects.back())))
+    return mlir::failure();
+  double hostTime = seconds(phase);
+
+  // Link next to the output, then rename: a failure leaves no partial file.
+  phase = Clock::now();
+  std::string partial = options.output + ".partial";
+  if (mlir::failed(link(loc, objects, partial))) {
+    llvm::sys::fs::remove(partial);
+    return mlir::failure();
+  }
+  double linkTime = seconds(phase);
+  // NAME.h beside NAME.so (NAME: the file stem; the C prefix is its identifier form).
+  llvm::SmallString<128> header(options.output);
+  llvm::sys::path::replace_extension(header, "h");
+  if (llvm::Error err = llvm::writeToOutput(header.str(), [&](llvm::raw_ostream &os) {
+        os << inferenceHeader(*build);
+        return llvm::Error::success();
+      })) {
+    llvm::sys::fs::remove(partial);
+    return mlir::emitError(loc, "cannot write ") << header << ": " << llvm::toString(std::move(err));
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(partial, options.output)) {
+    llvm::sys::fs::remove(partial);
+    return mlir::emitError(loc, "cannot write ") << options.output << ": " << ec.message();
+  }
+  if (options.timeReport) {
+    uint64_t size = 0;
+    llvm::sys::fs::file_size(options.output, size);
+    llvm::errs() << llvm::formatv("nnc: {0} kernels {1:F2} s, host code {2:F2} s, link {3:F2} s, "
+                                  "total {4:F2} s; {5} is {6} KB\n",
+                                  build->kernels.size(), kernelTime, hostTime, linkTime,
+                                  seconds(start), options.output, (size + 1023) / 1024);
+  }
+  return mlir::success();
+}
+
+mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, std::string &ir) {
+  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  if (mlir::failed(build))
+    return mlir::failure();
+  llvm::SmallString<128> tmp;
+  if (llvm::sys::fs::createTemporaryFile("nnc-host", "o", tmp))
+    return mlir::emitError(model.getLoc(), "cannot create a temporary file");
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove(tmp); });
+  return emitObject(*build->host, std::string(tmp), &ir);
+}
+
+mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name,
+                                   const std::string &path) {
+  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  if (mlir::failed(build))
+    return mlir::failure();
+  return emitObject(*build->host, path);
+}
+
+mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text) {
+  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  if (mlir::failed(build))
+    return mlir::failure();
+  text = inferenceHeader(*build);
+  return mlir::success();
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,34 @@
+// Building an output file from an nn module: kernels, host code, runtime, link, header.
+#ifndef NNC_CODEGEN_BUILD_H
+#define NNC_CODEGEN_BUILD_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace nnc::codegen {
+
+struct BuildOptions {
+  std::string output;          // path of the shared library (NAME.so)
+  std::string target = "host"; // Halide target of the kernels
+  bool timeReport = false;     // print phase times and the output size
+};
+
+/// The C prefix of an output: its file stem with every non-identifier character
+/// replaced by '_' ("fashion-cnn.so" -> "fashion_cnn").
+std::string outputName(const std::string &path);
+
+/// Compiles `model` into a shared library at options.output plus NAME.h beside
+/// it. Both appear only when everything succeeded (written, then renamed).
+mlir::LogicalResult buildSharedLibrary(mlir::ModuleOp model, const BuildOptions &options);
+
+/// Host code only: the LLVM IR text (--emit=llvm) or an object file (--emit=obj).
+mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, std::string &ir);
+mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name,
+                                   const std::string &path);
+/// The C header of the output `name` (--emit=header).
+mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text);
+
+} // namespace nnc::codegen
+
+#endif

@@ -1,0 +1,201 @@
+// Lowering of one nn op to a Halide kernel plus the buffer shapes its call takes.
+#include "codegen/OpKernels.h"
+
+#include "codegen/kernels/Conv.h"
+#include "codegen/kernels/Dense.h"
+#include "codegen/kernels/Elementwise.h"
+#include "codegen/kernels/Norm.h"
+#include "codegen/kernels/Pool.h"
+#include "ir/NNOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+
+namespace nnc::codegen {
+
+namespace {
+
+ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
+
+/// Halide extents of a whole tensor: reversed, the batch as -1.
+std::vector<int64_t> full(Value v) {
+  ArrayRef<int64_t> s = shapeOf(v);
+  std::vector<int64_t> e(s.rbegin(), s.rend());
+  if (!e.empty() && ShapedType::isDynamic(e.back()))
+    e.back() = -1;
+  return e;
+}
+
+/// The 2-D view (last axis, every other axis folded) of a batch tensor.
+std::vector<int64_t> rows(Value v) {
+  ArrayRef<int64_t> s = shapeOf(v);
+  int64_t folded = 1;
+  bool batch = false;
+  for (int64_t d : s.drop_back()) {
+    if (ShapedType::isDynamic(d))
+      batch = true;
+    else
+      folded *= d;
+  }
+  return {s.back(), batch ? -folded : folded};
+}
+
+Activation activationOf(StringRef name, APFloat alpha) {
+  return Activation::parse(name.str(), alpha.convertToFloat());
+}
+
+OpLowering kernelCall(std::shared_ptr<Kernel> k, std::vector<Value> tensors,
+                      std::vector<std::vector<int64_t>> extents) {
+  OpLowering l;
+  l.kind = OpLowering::Kind::Kernel;
+  l.kernel = std::move(k);
+  l.tensors = std::move(tensors);
+  l.extents = std::move(extents);
+  return l;
+}
+
+template <typename T> std::shared_ptr<Kernel> share(T &&k) {
+  return std::make_shared<Kernel>(std::forward<T>(k));
+}
+
+OpLowering lowerDense(nn::DenseOp op) {
+  auto kshape = shapeOf(op.getKernel());
+  int features = (int)kshape[0], units = (int)kshape[1];
+  bool bias = (bool)op.getBias();
+  auto k = share(denseKernel(features, units, bias,
+                             activationOf(op.getActivation(), op.getAlpha())));
+  std::vector<Value> t{op.getInput(), op.getKernel()};
+  std::vector<std::vector<int64_t>> e{rows(op.getInput()), {units, features}};
+  if (bias) {
+    t.push_back(op.getBias());
+    e.push_back({units});
+  }
+  t.push_back(op.getResult());
+  e.push_back(rows(op.getResult()));
+  return kernelCall(k, t, e);
+}
+
+OpLowering lowerConv(nn::Conv2DOp op) {
+  auto in = shapeOf(op.getInput());
+  auto ks = shapeOf(op.getKernel());
+  ConvShape s{(int)in[1], (int)in[2], (int)in[3], (int)ks[0], (int)ks[1], (int)ks[3],
+              (int)op.getStrides()[0], (int)op.getStrides()[1], (int)op.getDilation()[0],
+              (int)op.getDilation()[1], op.getPadding() == "same"};
+  bool bias = (bool)op.getBias();
+  auto k = share(conv2dKernel(s, bias, activationOf(op.getActivation(), op.getAlpha())));
+  std::vector<Value> t{op.getInput(), op.getKernel()};
+  std::vector<std::vector<int64_t>> e{full(op.getInput()), full(op.getKernel())};
+  if (bias) {
+    t.push_back(op.getBias());
+    e.push_back(full(op.getBias()));
+  }
+  t.push_back(op.getResult());
+  e.push_back(full(op.getResult()));
+  return kernelCall(k, t, e);
+}
+
+template <typename PoolOp> OpLowering lowerPool(PoolOp op, bool isMax) {
+  auto in = shapeOf(op.getInput());
+  PoolShape s{(int)in[1], (int)in[2], (int)in[3], (int)op.getPoolSize()[0],
+              (int)op.getPoolSize()[1], (int)op.getStrides()[0], (int)op.getStrides()[1],
+              op.getPadding() == "same"};
+  auto k = share(isMax ? maxPool2dKernel(s) : avgPool2dKernel(s));
+  return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), full(op.getResult())});
+}
+
+OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op) {
+  auto in = shapeOf(op.getInput());
+  auto k = share(globalAvgPool2dKernel((int)in[1], (int)in[2], (int)in[3]));
+  return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), {in[3], -1}});
+}
+
+OpLowering lowerBatchNorm(nn::BatchNormOp op) {
+  int64_t c = shapeOf(op.getInput()).back();
+  auto k = share(batchNormInferenceKernel((int)c, op.getEpsilon().convertToFloat()));
+  return kernelCall(k,
+                    {op.getInput(), op.getGamma(), op.getBeta(), op.getMovingMean(),
+                     op.getMovingVariance(), op.getResult()},
+                    {rows(op.getInput()), {c}, {c}, {c}, {c}, rows(op.getResult())});
+}
+
+OpLowering lowerActivation(nn::ActivationOp op) {
+  auto e = rows(op.getInput());
+  auto k = share(activationKernel((int)e[0], activationOf(op.getKind(), op.getAlpha())));
+  return kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+}
+
+OpLowering lowerRescaling(nn::RescalingOp op) {
+  auto e = rows(op.getInput());
+  auto k = share(rescalingKernel((int)e[0], op.getScale().convertToFloat(),
+                                 op.getOffset().convertToFloat()));
+  return kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+}
+
+OpLowering lowerAdd(nn::AddOp op) {
+  auto e = rows(op.getResult());
+  auto k = share(addKernel((int)e[0], (int)op.getInputs().size()));
+  std::vector<Value> t(op.getInputs().begin(), op.getInputs().end());
+  t.push_back(op.getResult());
+  return kernelCall(k, t, std::vector<std::vector<int64_t>>(t.size(), e));
+}
+
+OpLowering lowerConcatenate(nn::ConcatenateOp op) {
+  ArrayRef<int64_t> out = shapeOf(op.getResult());
+  int64_t axis = op.getAxis() < 0 ? op.getAxis() + (int64_t)out.size() : op.getAxis();
+  int64_t inner = 1, outer = 1;
+  for (int64_t d = axis + 1; d < (int64_t)out.size(); ++d)
+    inner *= out[d];
+  for (int64_t d = 1; d < axis; ++d)
+    outer *= out[d];
+  std::vector<int> lengths;
+  std::vector<Value> t;
+  std::vector<std::vector<int64_t>> e;
+  for (Value v : op.getInputs()) {
+    lengths.push_back((int)shapeOf(v)[axis]);
+    t.push_back(v);
+    e.push_back({inner, shapeOf(v)[axis], -outer});
+  }
+  t.push_back(op.getResult());
+  e.push_back({inner, out[axis], -outer});
+  return kernelCall(share(concatenateKernel((int)inner, lengths)), t, e);
+}
+
+} // namespace
+
+FailureOr<OpLowering> lowerForInference(Operation *op) {
+  OpLowering alias;
+  alias.tensors = {op->getNumOperands() ? op->getOperand(0) : Value(), op->getResult(0)};
+  return llvm::TypeSwitch<Operation *, FailureOr<OpLowering>>(op)
+      .Case([](nn::DenseOp o) { return lowerDense(o); })
+      .Case([](nn::Conv2DOp o) { return lowerConv(o); })
+      .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })
+      .Case([](nn::AvgPool2DOp o) { return lowerPool(o, false); })
+      .Case([](nn::GlobalAvgPool2DOp o) { return lowerGlobalAvgPool(o); })
+      .Case([](nn::BatchNormOp o) { return lowerBatchNorm(o); })
+      .Case([](nn::ActivationOp o) { return lowerActivation(o); })
+      .Case([](nn::RescalingOp o) { return lowerRescaling(o); })
+      .Case([](nn::AddOp o) { return lowerAdd(o); })
+      .Case([](nn::ConcatenateOp o) { return lowerConcatenate(o); })
+      .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
+            nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { return alias; })
+      .Default([](Operation *o) -> FailureOr<OpLowering> {
+        return o->emitError("the inference code generator does not handle ") << o->getName();
+      });
+}
+
+void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
+                   const std::string &target) {
+  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
+  t = t.with_feature(Halide::Target::NoRuntime);
+  Halide::Func output = kernel.output; // a handle to the same pipeline
+  output.compile_to({{Halide::OutputFileType::object, path}}, kernel.arguments(), symbol, t);
+}
+
+void compileRuntime(const std::string &path, const std::string &target) {
+  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
+  Halide::compile_standalone_runtime(path, t);
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,44 @@
+// Lowering of one nn op to a Halide kernel plus the buffer shapes its call takes.
+#ifndef NNC_CODEGEN_OPKERNELS_H
+#define NNC_CODEGEN_OPKERNELS_H
+
+#include "mlir/IR/Operation.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nnc::codegen {
+
+struct Kernel;
+
+/// How the forward pass runs one op.
+struct OpLowering {
+  enum class Kind {
+    Kernel, // call `kernel` on operands then the result
+    Alias,  // the result is operand 0's memory (Flatten, Reshape, Dropout and
+            // augmentation layers at inference)
+  } kind = Kind::Alias;
+  std::shared_ptr<Kernel> kernel;
+  /// The kernel's tensors, in call order: the op's operands used, then its result.
+  std::vector<mlir::Value> tensors;
+  /// Per tensor: its Halide extents innermost first; -k stands for k * batch.
+  std::vector<std::vector<int64_t>> extents;
+};
+
+/// Lowers `op` (an nn layer op in a forward function). Fails with a diagnostic on
+/// ops the inference code generator does not handle.
+mlir::FailureOr<OpLowering> lowerForInference(mlir::Operation *op);
+
+/// Compiles `kernel` to an object file at `path` whose entry points are `symbol`
+/// and `symbol`_argv, for the Halide target string `target` ("host" or e.g.
+/// "x86-64-linux-avx2"), without a Halide runtime.
+void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
+                   const std::string &target);
+
+/// Writes the one Halide runtime every output links.
+void compileRuntime(const std::string &path, const std::string &target);
+
+} // namespace nnc::codegen
+
+#endif

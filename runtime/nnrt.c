@@ -1,0 +1,119 @@
+/* Model instances: create / destroy / predict, and the kernel call shim used by the
+ * generated forward pass. */
+#include "runtime/internal.h"
+
+#include "HalideRuntime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
+                                   nnrt_forward_fn forward, uint64_t seed) {
+  nnrt_clear_error();
+  if (!desc || desc[NNRT_DESC_ABI] != NNRT_ABI_VERSION) {
+    nnrt_fail("create: model descriptor version mismatch (runtime ABI %d)", NNRT_ABI_VERSION);
+    return NULL;
+  }
+  nnc_model *m = calloc(1, sizeof *m);
+  if (!m)
+    goto oom;
+  m->desc = desc;
+  m->nvars = desc[NNRT_DESC_NVARS];
+  m->forward = forward;
+  m->names = calloc((size_t)m->nvars + 1, sizeof *m->names);
+  m->weights = calloc((size_t)m->nvars + 1, sizeof *m->weights);
+  if (!m->names || !m->weights)
+    goto oom;
+  for (int64_t i = 0; i < m->nvars; ++i) {
+    m->names[i] = names;
+    names += strlen(names) + 1;
+    const int64_t *var = nnrt_var(m, i);
+    m->weights[i] = malloc((size_t)var[NNRT_VAR_COUNT] * sizeof(float));
+    if (!m->weights[i])
+      goto oom;
+    nnrt_init_variable(m->weights[i], var, seed, i);
+  }
+  return m;
+oom:
+  nnrt_destroy(m);
+  nnrt_fail("create: out of memory");
+  return NULL;
+}
+
+NNRT_EXPORT void nnrt_destroy(nnc_model *m) {
+  if (!m)
+    return;
+  if (m->weights)
+    for (int64_t i = 0; i < m->nvars; ++i)
+      free(m->weights[i]);
+  free(m->weights);
+  free(m->names);
+  free(m->arena);
+  free(m);
+}
+
+NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) {
+  nnrt_clear_error();
+  if (!m)
+    return nnrt_fail("predict: null model");
+  if (n < 0)
+    return nnrt_fail("predict: negative sample count %lld", (long long)n);
+  if (n == 0)
+    return 0;
+  if (!x || !y)
+    return nnrt_fail("predict: null input or output buffer");
+  int64_t perSample = m->desc[NNRT_DESC_ARENA];
+  if (perSample > 0 && n > INT64_MAX / perSample / (int64_t)sizeof(float))
+    return nnrt_fail("predict: %lld samples are too many for one call", (long long)n);
+  int64_t need = perSample * n;
+  if (need > m->arena_capacity) {
+    float *grown = realloc(m->arena, (size_t)need * sizeof(float));
+    if (!grown)
+      return nnrt_fail("predict: cannot allocate %lld bytes of activations",
+                       (long long)(need * (int64_t)sizeof(float)));
+    m->arena = grown;
+    m->arena_capacity = need;
+  }
+  int rc = m->forward(m->weights, x, n, y, m->arena);
+  if (rc != 0 && nnc_last_error()[0] == 0)
+    nnrt_fail("predict: kernel failed with code %d", rc);
+  return rc == 0 ? 0 : -1;
+}
+
+NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data,
+                            const int64_t *dims, int64_t n) {
+  enum { kMaxTensors = 16, kMaxRank = 8 };
+  halide_buffer_t bufs[kMaxTensors];
+  halide_dimension_t shape[kMaxTensors][kMaxRank];
+  void *args[kMaxTensors];
+  if (count > kMaxTensors)
+    return nnrt_fail("invoke: %d tensors exceed the runtime's limit", count);
+  for (int32_t t = 0; t < count; ++t) {
+    int64_t rank = *dims++;
+    if (rank > kMaxRank)
+      return nnrt_fail("invoke: rank %lld exceeds the runtime's limit", (long long)rank);
+    int64_t stride = 1;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t extent = dims[d] < 0 ? -dims[d] * n : dims[d];
+      if (extent > INT32_MAX || stride > INT32_MAX)
+        return nnrt_fail("invoke: a tensor of %lld samples is too large for one call",
+                         (long long)n);
+      shape[t][d] = (halide_dimension_t){0, (int32_t)extent, (int32_t)stride, 0};
+      stride *= extent;
+    }
+    dims += rank;
+    memset(&bufs[t], 0, sizeof bufs[t]);
+    bufs[t].host = (uint8_t *)data[t];
+    bufs[t].type.code = halide_type_float;
+    bufs[t].type.bits = 32;
+    bufs[t].type.lanes = 1;
+    bufs[t].dimensions = (int32_t)rank;
+    bufs[t].dim = shape[t];
+    args[t] = &bufs[t];
+  }
+  return fn(args);
+}
+
+NNRT_EXPORT void nnrt_copy(float *dst, const float *src, int64_t count) {
+  memmove(dst, src, (size_t)count * sizeof(float));
+}
