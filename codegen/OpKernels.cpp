@@ -143,7 +143,9 @@ OpLowering lowerAdd(nn::AddOp op) {
 
 OpLowering lowerConcatenate(nn::ConcatenateOp op) {
   ArrayRef<int64_t> out = shapeOf(op.getResult());
-  int64_t axis = op.getAxis() < 0 ? op.getAxis() + (int64_t)out.size() : op.getAxis();
+  int64_t axis = (int64_t)op.getAxis(); // I64Attr reads back as uint64_t
+  if (axis < 0)
+    axis += (int64_t)out.size();
   int64_t inner = 1, outer = 1;
   for (int64_t d = axis + 1; d < (int64_t)out.size(); ++d)
     inner *= out[d];

@@ -97,7 +97,7 @@ LogicalResult ConcatenateOp::inferReturnTypes(MLIRContext *, std::optional<Locat
   if (axis < 0)
     axis += rank;
   if (axis <= 0 || axis >= rank)
-    return shapeError(loc, "Concatenate axis " + llvm::Twine(adaptor.getAxis()) +
+    return shapeError(loc, "Concatenate axis " + llvm::Twine((int64_t)adaptor.getAxis()) +
                                " is out of range for inputs of rank " + llvm::Twine(rank) +
                                " (the batch axis 0 cannot be joined)");
   SmallVector<int64_t> shape(first.getShape());
