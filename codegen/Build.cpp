@@ -5,6 +5,7 @@
 #include "codegen/ObjectEmitter.h"
 #include "codegen/OpKernels.h"
 #include "codegen/kernels/Kernel.h"
+#include "ir/ModelSummary.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -38,22 +39,25 @@ double seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-std::string runtimeLibrary() {
-  if (const char *env = std::getenv("NNC_RUNTIME_LIBRARY"))
-    return env;
-  return NNC_RUNTIME_LIBRARY;
+/// The runtime libraries built with nnc (NNC_RUNTIME_DIR relocates them).
+std::string runtimeLibrary(const char *file) {
+  if (const char *dir = std::getenv("NNC_RUNTIME_DIR"))
+    return (llvm::Twine(dir) + "/" + file).str();
+  return (llvm::Twine(NNC_RUNTIME_DIR) + "/" + file).str();
 }
 
-/// Runs `cc` to link the objects into a shared library at `out`.
+/// Runs `cc` to link the objects into a shared library or an executable at `out`.
 mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &objects,
-                         const std::string &out) {
+                         const std::string &out, bool executable) {
   auto cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     return mlir::emitError(loc, "no C compiler driver 'cc' on PATH to link with");
-  std::vector<std::string> args{*cc, "-shared", "-o", out};
+  std::vector<std::string> args{*cc, executable ? "-no-pie" : "-shared", "-o", out};
   args.insert(args.end(), objects.begin(), objects.end());
-  args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary(), "-Wl,--no-whole-archive",
-                           "-lm", "-lpthread", "-ldl"});
+  if (executable)
+    args.push_back(runtimeLibrary("libnnrt_main.a"));
+  args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary("libnnrt.a"),
+                           "-Wl,--no-whole-archive", "-lm", "-lpthread", "-ldl"});
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, {}, 0, 0, &error);
@@ -65,11 +69,19 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
 
 } // namespace
 
-mlir::LogicalResult buildSharedLibrary(mlir::ModuleOp model, const BuildOptions &options) {
+mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &options) {
   auto start = Clock::now();
   mlir::Location loc = model.getLoc();
   std::string name = outputName(options.output);
-  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  bool executable = !llvm::StringRef(options.output).ends_with(".so");
+  std::string summary;
+  if (executable) {
+    llvm::raw_string_ostream os(summary);
+    if (mlir::failed(nn::printSummary(model, os)))
+      return mlir::failure();
+  }
+  mlir::FailureOr<InferenceBuild> build =
+      buildInference(model, name, executable ? &summary : nullptr);
   if (mlir::failed(build))
     return mlir::failure();
 
@@ -106,7 +118,7 @@ mlir::LogicalResult buildSharedLibrary(mlir::ModuleOp model, const BuildOptions 
   // Link next to the output, then rename: a failure leaves no partial file.
   phase = Clock::now();
   std::string partial = options.output + ".partial";
-  if (mlir::failed(link(loc, objects, partial))) {
+  if (mlir::failed(link(loc, objects, partial, executable))) {
     llvm::sys::fs::remove(partial);
     return mlir::failure();
   }

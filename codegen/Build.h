@@ -9,7 +9,7 @@
 namespace nnc::codegen {
 
 struct BuildOptions {
-  std::string output;          // path of the shared library (NAME.so)
+  std::string output;          // NAME.so (a shared library) or NAME (an executable)
   std::string target = "host"; // Halide target of the kernels
   bool timeReport = false;     // print phase times and the output size
 };
@@ -18,9 +18,10 @@ struct BuildOptions {
 /// replaced by '_' ("fashion-cnn.so" -> "fashion_cnn").
 std::string outputName(const std::string &path);
 
-/// Compiles `model` into a shared library at options.output plus NAME.h beside
-/// it. Both appear only when everything succeeded (written, then renamed).
-mlir::LogicalResult buildSharedLibrary(mlir::ModuleOp model, const BuildOptions &options);
+/// Compiles `model` into options.output (a shared library when it ends in .so,
+/// else a standalone executable with predict/summary subcommands) plus NAME.h
+/// beside it. Both appear only when everything succeeded (written, then renamed).
+mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &options);
 
 /// Host code only: the LLVM IR text (--emit=llvm) or an object file (--emit=obj).
 mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, std::string &ir);

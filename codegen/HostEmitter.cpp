@@ -59,8 +59,8 @@ std::pair<int64_t, int64_t> fans(ArrayRef<int64_t> shape) {
 
 class Emitter {
 public:
-  Emitter(MLIRContext *ctx, const std::string &name)
-      : ctx(ctx), b(ctx), loc(UnknownLoc::get(ctx)), name(name) {
+  Emitter(MLIRContext *ctx, const std::string &name, const std::string *exeSummary)
+      : ctx(ctx), b(ctx), loc(UnknownLoc::get(ctx)), name(name), exeSummary(exeSummary) {
     ctx->loadDialect<LLVM::LLVMDialect>();
     ptr = LLVM::LLVMPointerType::get(ctx);
     i64 = b.getI64Type();
@@ -76,6 +76,7 @@ private:
   OpBuilder b;
   Location loc;
   std::string name;
+  const std::string *exeSummary;
   Type ptr, i64, i32;
   ModuleOp module;
   llvm::StringMap<LLVM::LLVMFuncOp> decls;
@@ -106,7 +107,7 @@ private:
     b.setInsertionPointToStart(module.getBody());
     return b.create<LLVM::GlobalOp>(loc, LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size()),
                                     true, LLVM::Linkage::Internal,
-                                    llvm::formatv("{0}_names", name).str(),
+                                    llvm::formatv("{0}_data{1}", name, globals++).str(),
                                     b.getStringAttr(bytes));
   }
 
@@ -284,14 +285,31 @@ FailureOr<InferenceBuild> Emitter::run(ModuleOp model) {
   exportWrapper("load", i32, {ptr, ptr}, "nnrt_load", pass);
   exportWrapper("save", i32, {ptr, ptr}, "nnrt_save", pass);
   exportWrapper("predict", i32, {ptr, ptr, i64, ptr}, "nnrt_predict", pass);
+  if (exeSummary) {
+    // void nnrt_exe_program(desc**, names**, forward*, summary**) for runtime/main.c.
+    auto summaryGlobal = constantString(*exeSummary + std::string(1, '\0'));
+    auto fn = b.create<LLVM::LLVMFuncOp>(loc, "nnrt_exe_program",
+                                         LLVM::LLVMFunctionType::get(voidTy, {ptr, ptr, ptr, ptr}));
+    Block *body = fn.addEntryBlock(b);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(body);
+    Value values[] = {b.create<LLVM::AddressOfOp>(loc, descGlobal),
+                      b.create<LLVM::AddressOfOp>(loc, namesGlobal),
+                      b.create<LLVM::AddressOfOp>(loc, fwd),
+                      b.create<LLVM::AddressOfOp>(loc, summaryGlobal)};
+    for (auto [arg, v] : llvm::zip(body->getArguments(), values))
+      b.create<LLVM::StoreOp>(loc, v, arg);
+    b.create<LLVM::ReturnOp>(loc, ValueRange{});
+  }
   out.host = OwningOpRef<ModuleOp>(module);
   return out;
 }
 
 } // namespace
 
-FailureOr<InferenceBuild> buildInference(ModuleOp model, const std::string &name) {
-  return Emitter(model.getContext(), name).run(model);
+FailureOr<InferenceBuild> buildInference(ModuleOp model, const std::string &name,
+                                         const std::string *exeSummary) {
+  return Emitter(model.getContext(), name, exeSummary).run(model);
 }
 
 std::string inferenceHeader(const InferenceBuild &build) {

@@ -26,8 +26,11 @@ struct InferenceBuild {
 };
 
 /// Plans buffers for `model`'s @forward and emits the host module. `name` must be
-/// a C identifier. Fails with a diagnostic on what it cannot compile yet.
-mlir::FailureOr<InferenceBuild> buildInference(mlir::ModuleOp model, const std::string &name);
+/// a C identifier. With `exeSummary`, also emits nnrt_exe_program() for the
+/// standalone executable's main, whose `summary` subcommand prints that text.
+/// Fails with a diagnostic on what it cannot compile yet.
+mlir::FailureOr<InferenceBuild> buildInference(mlir::ModuleOp model, const std::string &name,
+                                               const std::string *exeSummary = nullptr);
 
 /// The C header declaring NAME's functions and size macros.
 std::string inferenceHeader(const InferenceBuild &build);

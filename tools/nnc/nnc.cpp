@@ -82,6 +82,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(nncCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "nnc: ahead-of-time compiler for Keras-style models\n\n"
+                              "  nnc model.nn -o model.so        shared library + model.h\n"
+                              "  nnc model.nn -o model           executable (predict, summary)\n"
                               "  nnc model.nn --emit=mlir        print the nn dialect IR\n"
                               "  nnc model.nn --emit=summary     print model.summary()\n");
 
@@ -138,14 +140,11 @@ int main(int argc, char **argv) {
     break;
   }
   if (outputFile == "-")
-    return error("choose an output: -o NAME.so (a shared library and NAME.h), or "
-                 "--emit=mlir|summary|llvm|obj|header");
-  if (!llvm::StringRef(outputFile).ends_with(".so"))
-    return error("standalone executables are not available yet; use -o NAME.so for a "
-                 "shared library");
+    return error("choose an output: -o NAME.so (a shared library and NAME.h), -o NAME (an "
+                 "executable), or --emit=mlir|summary|llvm|obj|header");
   nnc::codegen::BuildOptions options;
   options.output = outputFile;
   options.target = target;
   options.timeReport = timeReport;
-  return mlir::failed(nnc::codegen::buildSharedLibrary(*module, options)) ? 1 : 0;
+  return mlir::failed(nnc::codegen::buildOutput(*module, options)) ? 1 : 0;
 }
