@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -111,7 +112,8 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
 
   phase = Clock::now();
   objects.push_back(file("host.o"));
-  if (mlir::failed(emitObject(*build->host, objects.back())))
+  if (mlir::failed(emitObject(*build->host, objects.back(), nullptr, false,
+                              options.target != "host")))
     return mlir::failure();
   double hostTime = seconds(phase);
 
@@ -165,6 +167,46 @@ mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name
   if (mlir::failed(build))
     return mlir::failure();
   return emitObject(*build->host, path);
+}
+
+/// Reads a whole text file into `text` (appending).
+static bool appendFile(const std::string &path, std::string &text) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return false;
+  text += (*buffer)->getBuffer();
+  return true;
+}
+
+mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
+                                   const std::string &target, bool assembly, std::string &text) {
+  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  if (mlir::failed(build))
+    return mlir::failure();
+  llvm::SmallString<128> dir;
+  if (llvm::sys::fs::createUniqueDirectory("nnc", dir))
+    return mlir::emitError(model.getLoc(), "cannot create a temporary folder");
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
+  text.clear();
+  if (assembly) {
+    std::string hostAsm = (dir + "/host.s").str();
+    if (mlir::failed(emitObject(*build->host, hostAsm, nullptr, true, target != "host")))
+      return mlir::failure();
+    text += "; ---- host code ----\n";
+    appendFile(hostAsm, text);
+  }
+  try {
+    for (auto &[symbol, kernel] : build->kernels) {
+      std::string path = (dir + "/" + symbol + ".txt").str();
+      writeKernelText(*kernel, path, symbol, target, assembly);
+      text += (assembly ? "; ---- kernel " : "// ---- kernel ") + symbol + " ----\n";
+      if (!appendFile(path, text))
+        return mlir::emitError(model.getLoc(), "cannot read back ") << path;
+    }
+  } catch (const Halide::Error &e) {
+    return mlir::emitError(model.getLoc(), "kernel generation failed: ") << e.what();
+  }
+  return mlir::success();
 }
 
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text) {

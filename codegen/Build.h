@@ -27,6 +27,10 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
 mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, std::string &ir);
 mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name,
                                    const std::string &path);
+/// Every kernel's Halide lowered statement (--emit=halide) or the host code's and
+/// every kernel's assembly (--emit=asm).
+mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
+                                   const std::string &target, bool assembly, std::string &text);
 /// The C header of the output `name` (--emit=header).
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text);
 

@@ -18,7 +18,7 @@
 namespace nnc::codegen {
 
 mlir::LogicalResult emitObject(mlir::ModuleOp host, const std::string &path,
-                               std::string *llvmIR) {
+                               std::string *llvmIR, bool assembly, bool portable) {
   mlir::MLIRContext *ctx = host.getContext();
   mlir::DialectRegistry registry;
   mlir::registerBuiltinDialectTranslation(registry);
@@ -39,7 +39,8 @@ mlir::LogicalResult emitObject(mlir::ModuleOp host, const std::string &path,
     return host.emitError("no LLVM target for ") << triple << ": " << error;
   llvm::TargetOptions options;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), "", options, llvm::Reloc::PIC_));
+      triple, portable ? "x86-64" : llvm::sys::getHostCPUName(), "", options,
+      llvm::Reloc::PIC_));
   module->setDataLayout(machine->createDataLayout());
   module->setTargetTriple(triple);
   if (llvmIR) {
@@ -53,7 +54,9 @@ mlir::LogicalResult emitObject(mlir::ModuleOp host, const std::string &path,
   if (ec)
     return host.emitError("cannot write ") << path << ": " << ec.message();
   llvm::legacy::PassManager passes;
-  if (machine->addPassesToEmitFile(passes, out, nullptr, llvm::CodeGenFileType::ObjectFile))
+  if (machine->addPassesToEmitFile(passes, out, nullptr,
+                                   assembly ? llvm::CodeGenFileType::AssemblyFile
+                                            : llvm::CodeGenFileType::ObjectFile))
     return host.emitError("the LLVM target cannot emit object files");
   passes.run(*module);
   out.flush();

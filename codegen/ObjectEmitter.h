@@ -8,10 +8,12 @@
 
 namespace nnc::codegen {
 
-/// Translates `host` to LLVM IR, optimises it, and writes an object file for the
-/// host CPU to `path` (position-independent). With `llvmIR`, also returns the IR.
+/// Translates `host` to LLVM IR and writes an object file (or, with `assembly`,
+/// assembly text) to `path`, position-independent, for this CPU or, when
+/// `portable`, for baseline x86-64. With `llvmIR`, also returns the IR.
 mlir::LogicalResult emitObject(mlir::ModuleOp host, const std::string &path,
-                               std::string *llvmIR = nullptr);
+                               std::string *llvmIR = nullptr, bool assembly = false,
+                               bool portable = false);
 
 } // namespace nnc::codegen
 

@@ -187,10 +187,25 @@ FailureOr<OpLowering> lowerForInference(Operation *op) {
       });
 }
 
+static Halide::Target kernelTarget(const std::string &target) {
+  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
+  return t.with_feature(Halide::Target::NoRuntime);
+}
+
+void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
+                     const std::string &target, bool assembly) {
+  Halide::Func output = kernel.output;
+  if (assembly)
+    output.compile_to({{Halide::OutputFileType::assembly, path}}, kernel.arguments(), symbol,
+                      kernelTarget(target));
+  else
+    output.compile_to_lowered_stmt(path, kernel.arguments(), Halide::StmtOutputFormat::Text,
+                                   kernelTarget(target));
+}
+
 void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
                    const std::string &target) {
-  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
-  t = t.with_feature(Halide::Target::NoRuntime);
+  Halide::Target t = kernelTarget(target);
   Halide::Func output = kernel.output; // a handle to the same pipeline
   output.compile_to({{Halide::OutputFileType::object, path}}, kernel.arguments(), symbol, t);
 }

@@ -36,6 +36,11 @@ mlir::FailureOr<OpLowering> lowerForInference(mlir::Operation *op);
 void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
                    const std::string &target);
 
+/// Writes the kernel's Halide lowered statement (`assembly` false) or its
+/// assembly to `path`, for --emit=halide and --emit=asm.
+void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
+                     const std::string &target, bool assembly);
+
 /// Writes the one Halide runtime every output links.
 void compileRuntime(const std::string &path, const std::string &target);
 

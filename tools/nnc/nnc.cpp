@@ -23,7 +23,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { None, MLIR, Summary, LLVM, Obj, Header };
+enum class Emit { None, MLIR, Summary, LLVM, Obj, Header, Halide, Asm };
 
 cl::OptionCategory nncCategory("nnc options");
 
@@ -41,7 +41,9 @@ cl::opt<Emit> emit(
                           "a Keras-style model.summary() table"),
                clEnumValN(Emit::LLVM, "llvm", "the host code as LLVM IR"),
                clEnumValN(Emit::Obj, "obj", "the host code as an object file"),
-               clEnumValN(Emit::Header, "header", "the C header of the output")),
+               clEnumValN(Emit::Header, "header", "the C header of the output"),
+               clEnumValN(Emit::Halide, "halide", "every kernel's Halide lowered statement"),
+               clEnumValN(Emit::Asm, "asm", "the host code's and every kernel's assembly")),
     cl::cat(nncCategory));
 
 cl::opt<std::string> target("target",
@@ -136,12 +138,20 @@ int main(int argc, char **argv) {
                *module, nnc::codegen::outputName(inputFile), outputFile))
                ? 1
                : 0;
+  case Emit::Halide:
+  case Emit::Asm: {
+    std::string text;
+    if (mlir::failed(nnc::codegen::emitKernelText(*module, nnc::codegen::outputName(inputFile),
+                                                  target, emit == Emit::Asm, text)))
+      return 1;
+    return writeOutput([&](llvm::raw_ostream &os) { os << text; });
+  }
   case Emit::None:
     break;
   }
   if (outputFile == "-")
     return error("choose an output: -o NAME.so (a shared library and NAME.h), -o NAME (an "
-                 "executable), or --emit=mlir|summary|llvm|obj|header");
+                 "executable), or --emit=mlir|summary|llvm|obj|header|halide|asm");
   nnc::codegen::BuildOptions options;
   options.output = outputFile;
   options.target = target;

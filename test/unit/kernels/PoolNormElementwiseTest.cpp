@@ -198,3 +198,41 @@ TEST(AddKernel, MatchesReference) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ConcatenateKernel, MatchesReference) {
+  std::mt19937 rng(10);
+  int configs = 0;
+  for (int inner : {1, 3, 16, 7})
+    for (std::vector<int> lengths : std::vector<std::vector<int>>{
+             {1, 1}, {2, 5}, {16, 16, 3}, {7, 1, 9}, {4, 4, 4, 4}}) {
+      ++configs;
+      SCOPED_TRACE(testing::Message() << "inner=" << inner << " inputs=" << lengths.size()
+                                      << " first length=" << lengths[0]);
+      Kernel k = concatenateKernel(inner, lengths);
+      int total = 0;
+      for (int len : lengths)
+        total += len;
+      for (int outer : {1, 37, 5 * 37}) {
+        std::vector<Tensor> xs;
+        for (int len : lengths)
+          xs.push_back(randomTensor({outer, len, inner}, rng));
+        std::vector<Tensor *> in;
+        for (Tensor &t : xs)
+          in.push_back(&t);
+        Tensor y({outer, total, inner});
+        run(k, in, y);
+        std::vector<double> ref;
+        for (int o = 0; o < outer; ++o)
+          for (const Tensor &t : xs)
+            for (int j = 0; j < t.shape[1]; ++j)
+              for (int i = 0; i < inner; ++i)
+                ref.push_back(t.at({o, j, i}));
+        expectClose(y, ref);
+      }
+    }
+  EXPECT_GE(configs, 20);
+}
+
+} // namespace
