@@ -58,7 +58,10 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   if (executable)
     args.push_back(runtimeLibrary("libnnrt_main.a"));
   args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary("libnnrt.a"),
-                           "-Wl,--no-whole-archive", "-lm", "-lpthread", "-ldl"});
+                           "-Wl,--no-whole-archive"});
+  if (executable) // image decoding, linked statically: the executable needs only libc/libm
+    args.insert(args.end(), {"-l:libpng.a", "-l:libjpeg.a", "-l:libz.a"});
+  args.insert(args.end(), {"-lm", "-lpthread", "-ldl"});
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, {}, 0, 0, &error);

@@ -286,17 +286,23 @@ FailureOr<InferenceBuild> Emitter::run(ModuleOp model) {
   exportWrapper("save", i32, {ptr, ptr}, "nnrt_save", pass);
   exportWrapper("predict", i32, {ptr, ptr, i64, ptr}, "nnrt_predict", pass);
   if (exeSummary) {
-    // void nnrt_exe_program(desc**, names**, forward*, summary**) for runtime/main.c.
+    // void nnrt_exe_program(desc**, names**, forward*, summary**, inputShape**) for
+    // runtime/main.c; inputShape holds the rank, then the dimensions after the batch.
     auto summaryGlobal = constantString(*exeSummary + std::string(1, '\0'));
-    auto fn = b.create<LLVM::LLVMFuncOp>(loc, "nnrt_exe_program",
-                                         LLVM::LLVMFunctionType::get(voidTy, {ptr, ptr, ptr, ptr}));
+    auto inShape = llvm::cast<RankedTensorType>(input.getType()).getShape().drop_front();
+    SmallVector<int64_t> shapeValues{(int64_t)inShape.size()};
+    shapeValues.append(inShape.begin(), inShape.end());
+    auto shapeGlobal = constantArray(shapeValues);
+    auto fn = b.create<LLVM::LLVMFuncOp>(
+        loc, "nnrt_exe_program", LLVM::LLVMFunctionType::get(voidTy, {ptr, ptr, ptr, ptr, ptr}));
     Block *body = fn.addEntryBlock(b);
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(body);
     Value values[] = {b.create<LLVM::AddressOfOp>(loc, descGlobal),
                       b.create<LLVM::AddressOfOp>(loc, namesGlobal),
                       b.create<LLVM::AddressOfOp>(loc, fwd),
-                      b.create<LLVM::AddressOfOp>(loc, summaryGlobal)};
+                      b.create<LLVM::AddressOfOp>(loc, summaryGlobal),
+                      b.create<LLVM::AddressOfOp>(loc, shapeGlobal)};
     for (auto [arg, v] : llvm::zip(body->getArguments(), values))
       b.create<LLVM::StoreOp>(loc, v, arg);
     b.create<LLVM::ReturnOp>(loc, ValueRange{});

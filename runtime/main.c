@@ -1,7 +1,8 @@
 /* The standalone executable's main (nnc model.nn -o NAME): subcommands over the
  * compiled model that nnrt_exe_program() describes.
- *   NAME predict [--weights W] [--top K] FILE...   FILE: .npy (float32 or uint8) or IDX
+ *   NAME predict [--weights W] [--top K] FILE...   FILE: PNG/JPEG, .npy (float32/uint8), IDX
  *   NAME summary                                    the Keras-style summary */
+#include "runtime/image.h"
 #include "runtime/internal.h"
 
 #include <errno.h>
@@ -10,8 +11,11 @@
 #include <string.h>
 
 /* Emitted by nnc into the executable's host code. */
+/* inputShape: the rank, then the input's dimensions without the batch. */
 void nnrt_exe_program(const int64_t **desc, const char **names, nnrt_forward_fn *forward,
-                      const char **summary);
+                      const char **summary, const int64_t **inputShape);
+
+static const int64_t *input_shape;
 
 typedef struct {
   float *data;
@@ -20,7 +24,7 @@ typedef struct {
 
 static int usage(const char *prog) {
   fprintf(stderr,
-          "usage: %s predict [--weights W] [--top K] FILE...   (FILE: .npy or IDX)\n"
+          "usage: %s predict [--weights W] [--top K] FILE...   (FILE: PNG/JPEG, .npy or IDX)\n"
           "       %s summary\n",
           prog, prog);
   return 2;
@@ -113,7 +117,30 @@ static int parse_idx(const char *path, const unsigned char *b, size_t size, floa
   return 1;
 }
 
+/* An image, when the model takes one: (H, W, C) with C 1 or 3, or (H, W) grayscale. */
+static int load_image(const char *path, floats *out) {
+  int64_t rank = input_shape[0];
+  int64_t h = input_shape[1], w = rank >= 2 ? input_shape[2] : 0;
+  int64_t c = rank == 3 ? input_shape[3] : 1;
+  if (rank < 2 || rank > 3 || (c != 1 && c != 3))
+    return 0;
+  out->data = malloc((size_t)(h * w * c) * sizeof(float));
+  if (!out->data)
+    return nnrt_fail("out of memory");
+  int rc = nnrt_read_image(path, (int)h, (int)w, (int)c, out->data);
+  if (rc <= 0) {
+    free(out->data);
+    out->data = NULL;
+    return rc;
+  }
+  out->count = h * w * c;
+  return 1;
+}
+
 static int load_input(const char *path, floats *out) {
+  int image = load_image(path, out);
+  if (image != 0)
+    return image > 0 ? 0 : -1;
   size_t size = 0;
   unsigned char *b = read_all(path, &size);
   if (!b)
@@ -122,7 +149,8 @@ static int load_input(const char *path, floats *out) {
   if (rc == 0)
     rc = parse_idx(path, b, size, out);
   if (rc == 0)
-    rc = nnrt_fail("'%s' is neither a .npy array nor an IDX file", path);
+    rc = nnrt_fail("'%s' is not a PNG/JPEG image (for this model's input), a .npy array "
+                   "or an IDX file", path);
   free(b);
   return rc > 0 ? 0 : -1;
 }
@@ -176,7 +204,7 @@ int main(int argc, char **argv) {
   const int64_t *desc;
   const char *names, *summary;
   nnrt_forward_fn forward;
-  nnrt_exe_program(&desc, &names, &forward, &summary);
+  nnrt_exe_program(&desc, &names, &forward, &summary, &input_shape);
   if (argc < 2)
     return usage(argv[0]);
   if (strcmp(argv[1], "summary") == 0) {

@@ -1,0 +1,128 @@
+/* PNG/JPEG decoding (Debian's libpng and libjpeg-turbo, linked statically into the
+ * executable) and bilinear resizing for the executable's predict command. */
+#include "runtime/image.h"
+
+#include "runtime/internal.h"
+
+#include <stdio.h> /* before jpeglib.h, which uses FILE */
+
+#include <jpeglib.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned char *decode_png(const char *path, int channels, int *w, int *h) {
+  png_image img;
+  memset(&img, 0, sizeof img);
+  img.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&img, path)) {
+    nnrt_fail("'%s': %s", path, img.message);
+    return NULL;
+  }
+  img.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
+  unsigned char *pixels = malloc(PNG_IMAGE_SIZE(img));
+  if (!pixels || !png_image_finish_read(&img, NULL, pixels, 0, NULL)) {
+    nnrt_fail("'%s': %s", path, pixels ? img.message : "out of memory");
+    png_image_free(&img);
+    free(pixels);
+    return NULL;
+  }
+  *w = (int)img.width;
+  *h = (int)img.height;
+  return pixels;
+}
+
+struct jpeg_failure {
+  struct jpeg_error_mgr mgr;
+  jmp_buf jump;
+};
+
+static void on_jpeg_error(j_common_ptr info) {
+  char message[JMSG_LENGTH_MAX];
+  info->err->format_message(info, message);
+  nnrt_fail("JPEG: %s", message);
+  longjmp(((struct jpeg_failure *)info->err)->jump, 1);
+}
+
+static unsigned char *decode_jpeg(const char *path, int channels, int *w, int *h) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    nnrt_fail("cannot open '%s'", path);
+    return NULL;
+  }
+  struct jpeg_decompress_struct info;
+  struct jpeg_failure failure;
+  unsigned char *volatile pixels = NULL;
+  info.err = jpeg_std_error(&failure.mgr);
+  failure.mgr.error_exit = on_jpeg_error;
+  if (setjmp(failure.jump)) {
+    jpeg_destroy_decompress(&info);
+    fclose(f);
+    free(pixels);
+    return NULL;
+  }
+  jpeg_create_decompress(&info);
+  jpeg_stdio_src(&info, f);
+  jpeg_read_header(&info, TRUE);
+  info.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_start_decompress(&info);
+  *w = (int)info.output_width;
+  *h = (int)info.output_height;
+  size_t row = (size_t)info.output_width * (size_t)channels;
+  pixels = malloc(row * info.output_height);
+  if (!pixels)
+    on_jpeg_error((j_common_ptr)&info);
+  while (info.output_scanline < info.output_height) {
+    JSAMPROW line = pixels + row * info.output_scanline;
+    jpeg_read_scanlines(&info, &line, 1);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  fclose(f);
+  return pixels;
+}
+
+int nnrt_read_image(const char *path, int height, int width, int channels, float *out) {
+  unsigned char magic[8] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return nnrt_fail("cannot open '%s'", path);
+  size_t got = fread(magic, 1, sizeof magic, f);
+  fclose(f);
+  int isPng = got == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;
+  int isJpeg = got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF;
+  if (!isPng && !isJpeg)
+    return 0;
+  int w = 0, h = 0;
+  unsigned char *src = isPng ? decode_png(path, channels, &w, &h)
+                             : decode_jpeg(path, channels, &w, &h);
+  if (!src)
+    return -1;
+  /* Bilinear with half-pixel centres: source = (dst + 0.5) * scale - 0.5, clamped. */
+  double sy = (double)h / height, sx = (double)w / width;
+  for (int y = 0; y < height; ++y) {
+    double fy = (y + 0.5) * sy - 0.5;
+    if (fy < 0)
+      fy = 0;
+    int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+    double ay = fy - y0;
+    for (int x = 0; x < width; ++x) {
+      double fx = (x + 0.5) * sx - 0.5;
+      if (fx < 0)
+        fx = 0;
+      int x0 = (int)fx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+      double ax = fx - x0;
+      for (int c = 0; c < channels; ++c) {
+        double p00 = src[((size_t)y0 * w + x0) * channels + c];
+        double p01 = src[((size_t)y0 * w + x1) * channels + c];
+        double p10 = src[((size_t)y1 * w + x0) * channels + c];
+        double p11 = src[((size_t)y1 * w + x1) * channels + c];
+        out[((size_t)y * width + x) * channels + c] =
+            (float)((p00 * (1 - ax) + p01 * ax) * (1 - ay) + (p10 * (1 - ax) + p11 * ax) * ay);
+      }
+    }
+  }
+  free(src);
+  return 1;
+}
