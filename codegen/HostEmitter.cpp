@@ -144,8 +144,8 @@ FailureOr<InferenceBuild> Emitter::run(ModuleOp model) {
   if (!forward)
     return model.emitError("the model has no @forward function");
   if (forward.getNumArguments() != 1 || forward.getNumResults() != 1)
-    return forward.emitError("the inference code generator handles one input and one output "
-                             "(this model has ")
+    return mlir::emitError(forward.getLoc(), "the inference code generator handles one input "
+                                             "and one output (this model has ")
            << forward.getNumArguments() << " inputs)";
 
   // Variables, in module order, become the descriptor and the weights array.

@@ -183,8 +183,13 @@ FailureOr<OpLowering> lowerForInference(Operation *op) {
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
             nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { return alias; })
       .Default([](Operation *o) -> FailureOr<OpLowering> {
-        return o->emitError("the inference code generator does not handle ") << o->getName();
+        return mlir::emitError(o->getLoc(), "the inference code generator does not handle ")
+               << o->getName();
       });
+}
+
+bool isValidTarget(const std::string &target) {
+  return target == "host" || Halide::Target::validate_target_string(target);
 }
 
 static Halide::Target kernelTarget(const std::string &target) {

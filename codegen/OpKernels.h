@@ -41,6 +41,9 @@ void compileKernel(const Kernel &kernel, const std::string &path, const std::str
 void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
                      const std::string &target, bool assembly);
 
+/// Whether `target` is "host" or a Halide target string.
+bool isValidTarget(const std::string &target);
+
 /// Writes the one Halide runtime every output links.
 void compileRuntime(const std::string &path, const std::string &target);
 

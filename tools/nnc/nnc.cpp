@@ -1,5 +1,6 @@
 // nnc: the compiler driver. Reads a .nn model and emits IR, a summary, or (later) binaries.
 #include "codegen/Build.h"
+#include "codegen/OpKernels.h"
 #include "frontend/Frontend.h"
 #include "ir/ModelSummary.h"
 #include "ir/NNDialect.h"
@@ -11,6 +12,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -89,6 +92,14 @@ int main(int argc, char **argv) {
                               "  nnc model.nn --emit=mlir        print the nn dialect IR\n"
                               "  nnc model.nn --emit=summary     print model.summary()\n");
 
+  if (!nnc::codegen::isValidTarget(target))
+    return error("unknown --target '" + target +
+                 "': use host or a Halide target such as x86-64-linux-avx2");
+  if (outputFile != "-") {
+    llvm::StringRef dir = llvm::sys::path::parent_path(outputFile);
+    if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
+      return error("cannot write '" + outputFile + "': the folder '" + dir + "' does not exist");
+  }
   std::string errorMessage;
   auto file = mlir::openInputFile(inputFile, &errorMessage);
   if (!file)
