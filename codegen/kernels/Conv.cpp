@@ -72,4 +72,53 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
   return kernel;
 }
 
+Kernel conv2dBackwardDataKernel(const ConvShape &s) {
+  ImageParam dz(Float(32), 4, "dz"), w(Float(32), 4, "kernel");
+  Var ci("ci"), x("x"), y("y"), n("n");
+  // ---- algorithm ----
+  // Input column x is read by output column ox through tap kx when
+  // ox*sw + kx*dw - pl == x, i.e. ox = (x + pl - kx*dw) / sw exactly.
+  RDom r(0, s.filters, 0, s.kernelW, 0, s.kernelH, "r");
+  Expr tx = x + s.padLeft() - r.y * s.dilationW, ty = y + s.padTop() - r.z * s.dilationH;
+  Expr ox = tx / s.strideW, oy = ty / s.strideH;
+  Expr hit = tx >= 0 && ty >= 0 && tx % s.strideW == 0 && ty % s.strideH == 0 &&
+             ox < s.outW() && oy < s.outH();
+  Func dx("conv2d_dx");
+  dx(ci, x, y, n) = 0.0f;
+  dx(ci, x, y, n) += select(hit, dz(r.x, clamp(ox, 0, s.outW() - 1), clamp(oy, 0, s.outH() - 1), n) *
+                                     w(r.x, ci, r.y, r.z),
+                            0.0f);
+  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  w.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
+  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
+  // ---- schedule (CPU) ----
+  Var yn("yn");
+  dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
+  dx.update().fuse(y, n, yn).reorder(ci, r.x, x, r.y, r.z, yn).parallel(yn);
+  dx.update().vectorize(ci, kVector, TailStrategy::GuardWithIf);
+  return {"conv2d_dx", {dz, w}, dx};
+}
+
+Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
+  ImageParam in(Float(32), 4, "input"), dz(Float(32), 4, "dz");
+  Var co("co"), ci("ci"), kx("kx"), ky("ky");
+  // ---- algorithm ----
+  Func padded = BoundaryConditions::constant_exterior(
+      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom r(0, s.outW(), 0, s.outH(), 0, dz.dim(3).extent(), "r");
+  Func dw("conv2d_dw");
+  dw(co, ci, kx, ky) = 0.0f;
+  dw(co, ci, kx, ky) += dz(co, r.x, r.y, r.z) *
+                        padded(ci, r.x * s.strideW + kx * s.dilationW - s.padLeft(),
+                               r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  // ---- schedule (CPU) ----
+  Var t("t");
+  dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  dw.update().fuse(kx, ky, t).reorder(co, r.x, ci, r.y, r.z, t).parallel(t);
+  dw.update().vectorize(co, kVector, TailStrategy::GuardWithIf);
+  return {"conv2d_dw", {in, dz}, dw};
+}
+
 } // namespace nnc::codegen

@@ -29,6 +29,16 @@ int padBefore(int in, int window, int stride, int dilation, bool same);
 /// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major HWIO, bias (co).
 Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act);
 
+/// Backward, data: dX(ci, x, y, n) = sum over (co, kx, ky) of dZ at the output
+/// position whose window reads (x, y) through tap (kx, ky), times kernel(co, ci, kx, ky).
+/// Inputs: dZ (co, ox, oy, n), kernel (co, ci, kx, ky).
+Kernel conv2dBackwardDataKernel(const ConvShape &s);
+
+/// Backward, weights: dKernel(co, ci, kx, ky) = sum over (n, ox, oy) of
+/// dZ(co, ox, oy, n) * input(ci, ox*sw + kx*dw - pl, oy*sh + ky*dh - pt, n).
+/// Inputs: input (c, x, y, n), dZ. The bias gradient is channelSumKernel(filters).
+Kernel conv2dBackwardWeightsKernel(const ConvShape &s);
+
 } // namespace nnc::codegen
 
 #endif

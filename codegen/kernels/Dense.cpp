@@ -49,4 +49,39 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   return kernel;
 }
 
+Kernel denseBackwardDataKernel(int features, int units) {
+  ImageParam dz(Float(32), 2, "dz"), w(Float(32), 2, "kernel");
+  Var k("k"), m("m");
+  // ---- algorithm ----
+  RDom u(0, units, "u");
+  Func dx("dense_dx");
+  dx(k, m) = 0.0f;
+  dx(k, m) += dz(u, m) * w(u, k);
+  dz.dim(0).set_bounds(0, units);
+  w.dim(0).set_bounds(0, units).dim(1).set_bounds(0, features).set_stride(units);
+  // ---- schedule (CPU) ----
+  Var mo("mo"), mi("mi");
+  dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
+  dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
+  dx.update().split(m, mo, mi, 4, TailStrategy::GuardWithIf).reorder(k, mi, u, mo).parallel(mo);
+  dx.update().vectorize(k, kVector, TailStrategy::GuardWithIf);
+  return {"dense_dx", {dz, w}, dx};
+}
+
+Kernel denseBackwardWeightsKernel(int features, int units) {
+  ImageParam x(Float(32), 2, "input"), dz(Float(32), 2, "dz");
+  Var u("u"), k("k");
+  // ---- algorithm ----
+  RDom m(0, dz.dim(1).extent(), "m");
+  Func dw("dense_dw");
+  dw(u, k) = 0.0f;
+  dw(u, k) += x(k, m) * dz(u, m);
+  x.dim(0).set_bounds(0, features);
+  dz.dim(0).set_bounds(0, units);
+  // ---- schedule (CPU) ----
+  dw.parallel(k).vectorize(u, kVector, TailStrategy::GuardWithIf);
+  dw.update().reorder(u, m, k).parallel(k).vectorize(u, kVector, TailStrategy::GuardWithIf);
+  return {"dense_dw", {x, dz}, dw};
+}
+
 } // namespace nnc::codegen

@@ -10,6 +10,14 @@ namespace nnc::codegen {
 /// kernel (u, k) = the row-major [K, U] weights, bias (u) when `bias`.
 Kernel denseKernel(int features, int units, bool bias, const Activation &act);
 
+/// Backward, data: dX(k, m) = sum_u dZ(u, m) * kernel(u, k), with dZ the gradient of
+/// the pre-activation. Inputs: dZ (u, m), kernel (u, k).
+Kernel denseBackwardDataKernel(int features, int units);
+
+/// Backward, weights: dKernel(u, k) = sum_m X(k, m) * dZ(u, m), over every row of the
+/// batch. Inputs: X (k, m), dZ (u, m). The bias gradient is channelSumKernel(units).
+Kernel denseBackwardWeightsKernel(int features, int units);
+
 } // namespace nnc::codegen
 
 #endif

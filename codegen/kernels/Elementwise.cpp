@@ -80,4 +80,47 @@ Kernel concatenateKernel(int inner, const std::vector<int> &lengths) {
   return {"concatenate", inputs, out};
 }
 
+Kernel activationBackwardKernel(int channels, const Activation &act) {
+  ImageParam y(Float(32), 2, "output"), dy(Float(32), 2, "dy");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr v = y(c, m), g = dy(c, m);
+  Func dz("activation_dz");
+  switch (act.kind) {
+  case Act::Linear: dz(c, m) = g; break;
+  case Act::Relu: dz(c, m) = select(v > 0.0f, g, 0.0f); break;
+  case Act::LeakyRelu: dz(c, m) = select(v > 0.0f, g, g * act.alpha); break;
+  case Act::Sigmoid: dz(c, m) = g * v * (1.0f - v); break;
+  case Act::Tanh: dz(c, m) = g * (1.0f - v * v); break;
+  case Act::Softmax: {
+    RDom r(0, channels, "r");
+    Func dot("softmax_dot");
+    dot(m) = sum(dy(r, m) * y(r, m));
+    dz(c, m) = v * (g - dot(m));
+    dot.compute_root();
+    break;
+  }
+  }
+  y.dim(0).set_bounds(0, channels);
+  dy.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  scheduleRows(dz, c, m);
+  return {"activation_dz", {y, dy}, dz};
+}
+
+Kernel channelSumKernel(int channels) {
+  ImageParam x(Float(32), 2, "input");
+  Var c("c");
+  // ---- algorithm ----
+  RDom m(0, x.dim(1).extent(), "m");
+  Func out("channel_sum");
+  out(c) = 0.0f;
+  out(c) += x(c, m);
+  x.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  out.update().reorder(c, m).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"channel_sum", {x}, out};
+}
+
 } // namespace nnc::codegen

@@ -1,0 +1,128 @@
+// Losses: the batch-mean loss as a 0-d output, and its gradient with respect to the
+// loss's input (probabilities, or logits with from_logits).
+#include "codegen/kernels/Loss.h"
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+namespace {
+
+struct LossInputs {
+  ImageParam pred{Float(32), 2, "prediction"};
+  ImageParam labels;
+  Expr batch;
+
+  LossInputs(LossKind kind, int classes)
+      : labels(Float(32), kind == LossKind::SparseCategorical ? 1 : 2, "labels") {
+    pred.dim(0).set_bounds(0, classes);
+    if (kind != LossKind::SparseCategorical)
+      labels.dim(0).set_bounds(0, classes);
+    batch = cast<float>(pred.dim(1).extent());
+  }
+
+  /// The one-hot (or given) target of class c for sample n.
+  Expr target(LossKind kind, Expr c, Expr n) {
+    if (kind == LossKind::SparseCategorical)
+      return select(cast<int>(labels(n)) == c, 1.0f, 0.0f);
+    return labels(c, n);
+  }
+};
+
+Expr clipProb(Expr p) { return clamp(p, kEpsilon, 1.0f - kEpsilon); }
+
+/// log(sum_c exp(z(c, n))), stably.
+Func logSumExp(ImageParam z, int classes) {
+  RDom r(0, classes, "lse_r");
+  Var n("n");
+  Func peak("lse_max"), lse("lse");
+  peak(n) = maximum(z(r, n));
+  lse(n) = peak(n) + log(sum(exp(z(r, n) - peak(n))));
+  peak.compute_root();
+  lse.compute_root();
+  return lse;
+}
+
+} // namespace
+
+// ---- algorithm ----
+
+Kernel lossKernel(LossKind kind, int classes, bool fromLogits) {
+  LossInputs in(kind, classes);
+  Var c("c"), n("n");
+  Func perSample("per_sample_loss");
+  RDom r(0, classes, "r");
+  Expr z = in.pred(r, n), y = in.target(kind, r, n);
+  switch (kind) {
+  case LossKind::SparseCategorical:
+  case LossKind::Categorical:
+    if (fromLogits) {
+      Func lse = logSumExp(in.pred, classes);
+      perSample(n) = sum(y * (lse(n) - z));
+    } else {
+      perSample(n) = -sum(y * log(clipProb(z)));
+    }
+    break;
+  case LossKind::Binary:
+    if (fromLogits) // max(z, 0) - z*y + log(1 + exp(-|z|))
+      perSample(n) = sum(max(z, 0.0f) - z * y + log(1.0f + exp(-abs(z)))) / float(classes);
+    else
+      perSample(n) = -sum(y * log(clipProb(z) + kEpsilon) +
+                          (1.0f - y) * log(1.0f - clipProb(z) + kEpsilon)) /
+                     float(classes);
+    break;
+  case LossKind::MeanSquared:
+    perSample(n) = sum((z - y) * (z - y)) / float(classes);
+    break;
+  }
+  RDom b(0, in.pred.dim(1).extent(), "b");
+  Func mean("loss");
+  mean() = sum(perSample(b)) / in.batch;
+  // ---- schedule (CPU) ----
+  perSample.compute_root();
+  std::vector<ImageParam> inputs{in.pred, in.labels};
+  return {"loss", inputs, mean};
+}
+
+Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
+  LossInputs in(kind, classes);
+  Var c("c"), n("n");
+  Expr z = in.pred(c, n), y = in.target(kind, c, n);
+  Func grad("loss_grad");
+  switch (kind) {
+  case LossKind::SparseCategorical:
+  case LossKind::Categorical:
+    if (fromLogits) {
+      // d/dz [sum_c y_c (lse - z_c)] = softmax(z) * sum(y) - y.
+      Func lse = logSumExp(in.pred, classes);
+      RDom r(0, classes, "r");
+      Func total("label_total");
+      total(n) = sum(in.target(kind, r, n));
+      total.compute_root();
+      grad(c, n) = (exp(z - lse(n)) * total(n) - y) / in.batch;
+    } else {
+      // d/dp [-y log(clip(p))] = -y / p inside the clip range, 0 outside.
+      grad(c, n) = select(z > kEpsilon && z < 1.0f - kEpsilon, -y / z, 0.0f) / in.batch;
+    }
+    break;
+  case LossKind::Binary:
+    if (fromLogits)
+      grad(c, n) = (1.0f / (1.0f + exp(-z)) - y) / (in.batch * float(classes));
+    else
+      grad(c, n) = select(z > kEpsilon && z < 1.0f - kEpsilon,
+                          -y / (z + kEpsilon) + (1.0f - y) / (1.0f - z + kEpsilon), 0.0f) /
+                   (in.batch * float(classes));
+    break;
+  case LossKind::MeanSquared:
+    grad(c, n) = 2.0f * (z - y) / (in.batch * float(classes));
+    break;
+  }
+  // ---- schedule (CPU) ----
+  Var no("no"), ni("ni");
+  grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
+  grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  std::vector<ImageParam> inputs{in.pred, in.labels};
+  return {"loss_grad", inputs, grad};
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,26 @@
+// Losses: the batch-mean loss as a 0-d output, and its gradient with respect to the
+// loss's input (probabilities, or logits with from_logits - the stable fused form of
+// softmax + cross-entropy and sigmoid + binary cross-entropy).
+#ifndef NNC_CODEGEN_KERNELS_LOSS_H
+#define NNC_CODEGEN_KERNELS_LOSS_H
+
+#include "codegen/kernels/Kernel.h"
+
+namespace nnc::codegen {
+
+enum class LossKind { SparseCategorical, Categorical, Binary, MeanSquared };
+
+/// Keras's clipping of probabilities: [kEpsilon, 1 - kEpsilon].
+constexpr float kEpsilon = 1e-7f;
+
+/// Inputs: prediction (c, n), labels: (n) class ids (as floats) for
+/// SparseCategorical, else (c, n). Output: the 0-d mean over the batch (Binary and
+/// MeanSquared average over the c axis first, as Keras does).
+Kernel lossKernel(LossKind kind, int classes, bool fromLogits);
+
+/// d(mean loss)/d(prediction): output (c, n). Same inputs as lossKernel.
+Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits);
+
+} // namespace nnc::codegen
+
+#endif
