@@ -113,13 +113,19 @@ Kernel channelSumKernel(int channels) {
   Var c("c");
   // ---- algorithm ----
   RDom m(0, x.dim(1).extent(), "m");
-  Func out("channel_sum");
-  out(c) = 0.0f;
-  out(c) += x(c, m);
+  Func padded = BoundaryConditions::constant_exterior(x, 0.0f, {{0, channels}});
+  Func acc("channel_sum_acc"), out("channel_sum");
+  acc(c) = 0.0f;
+  acc(c) += padded(c, m);
+  out(c) = acc(c);
   x.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
+  // The accumulator is a padded scratch: RoundUp computes past the channel count
+  // there, reading zeros. Guarding the update's vector loop instead crashed in
+  // Halide 14 for channel counts that are not a multiple of the vector width.
+  acc.compute_root().vectorize(c, kVector, TailStrategy::RoundUp);
+  acc.update().reorder(c, m).vectorize(c, kVector, TailStrategy::RoundUp);
   out.vectorize(c, kVector, TailStrategy::GuardWithIf);
-  out.update().reorder(c, m).vectorize(c, kVector, TailStrategy::GuardWithIf);
   return {"channel_sum", {x}, out};
 }
 
