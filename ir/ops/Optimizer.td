@@ -37,7 +37,7 @@ def NN_AdamUpdateOp : NN_UpdateOp<"adam_update", "Adam step",
   }];
 }
 
-// Keras RMSprop: ms = rho*ms + (1-rho)*g^2; p -= lr * g / (sqrt(ms) + eps).
+// Keras RMSprop: ms = rho*ms + (1-rho)*g^2; p -= lr * g / sqrt(ms + eps).
 // Slots: ms, then the momentum buffer when momentum > 0.
 def NN_RMSpropUpdateOp : NN_UpdateOp<"rmsprop_update", "RMSprop step",
     (ins DefaultValuedAttr<F32Attr, "0.001">:$learning_rate,

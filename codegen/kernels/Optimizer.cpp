@@ -1,0 +1,78 @@
+// Optimizer updates with Keras's rules, one parameter tensor at a time.
+#include "codegen/kernels/Optimizer.h"
+
+#include <cmath>
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+namespace {
+/// Updates are elementwise over a flat tensor: vectorized, in parallel chunks.
+void scheduleFlat(Func f, Var i) {
+  Var o("o"), in("in");
+  f.split(i, o, in, 4096, TailStrategy::GuardWithIf).parallel(o);
+  f.vectorize(in, kVector, TailStrategy::GuardWithIf);
+}
+} // namespace
+
+Kernel sgdKernel(float lr, float momentum, bool nesterov) {
+  ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), v(Float(32), 1, "velocity");
+  Var i("i");
+  // ---- algorithm ----
+  Func out("sgd");
+  if (momentum > 0) {
+    Expr vel = momentum * v(i) - lr * g(i);
+    Expr step = nesterov ? momentum * vel - lr * g(i) : vel;
+    out(i) = Tuple(p(i) + step, vel);
+  } else {
+    out(i) = Tuple(p(i) - lr * g(i));
+  }
+  // ---- schedule (CPU) ----
+  scheduleFlat(out, i);
+  if (momentum > 0)
+    return {"sgd", {p, g, v}, out};
+  return {"sgd", {p, g}, out};
+}
+
+double adamAlpha(double lr, double beta1, double beta2, long step) {
+  return lr * std::sqrt(1 - std::pow(beta2, (double)step)) / (1 - std::pow(beta1, (double)step));
+}
+
+Kernel adamKernel(float beta1, float beta2, float epsilon) {
+  ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), m(Float(32), 1, "m"),
+      v(Float(32), 1, "v"), alpha(Float(32), 1, "alpha");
+  Var i("i");
+  // ---- algorithm ----
+  Expr m1 = m(i) + (g(i) - m(i)) * (1.0f - beta1);
+  Expr v1 = v(i) + (g(i) * g(i) - v(i)) * (1.0f - beta2);
+  Func out("adam");
+  out(i) = Tuple(p(i) - m1 * alpha(0) / (sqrt(v1) + epsilon), m1, v1);
+  alpha.dim(0).set_bounds(0, 1);
+  // ---- schedule (CPU) ----
+  scheduleFlat(out, i);
+  return {"adam", {p, g, m, v, alpha}, out};
+}
+
+Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon) {
+  ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), ms(Float(32), 1, "ms"),
+      mom(Float(32), 1, "momentum");
+  Var i("i");
+  // ---- algorithm ----
+  Expr ms1 = rho * ms(i) + (1.0f - rho) * g(i) * g(i);
+  Expr inc = lr * g(i) / sqrt(ms1 + epsilon);
+  Func out("rmsprop");
+  if (momentum > 0) {
+    Expr mom1 = momentum * mom(i) + inc;
+    out(i) = Tuple(p(i) - mom1, ms1, mom1);
+  } else {
+    out(i) = Tuple(p(i) - inc, ms1);
+  }
+  // ---- schedule (CPU) ----
+  scheduleFlat(out, i);
+  if (momentum > 0)
+    return {"rmsprop", {p, g, ms, mom}, out};
+  return {"rmsprop", {p, g, ms}, out};
+}
+
+} // namespace nnc::codegen
