@@ -59,4 +59,66 @@ Kernel globalAvgPool2dKernel(int height, int width, int channels) {
   return {"global_avg_pool2d", {in}, out};
 }
 
+Kernel maxPool2dBackwardKernel(const PoolShape &s) {
+  ImageParam in(Float(32), 4, "input"), dy(Float(32), 4, "dy");
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+  // ---- algorithm ----
+  // For every output position: the window's first maximum, then scatter its dY there.
+  Func padded = BoundaryConditions::constant_exterior(
+      in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom w(0, s.poolW, 0, s.poolH, "w");
+  Func best("max_pool_argmax");
+  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  RDom o(0, s.outW(), 0, s.outH(), "o");
+  Expr bx = clamp(o.x * s.strideW - pl + best(c, o.x, o.y, n)[0], 0, s.width - 1);
+  Expr by = clamp(o.y * s.strideH - pt + best(c, o.x, o.y, n)[1], 0, s.height - 1);
+  Func dx("max_pool2d_dx");
+  dx(c, x, y, n) = 0.0f;
+  dx(c, bx, by, n) += dy(c, o.x, o.y, n);
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  // ---- schedule (CPU) ----
+  best.compute_at(dx, n);
+  dx.parallel(n);
+  dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"max_pool2d_dx", {in, dy}, dx};
+}
+
+Kernel avgPool2dBackwardKernel(const PoolShape &s) {
+  ImageParam dy(Float(32), 4, "dy");
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+  // ---- algorithm ----
+  // dX(x, y) = sum over windows covering (x, y) of dY / (in-image count of that window).
+  RDom o(0, s.outW(), 0, s.outH(), "o");
+  Expr xs = o.x * s.strideW - pl, ys = o.y * s.strideH - pt;
+  Expr count = (min(xs + s.poolW, s.width) - max(xs, 0)) * (min(ys + s.poolH, s.height) - max(ys, 0));
+  Expr covers = x >= xs && x < xs + s.poolW && y >= ys && y < ys + s.poolH;
+  Func dx("avg_pool2d_dx");
+  dx(c, x, y, n) = 0.0f;
+  dx(c, x, y, n) += select(covers, dy(c, o.x, o.y, n) / cast<float>(count), 0.0f);
+  dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  // ---- schedule (CPU) ----
+  Var yn("yn");
+  dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"avg_pool2d_dx", {dy}, dx};
+}
+
+Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
+  ImageParam dy(Float(32), 2, "dy");
+  Var c("c"), x("x"), y("y"), n("n");
+  // ---- algorithm ----
+  Func dx("global_avg_pool2d_dx");
+  dx(c, x, y, n) = dy(c, n) / float(height * width);
+  dy.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  Var yn("yn");
+  dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"global_avg_pool2d_dx", {dy}, dx};
+}
+
 } // namespace nnc::codegen

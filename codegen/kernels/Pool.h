@@ -20,8 +20,18 @@ struct PoolShape {
 Kernel maxPool2dKernel(const PoolShape &s);
 Kernel avgPool2dKernel(const PoolShape &s);
 
+/// Backward of max pooling: each window's gradient goes to its maximum (the first
+/// one in row-major window order on ties, as TensorFlow). Inputs: input, dY.
+Kernel maxPool2dBackwardKernel(const PoolShape &s);
+/// Backward of average pooling: each window's gradient spread over its in-image
+/// elements. Inputs: dY.
+Kernel avgPool2dBackwardKernel(const PoolShape &s);
+
 /// Inputs: input (c, x, y, n); output (c, n): the mean over x and y.
 Kernel globalAvgPool2dKernel(int height, int width, int channels);
+
+/// Backward of global average pooling. Inputs: dY (c, n); output (c, x, y, n).
+Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels);
 
 } // namespace nnc::codegen
 

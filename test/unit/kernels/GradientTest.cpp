@@ -4,6 +4,7 @@
 #include "codegen/kernels/Dense.h"
 #include "codegen/kernels/Elementwise.h"
 #include "codegen/kernels/Loss.h"
+#include "codegen/kernels/Pool.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
 #include <functional>
@@ -223,6 +224,74 @@ TEST(Losses, ValueAndGradientMatchReference) {
                       g, rng);
       }
     }
+}
+
+TEST(PoolBackward, MatchesFiniteDifferences) {
+  std::mt19937 rng(25);
+  std::vector<PoolShape> shapes = {{6, 6, 2, 2, 2, 2, 2, false}, {7, 7, 3, 2, 2, 2, 2, true},
+                                   {7, 5, 1, 3, 3, 2, 2, true},  {8, 9, 2, 3, 2, 1, 1, false},
+                                   {5, 5, 4, 3, 3, 3, 3, true}};
+  for (const PoolShape &s : shapes)
+    for (bool isMax : {true, false}) {
+      SCOPED_TRACE(testing::Message() << s.height << "x" << s.width << " pool " << s.poolH << "x"
+                                      << s.poolW << " stride " << s.strideH << " same " << s.same
+                                      << (isMax ? " max" : " avg"));
+      int n = 2, oh = s.outH(), ow = s.outW();
+      int pt = s.same ? std::max((oh - 1) * s.strideH + s.poolH - s.height, 0) / 2 : 0;
+      int pl = s.same ? std::max((ow - 1) * s.strideW + s.poolW - s.width, 0) / 2 : 0;
+      // Distinct values 0.01 apart: finite differences never flip a window's maximum.
+      Tensor x({n, s.height, s.width, s.channels});
+      for (size_t i = 0; i < x.data.size(); ++i)
+        x.data[i] = 0.01f * float(i);
+      std::shuffle(x.data.begin(), x.data.end(), rng);
+      Tensor dy = randomTensor({n, oh, ow, s.channels}, rng);
+      auto loss = [&](const std::vector<double> &xv) {
+        double total = 0;
+        for (int b = 0; b < n; ++b)
+          for (int oy = 0; oy < oh; ++oy)
+            for (int ox = 0; ox < ow; ++ox)
+              for (int c = 0; c < s.channels; ++c) {
+                double best = -1e300, sum = 0;
+                int count = 0;
+                for (int py = 0; py < s.poolH; ++py)
+                  for (int px = 0; px < s.poolW; ++px) {
+                    int iy = oy * s.strideH + py - pt, ix = ox * s.strideW + px - pl;
+                    if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width)
+                      continue;
+                    double v = xv[((b * s.height + iy) * s.width + ix) * s.channels + c];
+                    best = std::max(best, v);
+                    sum += v;
+                    ++count;
+                  }
+                total += dy.data[((b * oh + oy) * ow + ox) * s.channels + c] *
+                         (isMax ? best : sum / count);
+              }
+        return total;
+      };
+      Kernel k = isMax ? maxPool2dBackwardKernel(s) : avgPool2dBackwardKernel(s);
+      Tensor dx({n, s.height, s.width, s.channels});
+      if (isMax)
+        run(k, {&x, &dy}, dx);
+      else
+        run(k, {&dy}, dx);
+      checkGradient(asDouble(x), loss, dx, rng);
+    }
+}
+
+TEST(PoolBackward, GlobalAverage) {
+  std::mt19937 rng(26);
+  for (auto [h, w, c] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {4, 3, 5}, {8, 8, 16}}) {
+    int n = 3;
+    Tensor dy = randomTensor({n, c}, rng), dx({n, h, w, c});
+    Kernel k = globalAvgPool2dBackwardKernel(h, w, c);
+    run(k, {&dy}, dx);
+    std::vector<double> ref;
+    for (int b = 0; b < n; ++b)
+      for (int i = 0; i < h * w; ++i)
+        for (int ch = 0; ch < c; ++ch)
+          ref.push_back(dy.data[b * c + ch] / (h * w));
+    expectClose(dx, ref);
+  }
 }
 
 } // namespace
