@@ -30,4 +30,83 @@ Kernel batchNormInferenceKernel(int channels, float epsilon) {
   return {"batch_norm", {in, gamma, beta, mean, var}, out};
 }
 
+Kernel batchNormStatsKernel(int channels, bool unbiasedMoving) {
+  ImageParam x(Float(32), 2, "input");
+  Var c("c");
+  // ---- algorithm ----
+  // Two passes (mean, then squared deviations) for accuracy in float32.
+  RDom m(0, x.dim(1).extent(), "m");
+  Expr rows = cast<float>(x.dim(1).extent());
+  Func total("bn_sum"), mean("bn_mean"), dev("bn_dev"), out("bn_stats");
+  total(c) = 0.0f;
+  total(c) += x(c, m);
+  mean(c) = total(c) / rows;
+  dev(c) = 0.0f;
+  dev(c) += (x(c, m) - mean(c)) * (x(c, m) - mean(c));
+  Expr var = dev(c) / rows;
+  Expr moving = unbiasedMoving ? dev(c) / max(rows - 1.0f, 1.0f) : var;
+  out(c) = Tuple(mean(c), var, moving);
+  x.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  total.compute_root();
+  mean.compute_root();
+  dev.compute_root();
+  return {"batch_norm_stats", {x}, out};
+}
+
+Kernel movingAverageKernel(int channels, float momentum) {
+  ImageParam mm(Float(32), 1, "moving_mean"), mv(Float(32), 1, "moving_variance"),
+      mean(Float(32), 1, "mean"), var(Float(32), 1, "variance");
+  Var c("c");
+  // ---- algorithm ----
+  Func out("moving_average");
+  out(c) = Tuple(mm(c) * momentum + mean(c) * (1.0f - momentum),
+                 mv(c) * momentum + var(c) * (1.0f - momentum));
+  for (ImageParam *p : {&mm, &mv, &mean, &var})
+    p->dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"moving_average", {mm, mv, mean, var}, out};
+}
+
+Kernel batchNormParamGradKernel(int channels, float epsilon) {
+  ImageParam x(Float(32), 2, "input"), dy(Float(32), 2, "dy"), mean(Float(32), 1, "mean"),
+      var(Float(32), 1, "variance");
+  Var c("c");
+  // ---- algorithm ----
+  RDom m(0, x.dim(1).extent(), "m");
+  Func dgamma("bn_dgamma"), dbeta("bn_dbeta"), out("bn_param_grad");
+  dgamma(c) = 0.0f;
+  dgamma(c) += dy(c, m) * (x(c, m) - mean(c)) / sqrt(var(c) + epsilon);
+  dbeta(c) = 0.0f;
+  dbeta(c) += dy(c, m);
+  out(c) = Tuple(dgamma(c), dbeta(c));
+  x.dim(0).set_bounds(0, channels);
+  dy.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  dgamma.compute_root();
+  dbeta.compute_root();
+  return {"batch_norm_param_grad", {x, dy, mean, var}, out};
+}
+
+Kernel batchNormBackwardDataKernel(int channels, float epsilon) {
+  ImageParam x(Float(32), 2, "input"), dy(Float(32), 2, "dy"), gamma(Float(32), 1, "gamma"),
+      mean(Float(32), 1, "mean"), var(Float(32), 1, "variance"), dgamma(Float(32), 1, "dgamma"),
+      dbeta(Float(32), 1, "dbeta");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr rows = cast<float>(x.dim(1).extent());
+  Expr inv = 1.0f / sqrt(var(c) + epsilon);
+  Expr xhat = (x(c, m) - mean(c)) * inv;
+  Func dx("batch_norm_dx");
+  dx(c, m) = gamma(c) * inv * (dy(c, m) - dbeta(c) / rows - xhat * dgamma(c) / rows);
+  x.dim(0).set_bounds(0, channels);
+  dy.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  Var mo("mo"), mi("mi");
+  dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+  dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"batch_norm_dx", {x, dy, gamma, mean, var, dgamma, dbeta}, dx};
+}
+
 } // namespace nnc::codegen

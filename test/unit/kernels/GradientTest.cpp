@@ -4,6 +4,7 @@
 #include "codegen/kernels/Dense.h"
 #include "codegen/kernels/Elementwise.h"
 #include "codegen/kernels/Loss.h"
+#include "codegen/kernels/Norm.h"
 #include "codegen/kernels/Pool.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
@@ -291,6 +292,71 @@ TEST(PoolBackward, GlobalAverage) {
         for (int ch = 0; ch < c; ++ch)
           ref.push_back(dy.data[b * c + ch] / (h * w));
     expectClose(dx, ref);
+  }
+}
+
+
+TEST(BatchNormTraining, StatisticsAndGradientsMatchFiniteDifferences) {
+  std::mt19937 rng(27);
+  for (auto [c, m] : std::vector<std::pair<int, int>>{{1, 5}, {3, 37}, {16, 64}, {7, 9 * 37}}) {
+    SCOPED_TRACE(testing::Message() << "C=" << c << " M=" << m);
+    float eps = 1e-3f;
+    Tensor x = randomTensor({m, c}, rng, -2, 3), dy = randomTensor({m, c}, rng);
+    Tensor gamma = randomTensor({c}, rng, 0.5f, 1.5f), beta = randomTensor({c}, rng);
+    Tensor mean({c}), var({c}), movingVar({c});
+    Kernel stats = batchNormStatsKernel(c, true);
+    runTuple(stats, {&x}, {&mean, &var, &movingVar});
+    std::vector<double> rmean(c, 0), rvar(c, 0);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < c; ++j)
+        rmean[j] += x.data[i * c + j] / double(m);
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < c; ++j)
+        rvar[j] += std::pow(x.data[i * c + j] - rmean[j], 2) / m;
+    expectClose(mean, rmean);
+    expectClose(var, rvar);
+    std::vector<double> unbiased(rvar);
+    for (double &v : unbiased)
+      v *= m > 1 ? double(m) / (m - 1) : 1.0;
+    expectClose(movingVar, unbiased);
+
+    // L = sum dy * BN_train(x) with batch statistics, in double.
+    auto loss = [&](const std::vector<double> &xv, const std::vector<double> &g,
+                    const std::vector<double> &b) {
+      std::vector<double> mu(c, 0), va(c, 0);
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < c; ++j)
+          mu[j] += xv[i * c + j] / m;
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < c; ++j)
+          va[j] += std::pow(xv[i * c + j] - mu[j], 2) / m;
+      double total = 0;
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < c; ++j)
+          total += dy.data[i * c + j] *
+                   ((xv[i * c + j] - mu[j]) / std::sqrt(va[j] + eps) * g[j] + b[j]);
+      return total;
+    };
+    Tensor dgamma({c}), dbeta({c}), dx({m, c});
+    Kernel params = batchNormParamGradKernel(c, eps), data = batchNormBackwardDataKernel(c, eps);
+    runTuple(params, {&x, &dy, &mean, &var}, {&dgamma, &dbeta});
+    run(data, {&x, &dy, &gamma, &mean, &var, &dgamma, &dbeta}, dx);
+    auto xs = asDouble(x), gs = asDouble(gamma), bs = asDouble(beta);
+    checkGradient(xs, [&](const std::vector<double> &v) { return loss(v, gs, bs); }, dx, rng);
+    checkGradient(gs, [&](const std::vector<double> &v) { return loss(xs, v, bs); }, dgamma, rng);
+    checkGradient(bs, [&](const std::vector<double> &v) { return loss(xs, gs, v); }, dbeta, rng);
+
+    // Moving averages with Keras's momentum.
+    Tensor mm = randomTensor({c}, rng), mv = randomTensor({c}, rng, 0.5f, 2), nm({c}), nv({c});
+    Kernel moving = movingAverageKernel(c, 0.99f);
+    runTuple(moving, {&mm, &mv, &mean, &movingVar}, {&nm, &nv});
+    std::vector<double> wantM, wantV;
+    for (int j = 0; j < c; ++j) {
+      wantM.push_back(mm.data[j] * 0.99 + rmean[j] * 0.01);
+      wantV.push_back(mv.data[j] * 0.99 + unbiased[j] * 0.01);
+    }
+    expectClose(nm, wantM);
+    expectClose(nv, wantV);
   }
 }
 

@@ -7,15 +7,6 @@ using namespace nnc::test;
 
 namespace {
 
-/// Runs a tuple-output kernel: inputs bound, outputs realized into `outs`.
-void runTuple(Kernel &k, std::vector<Tensor *> inputs, std::vector<Tensor *> outs) {
-  for (size_t i = 0; i < inputs.size(); ++i)
-    k.inputs[i].set(view(*inputs[i]));
-  std::vector<Halide::Buffer<>> bufs;
-  for (Tensor *t : outs)
-    bufs.push_back(view(*t));
-  k.output.realize(Halide::Realization(bufs));
-}
 
 void expectNear(const Tensor &got, const std::vector<double> &want) {
   expectClose(got, want);
