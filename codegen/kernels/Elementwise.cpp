@@ -129,4 +129,50 @@ Kernel channelSumKernel(int channels) {
   return {"channel_sum", {x}, out};
 }
 
+// A 32-bit integer hash (murmur3's finaliser) of (seed, step, index); the top 24
+// bits make a float in [0, 1). Counter-based: any element can be drawn alone.
+static Expr mix32(Expr h) {
+  h = h ^ (h >> 16);
+  h = h * Expr(uint32_t(0x85EBCA6Bu));
+  h = h ^ (h >> 13);
+  h = h * Expr(uint32_t(0xC2B2AE35u));
+  return h ^ (h >> 16);
+}
+
+Expr counterUniform(Expr seed, Expr step, Expr index) {
+  Expr h = mix32(cast<uint32_t>(index) * Expr(uint32_t(0x9E3779B9u)) ^ seed);
+  h = mix32(h ^ (step * Expr(uint32_t(0x632BE5ABu))));
+  return cast<float>(h >> 8) * (1.0f / 16777216.0f);
+}
+
+static Kernel dropout(int channels, float rate, bool backward) {
+  ImageParam x(Float(32), 2, backward ? "dy" : "input"), seed(UInt(32), 1, "seed");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr keep = counterUniform(seed(0), seed(1), c + m * channels) >= rate;
+  Func out(backward ? "dropout_dx" : "dropout");
+  out(c, m) = select(keep, x(c, m) * (1.0f / (1.0f - rate)), 0.0f);
+  x.dim(0).set_bounds(0, channels);
+  seed.dim(0).set_bounds(0, 2);
+  // ---- schedule (CPU) ----
+  scheduleRows(out, c, m);
+  return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
+}
+
+Kernel dropoutKernel(int channels, float rate) { return dropout(channels, rate, false); }
+Kernel dropoutBackwardKernel(int channels, float rate) { return dropout(channels, rate, true); }
+
+Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
+  ImageParam dy(Float(32), 3, "dy");
+  Var i("i"), j("j"), o("o");
+  // ---- algorithm ----
+  Func out("concatenate_dx");
+  out(i, j, o) = dy(i, j + offset, o);
+  dy.dim(0).set_bounds(0, inner).dim(1).set_bounds(0, total);
+  out.output_buffer().dim(0).set_bounds(0, inner).dim(1).set_bounds(0, length);
+  // ---- schedule (CPU) ----
+  out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  return {"concatenate_dx", {dy}, out};
+}
+
 } // namespace nnc::codegen

@@ -22,6 +22,20 @@ Kernel activationBackwardKernel(int channels, const Activation &act);
 /// Sum over every row: out(c) = sum_m x(c, m) (bias gradients). Inputs: x (c, m).
 Kernel channelSumKernel(int channels);
 
+/// Dropout in training: element i of the (c, m) view is kept when
+/// uniform(seed, step, i) >= rate, and then scaled by 1 / (1 - rate); the backward
+/// kernel recomputes the same mask from (seed, step), so nothing is stored.
+/// Inputs: x (or dY for the backward), seed (2 uint32: seed, step).
+Kernel dropoutKernel(int channels, float rate);
+Kernel dropoutBackwardKernel(int channels, float rate);
+
+/// The counter-based uniform in [0, 1) that Dropout and augmentation layers draw.
+Halide::Expr counterUniform(Halide::Expr seed, Halide::Expr step, Halide::Expr index);
+
+/// Backward of Concatenate for one input: its slice [offset, offset + length) of
+/// the joined axis. Inputs: dY (inner, total, outer); output (inner, length, outer).
+Kernel concatenateSliceKernel(int inner, int offset, int length, int total);
+
 /// Inputs: tensors viewed as (inner, len_i, outer) joined along the middle
 /// axis: inner = values after the axis, outer = everything before it.
 Kernel concatenateKernel(int inner, const std::vector<int> &lengths);

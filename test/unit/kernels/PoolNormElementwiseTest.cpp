@@ -234,3 +234,72 @@ TEST(ConcatenateKernel, MatchesReference) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(DropoutKernel, SeededMaskScalingAndBackward) {
+  std::mt19937 rng(11);
+  for (float rate : {0.2f, 0.3f, 0.5f})
+    for (int c : {1, 10, 100}) {
+      SCOPED_TRACE(testing::Message() << "rate=" << rate << " C=" << c);
+      int m = 37 * 9;
+      Kernel fwd = dropoutKernel(c, rate), back = dropoutBackwardKernel(c, rate);
+      Tensor x = randomTensor({m, c}, rng, 0.5f, 1.5f), dy = randomTensor({m, c}, rng, 0.5f, 1.5f);
+      Halide::Buffer<uint32_t> seed(2);
+      seed(0) = 1234;
+      seed(1) = 7;
+      auto runWith = [&](Kernel &k, Tensor &in, Tensor &out) {
+        k.inputs[0].set(view(in));
+        k.inputs[1].set(seed);
+        Halide::Buffer<float> o = view(out);
+        k.output.realize(o);
+      };
+      Tensor y({m, c}), y2({m, c}), dx({m, c});
+      runWith(fwd, x, y);
+      runWith(fwd, x, y2);
+      EXPECT_EQ(y.data, y2.data) << "same seed and step, same mask";
+      runWith(back, dy, dx);
+      int kept = 0;
+      for (size_t i = 0; i < y.data.size(); ++i) {
+        bool k = y.data[i] != 0;
+        kept += k;
+        EXPECT_EQ(k, dx.data[i] != 0) << "the backward mask is the forward mask";
+        if (k) {
+          EXPECT_FLOAT_EQ(y.data[i], x.data[i] / (1 - rate));
+          EXPECT_FLOAT_EQ(dx.data[i], dy.data[i] / (1 - rate));
+        }
+      }
+      double n = y.data.size(), p = 1 - rate;
+      EXPECT_NEAR(kept / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "kept fraction";
+      seed(1) = 8; // the next step draws another mask
+      runWith(fwd, x, y2);
+      EXPECT_NE(y.data, y2.data);
+    }
+}
+
+TEST(ConcatenateSliceKernel, InvertsConcatenate) {
+  std::mt19937 rng(12);
+  for (int inner : {1, 5, 16})
+    for (std::vector<int> lengths : std::vector<std::vector<int>>{{2, 3}, {1, 4, 2}}) {
+      int total = 0;
+      for (int len : lengths)
+        total += len;
+      int outer = 37;
+      Tensor dy = randomTensor({outer, total, inner}, rng);
+      int offset = 0;
+      for (int len : lengths) {
+        Kernel k = concatenateSliceKernel(inner, offset, len, total);
+        Tensor dx({outer, len, inner});
+        run(k, {&dy}, dx);
+        std::vector<double> ref;
+        for (int o = 0; o < outer; ++o)
+          for (int j = 0; j < len; ++j)
+            for (int i = 0; i < inner; ++i)
+              ref.push_back(dy.at({o, offset + j, i}));
+        expectClose(dx, ref);
+        offset += len;
+      }
+    }
+}
+
+} // namespace
