@@ -141,6 +141,28 @@ static int load_idx_dir(const char *dir, int test, const char *package, nnrt_dat
   return 0;
 }
 
+/* Reads the field starting at *f (ending at `delim` or `stop`) into *value and moves
+ * *f past its delimiter. Returns whether the field is a number. */
+static int parse_field(const unsigned char *text, size_t *f, size_t stop, char delim,
+                       double *value) {
+  size_t g = *f;
+  while (g < stop && text[g] != (unsigned char)delim)
+    ++g;
+  char buf[128];
+  size_t len = g - *f;
+  int fits = len < sizeof buf;
+  if (!fits)
+    len = sizeof buf - 1;
+  memcpy(buf, text + *f, len);
+  buf[len] = 0;
+  *f = g + 1;
+  char *endp;
+  *value = strtod(buf, &endp);
+  while (*endp && isspace((unsigned char)*endp))
+    ++endp;
+  return fits && endp != buf && *endp == 0;
+}
+
 /* CSV: numbers separated by `delimiter`; a first line that is not all numbers is a
  * header. Every row must have the same number of fields. */
 static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset *out) {
@@ -150,76 +172,48 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
     return -1;
   char delim = opt && opt->delimiter ? opt->delimiter : ',';
   int64_t labelCol = opt ? opt->label : -1;
-  int64_t fields = -1, rows = 0, cap = 0;
+  int64_t fields = -1, rows = 0, cap = 0, used = 0;
   double *values = NULL;
   int rc = 0;
   size_t pos = 0;
-  for (int64_t line = 1; pos < size; ++line) {
+  for (int64_t line = 1; pos < size && rc == 0; ++line) {
     size_t end = pos;
     while (end < size && text[end] != '\n')
       ++end;
     size_t stop = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+    if (stop == pos) { /* blank line */
+      pos = end + 1;
+      continue;
+    }
+    /* Append this row's fields after the rows so far; a header is rolled back. */
     int64_t count = 0;
-    int numeric = 1, blank = stop == pos;
-    /* First pass: count fields and check they are numbers. */
-    for (size_t f = pos; !blank && f <= stop;) {
-      size_t g = f;
-      while (g < stop && text[g] != (unsigned char)delim)
-        ++g;
-      char buf[64];
-      size_t len = g - f < sizeof buf - 1 ? g - f : sizeof buf - 1;
-      memcpy(buf, text + f, len);
-      buf[len] = 0;
-      char *endp;
-      strtod(buf, &endp);
-      while (*endp && isspace((unsigned char)*endp))
-        ++endp;
-      if (endp == buf || *endp)
-        numeric = 0;
-      ++count;
-      f = g + 1;
-    }
-    if (!blank) {
-      if (!numeric && rows == 0 && fields < 0) {
-        pos = end + 1; /* the header */
-        continue;
-      }
-      if (!numeric) {
-        rc = nnrt_fail("%s:%lld: a field is not a number", path, (long long)line);
-        break;
-      }
-      if (fields < 0)
-        fields = count;
-      if (count != fields) {
-        rc = nnrt_fail("%s:%lld: %lld fields where earlier rows have %lld", path,
-                       (long long)line, (long long)count, (long long)fields);
-        break;
-      }
-      if (rows * fields + count > cap) {
+    int numeric = 1;
+    for (size_t f = pos; f <= stop && rc == 0; ++count) {
+      if (used + count >= cap) {
         cap = cap ? cap * 2 : 1024;
-        while (cap < rows * fields + count)
-          cap *= 2;
         double *grown = realloc(values, (size_t)cap * sizeof(double));
-        if (!grown) {
+        if (!grown)
           rc = nnrt_fail("out of memory reading '%s'", path);
-          break;
-        }
-        values = grown;
+        else
+          values = grown;
       }
-      int64_t col = 0;
-      for (size_t f = pos; f <= stop; ++col) {
-        size_t g = f;
-        while (g < stop && text[g] != (unsigned char)delim)
-          ++g;
-        char buf[64];
-        size_t len = g - f < sizeof buf - 1 ? g - f : sizeof buf - 1;
-        memcpy(buf, text + f, len);
-        buf[len] = 0;
-        values[rows * fields + col] = strtod(buf, NULL);
-        f = g + 1;
-      }
-      ++rows;
+      if (rc == 0)
+        numeric &= parse_field(text, &f, stop, delim, &values[used + count]);
     }
+    if (rc != 0)
+      break;
+    if (!numeric && rows == 0 && fields < 0) {
+      pos = end + 1; /* the header */
+      continue;
+    }
+    if (!numeric)
+      rc = nnrt_fail("%s:%lld: a field is not a number", path, (long long)line);
+    else if (fields >= 0 && count != fields)
+      rc = nnrt_fail("%s:%lld: %lld fields where earlier rows have %lld", path,
+                     (long long)line, (long long)count, (long long)fields);
+    fields = count;
+    used += count;
+    ++rows;
     pos = end + 1;
   }
   free(text);
