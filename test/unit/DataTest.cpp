@@ -149,16 +149,4 @@ TEST(Datasets, CsvErrors) {
   EXPECT_NE(std::string(nnc_last_error()).find("label column 7 does not exist"), std::string::npos);
 }
 
-TEST(Datasets, SklearnBreastCancerTable) {
-  const char *path = "/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv";
-  if (access(path, R_OK) != 0)
-    GTEST_SKIP() << "python3-sklearn is not installed";
-  nnrt_dataset d;
-  ASSERT_EQ(nnrt_load_dataset((std::string("csv:") + path).c_str(), 0, nullptr, &d), 0)
-      << nnc_last_error();
-  EXPECT_EQ(d.n, 569);
-  EXPECT_EQ(d.sample_size, 30);
-  nnrt_free_dataset(&d);
-}
-
 } // namespace
