@@ -83,6 +83,18 @@ static unsigned char *decode_jpeg(const char *path, int channels, int *w, int *h
   return pixels;
 }
 
+/* Bilinear with half-pixel centres along one axis: the source position of output
+ * index `dst` is (dst + 0.5) * scale - 0.5, clamped at 0; returns the weight of the
+ * second of the two neighbours *i0, *i1. */
+static double source_position(int dst, double scale, int size, int *i0, int *i1) {
+  double f = (dst + 0.5) * scale - 0.5;
+  if (f < 0)
+    f = 0;
+  *i0 = (int)f;
+  *i1 = *i0 + 1 < size ? *i0 + 1 : size - 1;
+  return f - *i0;
+}
+
 int nnrt_read_image(const char *path, int height, int width, int channels, float *out) {
   unsigned char magic[8] = {0};
   FILE *f = fopen(path, "rb");
@@ -99,20 +111,13 @@ int nnrt_read_image(const char *path, int height, int width, int channels, float
                              : decode_jpeg(path, channels, &w, &h);
   if (!src)
     return -1;
-  /* Bilinear with half-pixel centres: source = (dst + 0.5) * scale - 0.5, clamped. */
   double sy = (double)h / height, sx = (double)w / width;
   for (int y = 0; y < height; ++y) {
-    double fy = (y + 0.5) * sy - 0.5;
-    if (fy < 0)
-      fy = 0;
-    int y0 = (int)fy, y1 = y0 + 1 < h ? y0 + 1 : h - 1;
-    double ay = fy - y0;
+    int y0, y1;
+    double ay = source_position(y, sy, h, &y0, &y1);
     for (int x = 0; x < width; ++x) {
-      double fx = (x + 0.5) * sx - 0.5;
-      if (fx < 0)
-        fx = 0;
-      int x0 = (int)fx, x1 = x0 + 1 < w ? x0 + 1 : w - 1;
-      double ax = fx - x0;
+      int x0, x1;
+      double ax = source_position(x, sx, w, &x0, &x1);
       for (int c = 0; c < channels; ++c) {
         double p00 = src[((size_t)y0 * w + x0) * channels + c];
         double p01 = src[((size_t)y0 * w + x1) * channels + c];

@@ -1,6 +1,7 @@
 // Dense and Conv2D kernels against naive references over 20+ shape configurations each.
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Dense.h"
+#include "test/unit/kernels/ConvReference.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
 using namespace nnc::codegen;
@@ -90,23 +91,9 @@ TEST(Conv2DKernel, MatchesReference) {
       if (bias)
         in.push_back(&b);
       run(k, in, y);
-      std::vector<double> ref;
-      for (int b0 = 0; b0 < n; ++b0)
-        for (int oy = 0; oy < oh; ++oy)
-          for (int ox = 0; ox < ow; ++ox)
-            for (int co = 0; co < s.filters; ++co) {
-              double acc = bias ? b.data[co] : 0.0;
-              for (int ky = 0; ky < s.kernelH; ++ky)
-                for (int kx = 0; kx < s.kernelW; ++kx) {
-                  int iy = oy * s.strideH + ky * s.dilationH - s.padTop();
-                  int ix = ox * s.strideW + kx * s.dilationW - s.padLeft();
-                  if (iy < 0 || iy >= s.height || ix < 0 || ix >= s.width)
-                    continue;
-                  for (int ci = 0; ci < s.channels; ++ci)
-                    acc += double(x.at({b0, iy, ix, ci})) * w.at({ky, kx, ci, co});
-                }
-              ref.push_back(acc);
-            }
+      std::vector<double> ref = conv2dReference(s, n, x.data, w.data);
+      for (size_t i = 0; bias && i < ref.size(); ++i)
+        ref[i] += b.data[i % s.filters];
       activateRows(ref, s.filters, act);
       expectClose(y, ref);
     }
