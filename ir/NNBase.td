@@ -7,6 +7,7 @@ include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
+include "ir/GradientInterface.td"
 
 def NN_Dialect : Dialect {
   let name = "nn";
@@ -33,6 +34,8 @@ def NN_Tensor : RankedTensorOf<[F32]>;
 def NN_LabelTensor : RankedTensorOf<[I32, I64, F32]>;
 // A 0-d f32 tensor (a loss value).
 def NN_Scalar : 0DTensorOf<[F32]>;
+// A training step's random counter: tensor<2xi32> holding (seed, step).
+def NN_Counter : 1DTensorOf<[I32]>;
 
 // The Keras layer name the op came from ("conv2d_1"); summaries and
 // checkpoints use it. Optional so hand-written IR stays short.
@@ -46,5 +49,8 @@ defvar NN_FusedActivation = (ins
 
 // Ops whose single result type is computed from operands and attributes.
 defvar NN_Inferred = [Pure, InferTypeOpAdaptor];
+// Layer ops: inferred, and differentiable through the gradient op interface.
+defvar NN_Layer = [Pure, InferTypeOpAdaptor,
+                   DeclareOpInterfaceMethods<NN_GradientOpInterface>];
 
 #endif // NNC_IR_NNBASE_TD

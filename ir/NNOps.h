@@ -2,6 +2,7 @@
 #ifndef NNC_IR_NNOPS_H
 #define NNC_IR_NNOPS_H
 
+#include "ir/Gradient.h"
 #include "ir/NNDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -13,5 +13,6 @@ include "ir/ops/Norm.td"
 include "ir/ops/Augment.td"
 include "ir/ops/Loss.td"
 include "ir/ops/Optimizer.td"
+include "ir/ops/Grad.td"
 
 #endif // NNC_IR_NNOPS_TD

@@ -3,7 +3,7 @@
 #define NNC_IR_OPS_AUGMENT_TD
 
 class NN_AugmentOp<string mnemonic, string what, dag attrs>
-    : NN_Op<mnemonic, NN_Inferred> {
+    : NN_Op<mnemonic, NN_Layer> {
   let summary = what # " of NHWC images in training; identity in inference";
   let arguments = !con((ins NN_Tensor:$input), attrs,
                        (ins OptionalAttr<I64Attr>:$seed), NN_LayerName);

@@ -24,16 +24,16 @@ def NN_SGDUpdateOp : NN_UpdateOp<"sgd_update", "SGD step with optional (Nesterov
 
 // Keras Adam: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2;
 // p -= lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps). Slots: m, v.
-// `step` is t, the 1-based iteration count.
+// `step` is the step's counter (seed, t) with t the 1-based iteration count.
 def NN_AdamUpdateOp : NN_UpdateOp<"adam_update", "Adam step",
-    (ins I64:$step,
+    (ins NN_Counter:$step,
          DefaultValuedAttr<F32Attr, "0.001">:$learning_rate,
          DefaultValuedAttr<F32Attr, "0.9">:$beta_1,
          DefaultValuedAttr<F32Attr, "0.999">:$beta_2,
          DefaultValuedAttr<F32Attr, "1.0e-7">:$epsilon)> {
   let assemblyFormat = [{
     $param `,` $grad (`,` $slots^)? `step` $step attr-dict `:` type($param)
-    (`,` type($slots)^)? `->` type(results)
+    (`,` type($slots)^)? `,` type($step) `->` type(results)
   }];
 }
 

@@ -2,7 +2,7 @@
 #ifndef NNC_IR_OPS_POOL_TD
 #define NNC_IR_OPS_POOL_TD
 
-class NN_Pool2DOp<string mnemonic, string what> : NN_Op<mnemonic, NN_Inferred> {
+class NN_Pool2DOp<string mnemonic, string what> : NN_Op<mnemonic, NN_Layer> {
   let summary = what # " pooling over 2-D windows of an NHWC tensor";
   let description = [{
     Output size follows Keras: "valid" gives floor((in - pool) / stride) + 1,
@@ -20,7 +20,7 @@ class NN_Pool2DOp<string mnemonic, string what> : NN_Op<mnemonic, NN_Inferred> {
 def NN_MaxPool2DOp : NN_Pool2DOp<"max_pool2d", "maximum">;
 def NN_AvgPool2DOp : NN_Pool2DOp<"avg_pool2d", "average">;
 
-def NN_GlobalAvgPool2DOp : NN_Op<"global_avg_pool2d", NN_Inferred> {
+def NN_GlobalAvgPool2DOp : NN_Op<"global_avg_pool2d", NN_Layer> {
   let summary = "mean over height and width: [N,H,W,C] -> [N,C] (or [N,1,1,C] with keepdims)";
   let arguments = !con((ins NN_Tensor:$input,
                             DefaultValuedAttr<BoolAttr, "false">:$keepdims),

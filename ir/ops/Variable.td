@@ -10,7 +10,10 @@ def NN_VariableOp : NN_Op<"variable", [Symbol]> {
     lecun_normal, zeros, ones); fans are derived from the shape as Keras does
     (receptive field = product of all but the last two dimensions).
     Non-trainable variables (BatchNormalization moving statistics, frozen
-    layers) get no gradient and no optimizer slots.
+    layers) get no gradient and no optimizer slots. `role` is "weight" for the
+    model's own tensors, "slot" for an optimizer's per-parameter state and
+    "iterations" for the optimizer's step count (both added by the autodiff pass
+    and saved in checkpoints so training resumes).
 
     ```mlir
     nn.variable @dense.kernel : tensor<784x10xf32> {init = "glorot_uniform"}
@@ -19,7 +22,8 @@ def NN_VariableOp : NN_Op<"variable", [Symbol]> {
   let arguments = (ins SymbolNameAttr:$sym_name,
                        TypeAttrOf<NN_Tensor>:$type,
                        DefaultValuedStrAttr<StrAttr, "zeros">:$init,
-                       DefaultValuedAttr<BoolAttr, "true">:$trainable);
+                       DefaultValuedAttr<BoolAttr, "true">:$trainable,
+                       DefaultValuedStrAttr<StrAttr, "weight">:$role);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let hasVerifier = 1;
 }

@@ -17,6 +17,8 @@ LogicalResult VariableOp::verify() {
   auto type = llvm::cast<RankedTensorType>(getType());
   if (!type.hasStaticShape())
     return emitOpError("variable shapes must be static, got ") << type;
+  if (getRole() != "weight" && getRole() != "slot" && getRole() != "iterations")
+    return emitOpError("role must be weight, slot or iterations, got \"") << getRole() << "\"";
   return success();
 }
 

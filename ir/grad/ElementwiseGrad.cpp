@@ -1,0 +1,57 @@
+// Gradients of the elementwise layers: activations, Rescaling, Dropout, Add, and the
+// augmentation layers (identity for the gradient).
+#include "ir/grad/GradUtils.h"
+
+using namespace mlir;
+
+namespace nnc::nn {
+
+LogicalResult ActivationOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Value dz = preActivationGradient(b, s, *this, getOutput(), getKind(), getAlpha());
+  if (dz && s.needsGradient(getInput()))
+    s.accumulate(b, getInput(), dz);
+  return success();
+}
+
+LogicalResult RescalingOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Value dy = s.gradientOf(getOutput());
+  if (dy && s.needsGradient(getInput()))
+    s.accumulate(b, getInput(),
+                 b.create<RescalingOp>(getLoc(), dy, getScale(), APFloat(0.0f), StringAttr()));
+  return success();
+}
+
+LogicalResult DropoutOp::buildGradient(OpBuilder &b, GradientState &s) {
+  return passThrough(b, s, *this); // inference mode (the pass trains with dropout_train)
+}
+
+LogicalResult DropoutTrainOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Value dy = s.gradientOf(getOutput());
+  if (dy && s.needsGradient(getInput()))
+    s.accumulate(b, getInput(),
+                 b.create<DropoutGradOp>(getLoc(), dy.getType(), dy, getCounter(), getRate(),
+                                         getSalt()));
+  return success();
+}
+
+LogicalResult AddOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Value dy = s.gradientOf(getOutput());
+  if (!dy)
+    return success();
+  for (Value x : getInputs())
+    if (s.needsGradient(x))
+      s.accumulate(b, x, dy);
+  return success();
+}
+
+LogicalResult RandomFlipOp::buildGradient(OpBuilder &b, GradientState &s) {
+  return passThrough(b, s, *this);
+}
+LogicalResult RandomRotationOp::buildGradient(OpBuilder &b, GradientState &s) {
+  return passThrough(b, s, *this);
+}
+LogicalResult RandomZoomOp::buildGradient(OpBuilder &b, GradientState &s) {
+  return passThrough(b, s, *this);
+}
+
+} // namespace nnc::nn
