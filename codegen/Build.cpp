@@ -56,7 +56,7 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   std::vector<std::string> args{*cc, executable ? "-no-pie" : "-shared", "-o", out};
   args.insert(args.end(), objects.begin(), objects.end());
   if (executable)
-    args.push_back(runtimeLibrary("libnnrt_main.a"));
+    args.insert(args.end(), {runtimeLibrary("libnnrt_main.a"), runtimeLibrary("libnnrt_data.a")});
   args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary("libnnrt.a"),
                            "-Wl,--no-whole-archive"});
   if (executable) // image decoding, linked statically: the executable needs only libc/libm
@@ -84,8 +84,8 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     if (mlir::failed(nn::printSummary(model, os)))
       return mlir::failure();
   }
-  mlir::FailureOr<InferenceBuild> build =
-      buildInference(model, name, executable ? &summary : nullptr);
+  mlir::FailureOr<ModelBuild> build =
+      buildHost(model, name, executable ? &summary : nullptr);
   if (mlir::failed(build))
     return mlir::failure();
 
@@ -132,7 +132,7 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   llvm::SmallString<128> header(options.output);
   llvm::sys::path::replace_extension(header, "h");
   if (llvm::Error err = llvm::writeToOutput(header.str(), [&](llvm::raw_ostream &os) {
-        os << inferenceHeader(*build);
+        os << modelHeader(*build);
         return llvm::Error::success();
       })) {
     llvm::sys::fs::remove(partial);
@@ -154,7 +154,7 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
 }
 
 mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, std::string &ir) {
-  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
   if (mlir::failed(build))
     return mlir::failure();
   llvm::SmallString<128> tmp;
@@ -166,7 +166,7 @@ mlir::LogicalResult emitHostLLVM(mlir::ModuleOp model, const std::string &name, 
 
 mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name,
                                    const std::string &path) {
-  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
   if (mlir::failed(build))
     return mlir::failure();
   return emitObject(*build->host, path);
@@ -183,7 +183,7 @@ static bool appendFile(const std::string &path, std::string &text) {
 
 mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
                                    const std::string &target, bool assembly, std::string &text) {
-  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
   if (mlir::failed(build))
     return mlir::failure();
   llvm::SmallString<128> dir;
@@ -213,10 +213,10 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
 }
 
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text) {
-  mlir::FailureOr<InferenceBuild> build = buildInference(model, name);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
   if (mlir::failed(build))
     return mlir::failure();
-  text = inferenceHeader(*build);
+  text = modelHeader(*build);
   return mlir::success();
 }
 

@@ -1,5 +1,6 @@
-// Host code of an inference build: the forward pass as calls of the kernels, the model
-// descriptor, and the exported NAME_* C functions, in MLIR's LLVM dialect.
+// Host code of a build: the model descriptor, the forward pass (and, for a compiled
+// model, the evaluation and training step) as calls of the kernels, and the exported
+// NAME_* C functions, in MLIR's LLVM dialect.
 #ifndef NNC_CODEGEN_HOSTEMITTER_H
 #define NNC_CODEGEN_HOSTEMITTER_H
 
@@ -15,25 +16,30 @@ namespace nnc::codegen {
 
 struct Kernel;
 
-struct InferenceBuild {
+struct ModelBuild {
   std::string name; // the C prefix of every exported function
   mlir::OwningOpRef<mlir::ModuleOp> host;
   /// Kernels to compile: (symbol, kernel); the host calls symbol_argv.
   std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> kernels;
   int64_t inputSize = 0, outputSize = 0; // floats per sample
   int64_t arenaFloats = 0;               // per sample
-  int64_t paramCount = 0;
+  int64_t paramCount = 0;                // the model's weights (no optimizer state)
+  bool training = false;                 // NAME_train_step / NAME_evaluate exist
+  int64_t labelSize = 0;                 // label floats per sample
+  int64_t metricCount = 0;
+  std::vector<std::string> metricNames;
 };
 
-/// Plans buffers for `model`'s @forward and emits the host module. `name` must be
-/// a C identifier. With `exeSummary`, also emits nnrt_exe_program() for the
-/// standalone executable's main, whose `summary` subcommand prints that text.
-/// Fails with a diagnostic on what it cannot compile yet.
-mlir::FailureOr<InferenceBuild> buildInference(mlir::ModuleOp model, const std::string &name,
-                                               const std::string *exeSummary = nullptr);
+/// Runs the autodiff pass on `model` (a compiled model gains @train_step and
+/// @evaluate), plans buffers and emits the host module. `name` must be a C
+/// identifier. With `exeSummary`, also emits nnrt_exe_program() for the standalone
+/// executable's main, whose `summary` subcommand prints that text. Fails with a
+/// diagnostic on what it cannot compile yet.
+mlir::FailureOr<ModelBuild> buildHost(mlir::ModuleOp model, const std::string &name,
+                                      const std::string *exeSummary = nullptr);
 
 /// The C header declaring NAME's functions and size macros.
-std::string inferenceHeader(const InferenceBuild &build);
+std::string modelHeader(const ModelBuild &build);
 
 } // namespace nnc::codegen
 

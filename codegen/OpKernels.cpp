@@ -1,5 +1,6 @@
 // Lowering of one nn op to a Halide kernel plus the buffer shapes its call takes.
 #include "codegen/OpKernels.h"
+#include "codegen/OpKernelUtil.h"
 
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Dense.h"
@@ -16,49 +17,6 @@ using namespace mlir;
 namespace nnc::codegen {
 
 namespace {
-
-ArrayRef<int64_t> shapeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getShape(); }
-
-/// Halide extents of a whole tensor: reversed, the batch as -1.
-std::vector<int64_t> full(Value v) {
-  ArrayRef<int64_t> s = shapeOf(v);
-  std::vector<int64_t> e(s.rbegin(), s.rend());
-  if (!e.empty() && ShapedType::isDynamic(e.back()))
-    e.back() = -1;
-  return e;
-}
-
-/// The 2-D view (last axis, every other axis folded) of a batch tensor.
-std::vector<int64_t> rows(Value v) {
-  ArrayRef<int64_t> s = shapeOf(v);
-  int64_t folded = 1;
-  bool batch = false;
-  for (int64_t d : s.drop_back()) {
-    if (ShapedType::isDynamic(d))
-      batch = true;
-    else
-      folded *= d;
-  }
-  return {s.back(), batch ? -folded : folded};
-}
-
-Activation activationOf(StringRef name, APFloat alpha) {
-  return Activation::parse(name.str(), alpha.convertToFloat());
-}
-
-OpLowering kernelCall(std::shared_ptr<Kernel> k, std::vector<Value> tensors,
-                      std::vector<std::vector<int64_t>> extents) {
-  OpLowering l;
-  l.kind = OpLowering::Kind::Kernel;
-  l.kernel = std::move(k);
-  l.tensors = std::move(tensors);
-  l.extents = std::move(extents);
-  return l;
-}
-
-template <typename T> std::shared_ptr<Kernel> share(T &&k) {
-  return std::make_shared<Kernel>(std::forward<T>(k));
-}
 
 OpLowering lowerDense(nn::DenseOp op) {
   auto kshape = shapeOf(op.getKernel());
@@ -78,11 +36,8 @@ OpLowering lowerDense(nn::DenseOp op) {
 }
 
 OpLowering lowerConv(nn::Conv2DOp op) {
-  auto in = shapeOf(op.getInput());
-  auto ks = shapeOf(op.getKernel());
-  ConvShape s{(int)in[1], (int)in[2], (int)in[3], (int)ks[0], (int)ks[1], (int)ks[3],
-              (int)op.getStrides()[0], (int)op.getStrides()[1], (int)op.getDilation()[0],
-              (int)op.getDilation()[1], op.getPadding() == "same"};
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
   bool bias = (bool)op.getBias();
   auto k = share(conv2dKernel(s, bias, activationOf(op.getActivation(), op.getAlpha())));
   std::vector<Value> t{op.getInput(), op.getKernel()};
@@ -97,10 +52,7 @@ OpLowering lowerConv(nn::Conv2DOp op) {
 }
 
 template <typename PoolOp> OpLowering lowerPool(PoolOp op, bool isMax) {
-  auto in = shapeOf(op.getInput());
-  PoolShape s{(int)in[1], (int)in[2], (int)in[3], (int)op.getPoolSize()[0],
-              (int)op.getPoolSize()[1], (int)op.getStrides()[0], (int)op.getStrides()[1],
-              op.getPadding() == "same"};
+  PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
   auto k = share(isMax ? maxPool2dKernel(s) : avgPool2dKernel(s));
   return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), full(op.getResult())});
 }
@@ -166,7 +118,7 @@ OpLowering lowerConcatenate(nn::ConcatenateOp op) {
 
 } // namespace
 
-FailureOr<OpLowering> lowerForInference(Operation *op) {
+FailureOr<OpLowering> lowerOp(Operation *op) {
   OpLowering alias;
   alias.tensors = {op->getNumOperands() ? op->getOperand(0) : Value(), op->getResult(0)};
   return llvm::TypeSwitch<Operation *, FailureOr<OpLowering>>(op)
@@ -182,10 +134,7 @@ FailureOr<OpLowering> lowerForInference(Operation *op) {
       .Case([](nn::ConcatenateOp o) { return lowerConcatenate(o); })
       .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
             nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { return alias; })
-      .Default([](Operation *o) -> FailureOr<OpLowering> {
-        return mlir::emitError(o->getLoc(), "the inference code generator does not handle ")
-               << o->getName();
-      });
+      .Default([](Operation *o) { return lowerTrainingOp(o); });
 }
 
 bool isValidTarget(const std::string &target) {

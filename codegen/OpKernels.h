@@ -20,15 +20,15 @@ struct OpLowering {
             // augmentation layers at inference)
   } kind = Kind::Alias;
   std::shared_ptr<Kernel> kernel;
-  /// The kernel's tensors, in call order: the op's operands used, then its result.
+  /// The kernel's tensors, in call order: the op's operands used, then its results.
   std::vector<mlir::Value> tensors;
   /// Per tensor: its Halide extents innermost first; -k stands for k * batch.
   std::vector<std::vector<int64_t>> extents;
 };
 
-/// Lowers `op` (an nn layer op in a forward function). Fails with a diagnostic on
-/// ops the inference code generator does not handle.
-mlir::FailureOr<OpLowering> lowerForInference(mlir::Operation *op);
+/// Lowers `op` (an nn op of @forward, @evaluate or @train_step). Fails with a
+/// diagnostic on ops the code generator does not handle.
+mlir::FailureOr<OpLowering> lowerOp(mlir::Operation *op);
 
 /// Compiles `kernel` to an object file at `path` whose entry points are `symbol`
 /// and `symbol`_argv, for the Halide target string `target` ("host" or e.g.

@@ -13,10 +13,15 @@ struct nnc_model {
   int64_t nvars;
   const char **names; /* nvars pointers into the descriptor's names */
   float **weights;    /* nvars tensors */
-  nnrt_forward_fn forward;
+  nnrt_fn forward, train, evaluate;
+  const char **metric_names; /* desc[NNRT_DESC_METRICS] pointers */
+  uint64_t seed;             /* draws Dropout masks in training */
   float *arena;
   int64_t arena_capacity; /* floats */
 };
+
+/* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
+int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
 
 static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
   return m->desc + NNRT_DESC_VARS + i * NNRT_VAR_FIELDS;

@@ -1,19 +1,16 @@
 /* The standalone executable's main (nnc model.nn -o NAME): subcommands over the
  * compiled model that nnrt_exe_program() describes.
  *   NAME predict [--weights W] [--top K] FILE...   FILE: PNG/JPEG, .npy (float32/uint8), IDX
- *   NAME summary                                    the Keras-style summary */
+ *   NAME summary                                    the Keras-style summary
+ *   NAME fit / NAME evaluate                        training (runtime/commands.c) */
 #include "runtime/image.h"
 #include "runtime/internal.h"
+#include "runtime/program.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Emitted by nnc into the executable's host code. */
-/* inputShape: the rank, then the input's dimensions without the batch. */
-void nnrt_exe_program(const int64_t **desc, const char **names, nnrt_forward_fn *forward,
-                      const char **summary, const int64_t **inputShape);
 
 static const int64_t *input_shape;
 
@@ -25,8 +22,10 @@ typedef struct {
 static int usage(const char *prog) {
   fprintf(stderr,
           "usage: %s predict [--weights W] [--top K] FILE...   (FILE: PNG/JPEG, .npy or IDX)\n"
-          "       %s summary\n",
-          prog, prog);
+          "       %s summary\n"
+          "       %s fit --data D [options]      (%s fit --help lists them)\n"
+          "       %s evaluate --data D --weights W [options]\n",
+          prog, prog, prog, prog, prog);
   return 2;
 }
 
@@ -201,16 +200,20 @@ static int predict(nnc_model *m, const int64_t *desc, const char *file, int top)
 }
 
 int main(int argc, char **argv) {
-  const int64_t *desc;
-  const char *names, *summary;
-  nnrt_forward_fn forward;
-  nnrt_exe_program(&desc, &names, &forward, &summary, &input_shape);
+  nnrt_program program;
+  nnrt_exe_program(&program);
+  const int64_t *desc = program.desc;
+  input_shape = program.input_shape;
   if (argc < 2)
     return usage(argv[0]);
   if (strcmp(argv[1], "summary") == 0) {
-    fputs(summary, stdout);
+    fputs(program.summary, stdout);
     return 0;
   }
+  if (strcmp(argv[1], "fit") == 0)
+    return nnrt_command_fit(&program, argc, argv);
+  if (strcmp(argv[1], "evaluate") == 0)
+    return nnrt_command_evaluate(&program, argc, argv);
   if (strcmp(argv[1], "predict") != 0)
     return usage(argv[0]);
   const char *weights = NULL;
@@ -227,7 +230,8 @@ int main(int argc, char **argv) {
   }
   if (first >= argc)
     return usage(argv[0]);
-  nnc_model *m = nnrt_create(desc, names, forward, 42);
+  nnc_model *m = nnrt_create(desc, program.names, program.forward, program.train,
+                             program.evaluate, 42);
   if (!m || (weights && nnrt_load(m, weights) != 0)) {
     fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
     nnrt_destroy(m);

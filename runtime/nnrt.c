@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
-                                   nnrt_forward_fn forward, uint64_t seed) {
+NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_fn forward,
+                                   nnrt_fn train, nnrt_fn evaluate, uint64_t seed) {
   nnrt_clear_error();
   if (!desc || desc[NNRT_DESC_ABI] != NNRT_ABI_VERSION) {
     nnrt_fail("create: model descriptor version mismatch (runtime ABI %d)", NNRT_ABI_VERSION);
@@ -20,9 +20,13 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
   m->desc = desc;
   m->nvars = desc[NNRT_DESC_NVARS];
   m->forward = forward;
+  m->train = train;
+  m->evaluate = evaluate;
+  m->seed = seed;
   m->names = calloc((size_t)m->nvars + 1, sizeof *m->names);
   m->weights = calloc((size_t)m->nvars + 1, sizeof *m->weights);
-  if (!m->names || !m->weights)
+  m->metric_names = calloc((size_t)desc[NNRT_DESC_METRICS] + 1, sizeof *m->metric_names);
+  if (!m->names || !m->weights || !m->metric_names)
     goto oom;
   for (int64_t i = 0; i < m->nvars; ++i) {
     m->names[i] = names;
@@ -32,6 +36,10 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
     if (!m->weights[i])
       goto oom;
     nnrt_init_variable(m->weights[i], var, seed, i);
+  }
+  for (int64_t i = 0; i < desc[NNRT_DESC_METRICS]; ++i) {
+    m->metric_names[i] = names;
+    names += strlen(names) + 1;
   }
   return m;
 oom:
@@ -48,6 +56,7 @@ NNRT_EXPORT void nnrt_destroy(nnc_model *m) {
       free(m->weights[i]);
   free(m->weights);
   free(m->names);
+  free(m->metric_names);
   free(m->arena);
   free(m);
 }
@@ -62,22 +71,28 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
     return 0;
   if (!x || !y)
     return nnrt_fail("predict: null input or output buffer");
-  int64_t perSample = m->desc[NNRT_DESC_ARENA];
-  if (perSample > 0 && n > INT64_MAX / perSample / (int64_t)sizeof(float))
-    return nnrt_fail("predict: %lld samples are too many for one call", (long long)n);
-  int64_t need = perSample * n;
+  if (nnrt_reserve_arena(m, n, "predict") != 0)
+    return -1;
+  int rc = m->forward(m->weights, x, NULL, NULL, n, y, m->arena);
+  if (rc != 0 && nnc_last_error()[0] == 0)
+    nnrt_fail("predict: kernel failed with code %d", rc);
+  return rc == 0 ? 0 : -1;
+}
+
+int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb) {
+  int64_t perSample = m->desc[NNRT_DESC_ARENA], fixed = m->desc[NNRT_DESC_ARENA_FIXED];
+  if (perSample > 0 && n > (INT64_MAX / 8 - fixed) / perSample)
+    return nnrt_fail("%s: %lld samples are too many for one call", verb, (long long)n);
+  int64_t need = fixed + perSample * n;
   if (need > m->arena_capacity) {
     float *grown = realloc(m->arena, (size_t)need * sizeof(float));
     if (!grown)
-      return nnrt_fail("predict: cannot allocate %lld bytes of activations",
+      return nnrt_fail("%s: cannot allocate %lld bytes of activations", verb,
                        (long long)(need * (int64_t)sizeof(float)));
     m->arena = grown;
     m->arena_capacity = need;
   }
-  int rc = m->forward(m->weights, x, n, y, m->arena);
-  if (rc != 0 && nnc_last_error()[0] == 0)
-    nnrt_fail("predict: kernel failed with code %d", rc);
-  return rc == 0 ? 0 : -1;
+  return 0;
 }
 
 NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data,
@@ -89,7 +104,7 @@ NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data
   if (count > kMaxTensors)
     return nnrt_fail("invoke: %d tensors exceed the runtime's limit", count);
   for (int32_t t = 0; t < count; ++t) {
-    int64_t rank = *dims++;
+    int64_t word = *dims++, rank = word & 0xff;
     if (rank > kMaxRank)
       return nnrt_fail("invoke: rank %lld exceeds the runtime's limit", (long long)rank);
     int64_t stride = 1;
@@ -104,7 +119,7 @@ NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data
     dims += rank;
     memset(&bufs[t], 0, sizeof bufs[t]);
     bufs[t].host = (uint8_t *)data[t];
-    bufs[t].type.code = halide_type_float;
+    bufs[t].type.code = (word & NNRT_UINT32) ? halide_type_uint : halide_type_float;
     bufs[t].type.bits = 32;
     bufs[t].type.lanes = 1;
     bufs[t].dimensions = (int32_t)rank;

@@ -14,23 +14,40 @@ typedef struct nnc_model nnc_model;
 /* A Halide kernel's argv entry point: args[i] is the i-th halide_buffer_t*. */
 typedef int (*nnrt_kernel_fn)(void **args);
 
-/* The generated forward pass: weights in variable order, x and y row-major, arena
- * holding n * arena-floats-per-sample floats. Returns 0 or a kernel's error code. */
-typedef int (*nnrt_forward_fn)(float *const *weights, const float *x, int64_t n, float *y,
-                               float *arena);
+/* A generated function (@forward, @evaluate or @train_step): weights in variable
+ * order, x and labels row-major, counter = (seed, step) for training, n samples; out
+ * receives the prediction (forward) or the loss then the metrics; arena holds
+ * arena-fixed + n * arena-per-sample floats. Returns 0 or a kernel's error code. */
+typedef int (*nnrt_fn)(float *const *weights, const float *x, const float *labels,
+                       const uint32_t *counter, int64_t n, float *out, float *arena);
 
 /* Layout of the model descriptor the generated code passes to nnrt_create. */
 enum {
-  NNRT_DESC_ABI = 0,      /* NNRT_ABI_VERSION */
+  NNRT_DESC_ABI = 0,         /* NNRT_ABI_VERSION */
   NNRT_DESC_NVARS = 1,
-  NNRT_DESC_INPUT = 2,    /* floats per input sample */
-  NNRT_DESC_OUTPUT = 3,   /* floats per output sample */
-  NNRT_DESC_ARENA = 4,    /* arena floats per sample */
-  NNRT_DESC_VARS = 5,     /* then per variable: NNRT_VAR_FIELDS values */
+  NNRT_DESC_INPUT = 2,       /* floats per input sample */
+  NNRT_DESC_OUTPUT = 3,      /* floats per output sample */
+  NNRT_DESC_ARENA = 4,       /* arena floats per sample */
+  NNRT_DESC_ARENA_FIXED = 5, /* arena floats whatever the batch */
+  NNRT_DESC_LABELS = 6,      /* label floats per sample (0: not compiled for training) */
+  NNRT_DESC_METRICS = 7,     /* compiled metrics */
+  NNRT_DESC_FIT_EPOCHS = 8,  /* model.fit() defaults from the source */
+  NNRT_DESC_FIT_BATCH = 9,
+  NNRT_DESC_FIT_VALSPLIT_PPM = 10, /* validation_split in millionths */
+  NNRT_DESC_FIT_VALDATA = 11,      /* fit() was given validation_data */
+  NNRT_DESC_VARS = 12,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
-  NNRT_VAR_TRAINABLE = 4, NNRT_VAR_FIELDS = 5
+  NNRT_VAR_ROLE = 4, NNRT_VAR_FIELDS = 5
 };
-#define NNRT_ABI_VERSION 1
+#define NNRT_ABI_VERSION 2
+
+/* Variable roles. */
+enum {
+  NNRT_ROLE_FROZEN = 0,    /* a non-trainable weight or statistic */
+  NNRT_ROLE_TRAINABLE = 1,
+  NNRT_ROLE_SLOT = 2,      /* optimizer state */
+  NNRT_ROLE_ITERATIONS = 3 /* the optimizer's step count (1 float) */
+};
 
 /* Initializers, as numbered in the descriptor. */
 enum {
@@ -39,16 +56,26 @@ enum {
   NNRT_INIT_LECUN_UNIFORM = 6, NNRT_INIT_LECUN_NORMAL = 7
 };
 
-/* `names` holds the variables' names, each terminated by a NUL. */
-nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_forward_fn forward,
-                       uint64_t seed);
+/* `names` holds the variables' names, then the metrics' names, each terminated by a
+ * NUL. train and evaluate are NULL for a model compiled without compile(). */
+nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_fn forward, nnrt_fn train,
+                       nnrt_fn evaluate, uint64_t seed);
 void nnrt_destroy(nnc_model *model);
 int nnrt_load(nnc_model *model, const char *path);
 int nnrt_save(const nnc_model *model, const char *path);
 int nnrt_predict(nnc_model *model, const float *x, int64_t n, float *y);
+/* One optimizer step on n samples; loss and (unless NULL) metrics receive the
+ * batch's values in training mode. */
+int nnrt_train_step(nnc_model *model, const float *x, const void *y, int64_t n, float *loss,
+                    float *metrics);
+/* Loss and metrics in inference mode over n samples, in batches. */
+int nnrt_evaluate(nnc_model *model, const float *x, const void *y, int64_t n, float *loss,
+                  float *metrics);
 
-/* Calls a kernel on `count` dense float tensors. dims holds, per tensor, its rank
- * and then its extents innermost first; an extent of -k stands for k * n (n: the batch). */
+/* Calls a kernel on `count` dense tensors. dims holds, per tensor, a rank word (the
+ * rank, plus NNRT_UINT32 for a uint32 tensor; float otherwise) and then its extents
+ * innermost first; an extent of -k stands for k * n (n: the batch). */
+#define NNRT_UINT32 0x100
 int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data, const int64_t *dims,
                 int64_t n);
 

@@ -145,11 +145,12 @@ Expr counterUniform(Expr seed, Expr step, Expr index) {
   return cast<float>(h >> 8) * (1.0f / 16777216.0f);
 }
 
-static Kernel dropout(int channels, float rate, bool backward) {
+static Kernel dropout(int channels, float rate, uint32_t salt, bool backward) {
   ImageParam x(Float(32), 2, backward ? "dy" : "input"), seed(UInt(32), 1, "seed");
   Var c("c"), m("m");
   // ---- algorithm ----
-  Expr keep = counterUniform(seed(0), seed(1), c + m * channels) >= rate;
+  Expr layerSeed = seed(0) ^ Expr(uint32_t(salt * 0x27D4EB2Fu));
+  Expr keep = counterUniform(layerSeed, seed(1), c + m * channels) >= rate;
   Func out(backward ? "dropout_dx" : "dropout");
   out(c, m) = select(keep, x(c, m) * (1.0f / (1.0f - rate)), 0.0f);
   x.dim(0).set_bounds(0, channels);
@@ -159,8 +160,12 @@ static Kernel dropout(int channels, float rate, bool backward) {
   return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
 }
 
-Kernel dropoutKernel(int channels, float rate) { return dropout(channels, rate, false); }
-Kernel dropoutBackwardKernel(int channels, float rate) { return dropout(channels, rate, true); }
+Kernel dropoutKernel(int channels, float rate, uint32_t salt) {
+  return dropout(channels, rate, salt, false);
+}
+Kernel dropoutBackwardKernel(int channels, float rate, uint32_t salt) {
+  return dropout(channels, rate, salt, true);
+}
 
 Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
   ImageParam dy(Float(32), 3, "dy");

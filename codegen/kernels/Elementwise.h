@@ -25,9 +25,10 @@ Kernel channelSumKernel(int channels);
 /// Dropout in training: element i of the (c, m) view is kept when
 /// uniform(seed, step, i) >= rate, and then scaled by 1 / (1 - rate); the backward
 /// kernel recomputes the same mask from (seed, step), so nothing is stored.
-/// Inputs: x (or dY for the backward), seed (2 uint32: seed, step).
-Kernel dropoutKernel(int channels, float rate);
-Kernel dropoutBackwardKernel(int channels, float rate);
+/// Inputs: x (or dY for the backward), seed (2 uint32: seed, step). `salt` tells
+/// the model's Dropout layers apart (each draws its own mask).
+Kernel dropoutKernel(int channels, float rate, uint32_t salt = 0);
+Kernel dropoutBackwardKernel(int channels, float rate, uint32_t salt = 0);
 
 /// The counter-based uniform in [0, 1) that Dropout and augmentation layers draw.
 Halide::Expr counterUniform(Halide::Expr seed, Halide::Expr step, Halide::Expr index);

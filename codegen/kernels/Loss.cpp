@@ -125,4 +125,26 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
   return {"loss_grad", inputs, grad};
 }
 
+Kernel lossGradThroughActivationKernel(LossKind kind, int classes) {
+  LossInputs in(kind, classes);
+  Var c("c"), n("n");
+  Expr p = in.pred(c, n), y = in.target(kind, c, n);
+  Func grad("loss_grad_fused");
+  if (kind == LossKind::Binary) {
+    grad(c, n) = (p - y) / (in.batch * float(classes));
+  } else {
+    RDom r(0, classes, "r");
+    Func total("label_total");
+    total(n) = sum(in.target(kind, r, n));
+    total.compute_root();
+    grad(c, n) = (p * total(n) - y) / in.batch;
+  }
+  // ---- schedule (CPU) ----
+  Var no("no"), ni("ni");
+  grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
+  grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  std::vector<ImageParam> inputs{in.pred, in.labels};
+  return {"loss_grad_fused", inputs, grad};
+}
+
 } // namespace nnc::codegen

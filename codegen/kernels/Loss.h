@@ -21,6 +21,12 @@ Kernel lossKernel(LossKind kind, int classes, bool fromLogits);
 /// d(mean loss)/d(prediction): output (c, n). Same inputs as lossKernel.
 Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits);
 
+/// The fused form: d(mean loss)/d(pre-activation) when the prediction came out of
+/// a softmax (Categorical kinds) or sigmoid (Binary) - (p * sum(y) - y) / N and
+/// (p - y) / (N * C) - computed from the probabilities p, as Keras does when it
+/// sees the output of a softmax/sigmoid. Inputs as lossKernel.
+Kernel lossGradThroughActivationKernel(LossKind kind, int classes);
+
 } // namespace nnc::codegen
 
 #endif

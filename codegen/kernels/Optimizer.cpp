@@ -39,19 +39,28 @@ double adamAlpha(double lr, double beta1, double beta2, long step) {
   return lr * std::sqrt(1 - std::pow(beta2, (double)step)) / (1 - std::pow(beta1, (double)step));
 }
 
-Kernel adamKernel(float beta1, float beta2, float epsilon) {
+Kernel adamKernel(float learningRate, float beta1, float beta2, float epsilon) {
   ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), m(Float(32), 1, "m"),
-      v(Float(32), 1, "v"), alpha(Float(32), 1, "alpha");
+      v(Float(32), 1, "v"), counter(UInt(32), 1, "counter");
   Var i("i");
   // ---- algorithm ----
+  // alpha = lr * sqrt(1 - b2^t) / (1 - b1^t), in double as adamAlpha.
+  Expr t = cast<double>(counter(1));
+  auto f64 = [](float v) { return Halide::Internal::make_const(Float(64), double(v)); };
+  Expr one = Halide::Internal::make_const(Float(64), 1.0);
+  Expr alphaValue = cast<float>(f64(learningRate) * sqrt(one - pow(f64(beta2), t)) /
+                                (one - pow(f64(beta1), t)));
+  Func alpha("alpha");
+  alpha() = alphaValue;
+  alpha.compute_root();
   Expr m1 = m(i) + (g(i) - m(i)) * (1.0f - beta1);
   Expr v1 = v(i) + (g(i) * g(i) - v(i)) * (1.0f - beta2);
   Func out("adam");
-  out(i) = Tuple(p(i) - m1 * alpha(0) / (sqrt(v1) + epsilon), m1, v1);
-  alpha.dim(0).set_bounds(0, 1);
+  out(i) = Tuple(p(i) - m1 * alpha() / (sqrt(v1) + epsilon), m1, v1);
+  counter.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
   scheduleFlat(out, i);
-  return {"adam", {p, g, m, v, alpha}, out};
+  return {"adam", {p, g, m, v, counter}, out};
 }
 
 Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon) {

@@ -12,9 +12,9 @@ namespace nnc::codegen {
 Kernel sgdKernel(float learningRate, float momentum, bool nesterov);
 
 /// Adam: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2); p -= m*alpha / (sqrt(v) + eps)
-/// with alpha = lr * sqrt(1 - b2^t) / (1 - b1^t), given by the caller per step.
-/// Inputs: param, grad, m, v, alpha (1 value).
-Kernel adamKernel(float beta1, float beta2, float epsilon);
+/// with alpha = lr * sqrt(1 - b2^t) / (1 - b1^t) for the 1-based step t.
+/// Inputs: param, grad, m, v, counter (2 uint32: seed, t).
+Kernel adamKernel(float learningRate, float beta1, float beta2, float epsilon);
 
 /// Adam's per-step factor alpha for the 1-based step t.
 double adamAlpha(double learningRate, double beta1, double beta2, long step);

@@ -47,13 +47,16 @@ TEST(OptimizerKernels, AdamMatchesKeras) {
   for (int n : {1, 10, 5000}) {
     SCOPED_TRACE(testing::Message() << "n=" << n);
     double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-7;
-    Kernel k = adamKernel((float)b1, (float)b2, (float)eps);
-    Tensor p = randomTensor({n}, rng), m({n}), v({n}), alpha({1});
+    Kernel k = adamKernel((float)lr, (float)b1, (float)b2, (float)eps);
+    Tensor p = randomTensor({n}, rng), m({n}), v({n});
+    Halide::Buffer<uint32_t> counter(2);
     std::vector<double> rp(p.data.begin(), p.data.end()), rm(n, 0), rv(n, 0);
     for (long t = 1; t <= 4; ++t) {
       Tensor g = randomTensor({n}, rng), p1({n}), m1({n}), v1({n});
-      alpha.data[0] = (float)adamAlpha(lr, b1, b2, t);
-      runTuple(k, {&p, &g, &m, &v, &alpha}, {&p1, &m1, &v1});
+      counter(0) = 99;
+      counter(1) = (uint32_t)t;
+      k.inputs[4].set(counter);
+      runTuple(k, {&p, &g, &m, &v}, {&p1, &m1, &v1});
       double a = adamAlpha(lr, b1, b2, t);
       for (int i = 0; i < n; ++i) {
         rm[i] += (g.data[i] - rm[i]) * (1 - b1);

@@ -1,0 +1,247 @@
+// Buffer planning and kernel calls of one nn function.
+#include "codegen/FunctionEmitter.h"
+
+#include "codegen/OpKernels.h"
+#include "ir/NNOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace nnc::codegen {
+
+namespace {
+
+/// Where a tensor of the function lives.
+struct Buffer {
+  enum Kind { Input, Labels, Counter, Output, Weight, Arena, FixedArena } kind;
+  int64_t index = 0; // argument/result/weight index, or arena offset (floats)
+};
+
+/// nnrt_invoke's rank word flag for a uint32 buffer.
+constexpr int64_t kUInt32 = 0x100;
+
+int64_t perSample(Value v) {
+  int64_t n = 1;
+  for (int64_t d : llvm::cast<RankedTensorType>(v.getType()).getShape())
+    if (!ShapedType::isDynamic(d))
+      n *= d;
+  return n;
+}
+
+bool batched(Value v) {
+  auto t = llvm::cast<RankedTensorType>(v.getType());
+  return t.getRank() > 0 && t.isDynamicDim(0);
+}
+
+class FunctionEmitter {
+public:
+  FunctionEmitter(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex)
+      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex) {}
+
+  FailureOr<EmittedFunction> run(const std::string &symbol,
+                                 std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
+
+private:
+  /// A kernel call, or a copy of `source` into a buffer (a result or an assigned
+  /// value that aliases another buffer).
+  struct Step {
+    OpLowering lowering;
+    int64_t kernel = -1; // index into kernels, -1 for a copy
+    Value source;
+    Buffer target{Buffer::Output};
+  };
+  HostBuilder &h;
+  OpBuilder &b;
+  Location loc;
+  func::FuncOp f;
+  const llvm::StringMap<int64_t> &varIndex;
+  llvm::DenseMap<Value, Buffer> where;
+  std::vector<Step> steps;
+  int64_t arena = 0, fixed = 0;
+  Value weights, x, labels, counter, n, out, arenaBase;
+
+  LogicalResult plan(const std::string &symbol,
+                     std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
+  void place(Value v, llvm::DenseMap<Value, int64_t> &assigned,
+             llvm::DenseMap<Value, int64_t> &results);
+  Value pointerTo(Value v);
+  Value pointerTo(Buffer buf);
+};
+
+void FunctionEmitter::place(Value v, llvm::DenseMap<Value, int64_t> &assigned,
+                            llvm::DenseMap<Value, int64_t> &results) {
+  if (auto it = results.find(v); it != results.end()) {
+    where[v] = {Buffer::Output, it->second};
+    results.erase(it);
+  } else if (auto a = assigned.find(v); a != assigned.end()) {
+    where[v] = {Buffer::Weight, a->second};
+    assigned.erase(a); // a second assignment of the same value copies
+  } else if (batched(v)) {
+    where[v] = {Buffer::Arena, arena};
+    arena += perSample(v);
+  } else {
+    where[v] = {Buffer::FixedArena, fixed};
+    fixed += std::max<int64_t>(perSample(v), 1);
+  }
+}
+
+LogicalResult
+FunctionEmitter::plan(const std::string &symbol,
+                      std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels) {
+  Block &body = f.getBody().front();
+  const Buffer::Kind argKinds[] = {Buffer::Input, Buffer::Labels, Buffer::Counter};
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    where[arg] = {argKinds[std::min<size_t>(i, 2)], (int64_t)i};
+  llvm::DenseMap<Value, int64_t> assigned, results;
+  for (auto [i, v] : llvm::enumerate(body.getTerminator()->getOperands()))
+    results.try_emplace(v, (int64_t)i);
+  for (auto assign : body.getOps<nn::AssignOp>())
+    assigned.try_emplace(assign.getValue(), varIndex.lookup(assign.getVariable()));
+  for (Operation &op : body.without_terminator()) {
+    if (auto read = llvm::dyn_cast<nn::ReadOp>(op)) {
+      where[read.getResult()] = {Buffer::Weight, varIndex.lookup(read.getVariable())};
+      continue;
+    }
+    if (auto assign = llvm::dyn_cast<nn::AssignOp>(op)) {
+      Buffer buf = where.lookup(assign.getValue());
+      int64_t var = varIndex.lookup(assign.getVariable());
+      if (buf.kind != Buffer::Weight || buf.index != var) {
+        Step s;
+        s.source = assign.getValue();
+        s.target = {Buffer::Weight, var};
+        steps.push_back(std::move(s));
+      }
+      continue;
+    }
+    FailureOr<OpLowering> lowering = lowerOp(&op);
+    if (failed(lowering))
+      return failure();
+    if (lowering->kind == OpLowering::Kind::Alias) {
+      where[op.getResult(0)] = where.lookup(lowering->tensors[0]);
+      continue;
+    }
+    for (Value r : op.getResults())
+      place(r, assigned, results);
+    Step s;
+    s.kernel = (int64_t)kernels.size();
+    kernels.push_back({llvm::formatv("{0}_k{1}_{2}", symbol, steps.size(),
+                                     op.getName().stripDialect())
+                           .str(),
+                       lowering->kernel});
+    s.lowering = std::move(*lowering);
+    steps.push_back(std::move(s));
+  }
+  // Results that alias an earlier buffer (or the input) are copied out.
+  for (auto [v, index] : results) {
+    Step s;
+    s.source = v;
+    s.target = {Buffer::Output, index};
+    steps.push_back(std::move(s));
+  }
+  return success();
+}
+
+Value FunctionEmitter::pointerTo(Buffer buf) {
+  auto offset = [&](Value base, Value floats) {
+    return b.create<LLVM::GEPOp>(loc, h.ptr, b.getF32Type(), base, ValueRange{floats});
+  };
+  switch (buf.kind) {
+  case Buffer::Input: return x;
+  case Buffer::Labels: return labels;
+  case Buffer::Counter: return counter;
+  case Buffer::Output: return offset(out, h.constant(h.i64, buf.index));
+  case Buffer::Weight: {
+    Value slot = b.create<LLVM::GEPOp>(loc, h.ptr, h.ptr, weights,
+                                       ArrayRef<LLVM::GEPArg>{(int32_t)buf.index});
+    return b.create<LLVM::LoadOp>(loc, h.ptr, slot);
+  }
+  case Buffer::FixedArena: return offset(arenaBase, h.constant(h.i64, buf.index));
+  case Buffer::Arena: {
+    Value scaled = b.create<LLVM::MulOp>(loc, n, h.constant(h.i64, buf.index));
+    return offset(arenaBase, b.create<LLVM::AddOp>(loc, scaled, h.constant(h.i64, fixed)));
+  }
+  }
+  return x;
+}
+
+Value FunctionEmitter::pointerTo(Value v) { return pointerTo(where.lookup(v)); }
+
+FailureOr<EmittedFunction>
+FunctionEmitter::run(const std::string &symbol,
+                     std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels) {
+  if (failed(plan(symbol, kernels)))
+    return failure();
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToEnd(h.module.getBody());
+  auto fnType = LLVM::LLVMFunctionType::get(h.i32, {h.ptr, h.ptr, h.ptr, h.ptr, h.i64, h.ptr, h.ptr});
+  auto fn = b.create<LLVM::LLVMFuncOp>(loc, symbol, fnType, LLVM::Linkage::Internal);
+  Block *entry = fn.addEntryBlock(b);
+  weights = entry->getArgument(0);
+  x = entry->getArgument(1);
+  labels = entry->getArgument(2);
+  counter = entry->getArgument(3);
+  n = entry->getArgument(4);
+  out = entry->getArgument(5);
+  arenaBase = entry->getArgument(6);
+  Block *failBlock = new Block();
+  failBlock->addArgument(h.i32, loc);
+  b.setInsertionPointToStart(entry);
+  size_t maxTensors = 1;
+  for (const Step &s : steps)
+    maxTensors = std::max(maxTensors, s.lowering.tensors.size());
+  Value data = b.create<LLVM::AllocaOp>(loc, h.ptr, h.ptr, h.constant(h.i64, (int64_t)maxTensors));
+  auto invoke = h.declare("nnrt_invoke", h.i32, {h.ptr, h.i32, h.ptr, h.ptr, h.i64});
+  auto copy = h.declare("nnrt_copy", LLVM::LLVMVoidType::get(h.ctx), {h.ptr, h.ptr, h.i64});
+
+  for (Step &step : steps) {
+    if (step.kernel < 0) {
+      Value src = step.source;
+      Buffer dst = step.target;
+      Value count = batched(src) ? b.create<LLVM::MulOp>(loc, n, h.constant(h.i64, perSample(src))).getResult()
+                                 : h.constant(h.i64, perSample(src));
+      b.create<LLVM::CallOp>(loc, copy, ValueRange{pointerTo(dst), pointerTo(src), count});
+      continue;
+    }
+    const OpLowering &l = step.lowering;
+    SmallVector<int64_t> dims;
+    for (auto [v, ext] : llvm::zip(l.tensors, l.extents)) {
+      bool u32 = where.lookup(v).kind == Buffer::Counter;
+      dims.push_back((int64_t)ext.size() | (u32 ? kUInt32 : 0));
+      dims.append(ext.begin(), ext.end());
+    }
+    for (auto [i, v] : llvm::enumerate(l.tensors)) {
+      Value slot = b.create<LLVM::GEPOp>(loc, h.ptr, h.ptr, data, ArrayRef<LLVM::GEPArg>{(int32_t)i});
+      b.create<LLVM::StoreOp>(loc, pointerTo(v), slot);
+    }
+    auto kernelFn = h.declare(kernels[step.kernel].first + "_argv", h.i32, {h.ptr});
+    Value fnPtr = b.create<LLVM::AddressOfOp>(loc, kernelFn);
+    Value dimsPtr = b.create<LLVM::AddressOfOp>(loc, h.constantArray(dims));
+    Value rc = b.create<LLVM::CallOp>(loc, invoke,
+                                      ValueRange{fnPtr, h.constant(h.i32, (int64_t)l.tensors.size()),
+                                                 data, dimsPtr, n})
+                   .getResult();
+    Value failed = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, rc, h.constant(h.i32, 0));
+    Block *next = new Block();
+    fn.getBody().push_back(next);
+    b.create<LLVM::CondBrOp>(loc, failed, failBlock, ValueRange{rc}, next, ValueRange{});
+    b.setInsertionPointToStart(next);
+  }
+  b.create<LLVM::ReturnOp>(loc, h.constant(h.i32, 0));
+  fn.getBody().push_back(failBlock);
+  b.setInsertionPointToStart(failBlock);
+  b.create<LLVM::ReturnOp>(loc, failBlock->getArgument(0));
+  return EmittedFunction{fn, arena, fixed};
+}
+
+} // namespace
+
+FailureOr<EmittedFunction>
+emitFunction(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
+             const std::string &symbol,
+             std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels) {
+  return FunctionEmitter(h, f, varIndex).run(symbol, kernels);
+}
+
+} // namespace nnc::codegen

@@ -1,0 +1,276 @@
+/* The executable's training subcommands:
+ *   NAME fit --data D [--epochs N] [--batch-size N] [--seed N] [--save W] [--history H.csv]
+ *            [--weights W] [--validation-split F] [--no-validation] [--samples N]
+ *            [--test-split F] [--standardize] [--delimiter C] [--label-column K] [--quiet]
+ *   NAME evaluate --data D --weights W [--test-split F] [--standardize] [...]
+ * Defaults for epochs, batch size and validation come from the model's fit() call. */
+#include "runtime/data.h"
+#include "runtime/fit.h"
+#include "runtime/internal.h"
+#include "runtime/program.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *data, *save, *history, *weights;
+  int64_t epochs, batch, samples;
+  uint64_t seed;
+  double validation_split, test_split;
+  int no_validation, standardize, quiet, help;
+  nnrt_csv_options csv;
+} options;
+
+static const char kHelp[] =
+    "  --data D              fashion_mnist, mnist, idx:DIR or csv:FILE (required)\n"
+    "  --epochs N            default: the model's fit() epochs\n"
+    "  --batch-size N        default: the model's fit() batch_size (else 32)\n"
+    "  --seed N              initial weights, shuffling and Dropout (default 42)\n"
+    "  --weights W           start from (fit) or evaluate this checkpoint\n"
+    "  --save W              checkpoint written after every epoch\n"
+    "  --history H.csv       per-epoch loss and metrics\n"
+    "  --validation-split F  hold out the last fraction F of the training data\n"
+    "  --no-validation       skip the validation the model's fit() asks for\n"
+    "  --samples N           train on the first N training samples only\n"
+    "  --test-split F        CSV: the last fraction F of the rows is the test set\n"
+    "  --standardize         scale features to mean 0, variance 1 (training statistics)\n"
+    "  --delimiter C         CSV field separator (default ,)\n"
+    "  --label-column K      CSV label column, 0-based (default: the last)\n"
+    "  --quiet               no progress output\n";
+
+static int bad(const char *prog, const char *what, const char *arg) {
+  fprintf(stderr, "%s: error: %s '%s'\n", prog, what, arg);
+  return 2;
+}
+
+static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
+  const int64_t *d = p->desc;
+  memset(o, 0, sizeof *o);
+  o->epochs = d[NNRT_DESC_FIT_EPOCHS] > 0 ? d[NNRT_DESC_FIT_EPOCHS] : 1;
+  o->batch = d[NNRT_DESC_FIT_BATCH] > 0 ? d[NNRT_DESC_FIT_BATCH] : 32;
+  o->validation_split = (double)d[NNRT_DESC_FIT_VALSPLIT_PPM] / 1e6;
+  o->seed = 42;
+  o->csv.label = -1;
+  o->csv.delimiter = ',';
+  for (int i = 2; i < argc; ++i) {
+    const char *a = argv[i];
+    int flag = 1;
+    if (strcmp(a, "--no-validation") == 0)
+      o->no_validation = 1;
+    else if (strcmp(a, "--standardize") == 0)
+      o->standardize = 1;
+    else if (strcmp(a, "--quiet") == 0)
+      o->quiet = 1;
+    else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+      o->help = 1;
+    else
+      flag = 0;
+    if (flag)
+      continue;
+    if (strncmp(a, "--", 2) != 0)
+      return bad(argv[0], "unexpected argument", a);
+    if (i + 1 >= argc)
+      return bad(argv[0], "missing value after", a);
+    const char *v = argv[++i];
+    char *end = NULL;
+    double num = strtod(v, &end);
+    int isNum = end != v && *end == 0;
+    if (strcmp(a, "--data") == 0)
+      o->data = v;
+    else if (strcmp(a, "--save") == 0)
+      o->save = v;
+    else if (strcmp(a, "--history") == 0)
+      o->history = v;
+    else if (strcmp(a, "--weights") == 0)
+      o->weights = v;
+    else if (strcmp(a, "--delimiter") == 0 && strlen(v) == 1)
+      o->csv.delimiter = v[0];
+    else if (!isNum)
+      return bad(argv[0], "unknown option or bad value for", a);
+    else if (strcmp(a, "--epochs") == 0 && num >= 0 && num == floor(num))
+      o->epochs = (int64_t)num;
+    else if (strcmp(a, "--batch-size") == 0 && num >= 1 && num == floor(num))
+      o->batch = (int64_t)num;
+    else if (strcmp(a, "--samples") == 0 && num >= 1 && num == floor(num))
+      o->samples = (int64_t)num;
+    else if (strcmp(a, "--seed") == 0 && num >= 0 && num == floor(num))
+      o->seed = (uint64_t)num;
+    else if (strcmp(a, "--label-column") == 0 && num >= 0 && num == floor(num))
+      o->csv.label = (int64_t)num;
+    else if (strcmp(a, "--validation-split") == 0 && num >= 0 && num < 1)
+      o->validation_split = num;
+    else if (strcmp(a, "--test-split") == 0 && num > 0 && num < 1)
+      o->test_split = num;
+    else
+      return bad(argv[0], "unknown option or out-of-range value for", a);
+  }
+  if (o->help) {
+    printf("usage: %s %s --data D [options]\n%s", argv[0], argv[1], kHelp);
+    return 1;
+  }
+  if (!o->data)
+    return bad(argv[0], "missing --data for", argv[1]);
+  if (!p->train)
+    return bad(argv[0], "the model was compiled without compile() (no loss or optimizer); "
+                        "cannot run", argv[1]);
+  return 0;
+}
+
+/* A dataset's samples with labels shaped for the model (one-hot when the loss wants
+ * C values per sample and the data gives class ids). */
+typedef struct {
+  float *x, *y;
+  int64_t n;
+} samples;
+
+static int shape_labels(const nnrt_program *p, const nnrt_dataset *src, int64_t first,
+                        int64_t n, samples *out) {
+  int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
+  if (src->sample_size != in)
+    return nnrt_fail("the data has %lld values per sample but the model's input takes %lld",
+                     (long long)src->sample_size, (long long)in);
+  out->n = n;
+  out->x = malloc((size_t)(n * in) * sizeof(float));
+  out->y = calloc((size_t)(n * lab), sizeof(float));
+  if (!out->x || !out->y)
+    return nnrt_fail("out of memory");
+  memcpy(out->x, src->x + first * in, (size_t)(n * in) * sizeof(float));
+  for (int64_t i = 0; i < n; ++i) {
+    float label = src->y[first + i];
+    if (lab == 1) {
+      out->y[i] = label;
+      continue;
+    }
+    if (label < 0 || label >= (float)lab || label != floorf(label))
+      return nnrt_fail("sample %lld has label %g; the model's loss wants one-hot labels over "
+                       "%lld classes (class ids 0..%lld)",
+                       (long long)(first + i), label, (long long)lab, (long long)lab - 1);
+    out->y[i * lab + (int64_t)label] = 1.0f;
+  }
+  return 0;
+}
+
+/* Loads train and test parts as the options say; the training part's statistics
+ * standardise both. */
+static int load(const nnrt_program *p, const options *o, samples *train, samples *test) {
+  nnrt_dataset all = {0}, held = {0};
+  int rc = nnrt_load_dataset(o->data, 0, &o->csv, &all);
+  int csv = strncmp(o->data, "csv:", 4) == 0;
+  int64_t ntrain = all.n, ntest = 0;
+  if (rc == 0 && csv) {
+    if (o->test_split > 0) {
+      ntest = (int64_t)floor((double)all.n * o->test_split);
+      ntrain = all.n - ntest;
+    }
+  } else if (rc == 0) {
+    rc = nnrt_load_dataset(o->data, 1, &o->csv, &held);
+    ntest = held.n;
+  }
+  if (rc == 0 && o->samples > 0 && o->samples < ntrain)
+    ntrain = o->samples;
+  if (rc == 0 && ntrain <= 0)
+    rc = nnrt_fail("no training samples left in '%s'", o->data);
+  if (rc == 0)
+    rc = shape_labels(p, &all, 0, ntrain, train);
+  if (rc == 0 && ntest > 0)
+    rc = csv ? shape_labels(p, &all, all.n - ntest, ntest, test)
+             : shape_labels(p, &held, 0, ntest, test);
+  if (rc == 0 && o->standardize) {
+    int64_t in = p->desc[NNRT_DESC_INPUT];
+    for (int64_t f = 0; f < in; ++f) {
+      double sum = 0, sq = 0;
+      for (int64_t i = 0; i < train->n; ++i)
+        sum += train->x[i * in + f];
+      double mean = sum / (double)train->n;
+      for (int64_t i = 0; i < train->n; ++i)
+        sq += (train->x[i * in + f] - mean) * (train->x[i * in + f] - mean);
+      double sd = sqrt(sq / (double)train->n);
+      if (sd == 0)
+        sd = 1;
+      for (int64_t i = 0; i < train->n; ++i)
+        train->x[i * in + f] = (float)((train->x[i * in + f] - mean) / sd);
+      for (int64_t i = 0; i < test->n; ++i)
+        test->x[i * in + f] = (float)((test->x[i * in + f] - mean) / sd);
+    }
+  }
+  nnrt_free_dataset(&all);
+  nnrt_free_dataset(&held);
+  return rc;
+}
+
+static void release(samples *s) {
+  free(s->x);
+  free(s->y);
+}
+
+static int fail(const char *prog, nnc_model *m, samples *a, samples *b) {
+  fprintf(stderr, "%s: error: %s\n", prog, nnc_last_error());
+  nnrt_destroy(m);
+  release(a);
+  release(b);
+  return 1;
+}
+
+int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
+  options o;
+  int rc = parse(p, argc, argv, &o);
+  if (rc != 0)
+    return rc == 1 ? 0 : rc;
+  samples train = {0}, test = {0};
+  nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
+  if (!m || (o.weights && nnrt_load(m, o.weights) != 0) || load(p, &o, &train, &test) != 0)
+    return fail(argv[0], m, &train, &test);
+  int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
+  nnrt_samples fitSet = {train.x, train.y, train.n}, val = {NULL, NULL, 0};
+  if (o.validation_split > 0) { /* Keras holds out the last fraction, before shuffling */
+    int64_t nval = (int64_t)floor((double)train.n * o.validation_split);
+    fitSet.n = train.n - nval;
+    val = (nnrt_samples){train.x + fitSet.n * in, train.y + fitSet.n * lab, nval};
+  } else if (p->desc[NNRT_DESC_FIT_VALDATA] && test.n > 0) {
+    val = (nnrt_samples){test.x, test.y, test.n};
+  }
+  if (o.no_validation)
+    val.n = 0;
+  if (!o.quiet)
+    printf("Training on %lld samples, validating on %lld, batch size %lld, %lld epochs\n",
+           (long long)fitSet.n, (long long)val.n, (long long)o.batch, (long long)o.epochs);
+  nnrt_fit_options fo = {o.epochs, o.batch, o.seed, 1, o.save, o.history, !o.quiet};
+  if (nnrt_fit(m, fitSet, val, &fo) != 0)
+    return fail(argv[0], m, &train, &test);
+  if (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0)
+    return fail(argv[0], m, &train, &test);
+  nnrt_destroy(m);
+  release(&train);
+  release(&test);
+  return 0;
+}
+
+int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
+  options o;
+  int rc = parse(p, argc, argv, &o);
+  if (rc != 0)
+    return rc == 1 ? 0 : rc;
+  if (!o.weights)
+    return bad(argv[0], "missing --weights for", argv[1]);
+  samples train = {0}, test = {0};
+  nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
+  if (!m || nnrt_load(m, o.weights) != 0 || load(p, &o, &train, &test) != 0)
+    return fail(argv[0], m, &train, &test);
+  samples *set = test.n > 0 ? &test : &train;
+  if (test.n == 0)
+    fprintf(stderr, "%s: warning: '%s' has no test part (see --test-split); evaluating on "
+                    "the training data\n", argv[0], o.data);
+  float loss, metrics[64];
+  if (nnrt_evaluate(m, set->x, set->y, set->n, &loss, metrics) != 0)
+    return fail(argv[0], m, &train, &test);
+  printf("loss: %.4f", loss);
+  for (int64_t i = 0; i < p->desc[NNRT_DESC_METRICS]; ++i)
+    printf(" - %s: %.4f", m->metric_names[i], metrics[i]);
+  printf("\n");
+  nnrt_destroy(m);
+  release(&train);
+  release(&test);
+  return 0;
+}

@@ -1,0 +1,22 @@
+/* What the standalone executable's main knows about its model (emitted by nnc as
+ * nnrt_exe_program), and its training subcommands. */
+#ifndef NNRT_PROGRAM_H
+#define NNRT_PROGRAM_H
+
+#include "runtime/nnrt.h"
+
+typedef struct {
+  const int64_t *desc;
+  const char *names;
+  nnrt_fn forward, train, evaluate; /* train/evaluate NULL without compile() */
+  const char *summary;
+  const int64_t *input_shape; /* the rank, then the input's dimensions without the batch */
+} nnrt_program;
+
+void nnrt_exe_program(nnrt_program *program);
+
+/* NAME fit ... and NAME evaluate ... (runtime/commands.c); argv[0] is the program. */
+int nnrt_command_fit(const nnrt_program *p, int argc, char **argv);
+int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv);
+
+#endif

@@ -1,0 +1,94 @@
+/* Training entry points: one optimizer step, and batched evaluation. */
+#include "runtime/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The optimizer's step count lives in the variable with role ITERATIONS (saved in
+ * checkpoints), as a float: exact up to 2^24 steps. */
+static float *iterations(nnc_model *m) {
+  for (int64_t i = 0; i < m->nvars; ++i)
+    if (nnrt_var(m, i)[NNRT_VAR_ROLE] == NNRT_ROLE_ITERATIONS)
+      return m->weights[i];
+  return NULL;
+}
+
+static int check(nnc_model *m, const float *x, const void *y, int64_t n, const float *loss,
+                 const char *verb) {
+  if (!m)
+    return nnrt_fail("%s: null model", verb);
+  if (!m->train || !m->evaluate)
+    return nnrt_fail("%s: the model was compiled without compile() (no loss or optimizer)", verb);
+  if (n <= 0)
+    return nnrt_fail("%s: the sample count must be positive, got %lld", verb, (long long)n);
+  if (!x || !y || !loss)
+    return nnrt_fail("%s: null input, label or loss pointer", verb);
+  return 0;
+}
+
+NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int64_t n,
+                                float *loss, float *metrics) {
+  nnrt_clear_error();
+  if (check(m, x, y, n, loss, "train_step") != 0 || nnrt_reserve_arena(m, n, "train_step") != 0)
+    return -1;
+  float *iter = iterations(m);
+  if (!iter)
+    return nnrt_fail("train_step: the model has no optimizer step counter");
+  if (*iter >= 16777216.0f)
+    return nnrt_fail("train_step: the step counter reached 2^24 steps");
+  uint32_t counter[2] = {(uint32_t)(m->seed ^ (m->seed >> 32)), (uint32_t)*iter + 1};
+  float results[1 + 64];
+  int64_t nm = m->desc[NNRT_DESC_METRICS];
+  if (nm > 64)
+    return nnrt_fail("train_step: %lld metrics exceed the runtime's limit", (long long)nm);
+  int rc = m->train(m->weights, x, (const float *)y, counter, n, results, m->arena);
+  if (rc != 0) {
+    if (nnc_last_error()[0] == 0)
+      nnrt_fail("train_step: kernel failed with code %d", rc);
+    return -1;
+  }
+  *iter += 1.0f;
+  *loss = results[0];
+  for (int64_t i = 0; metrics && i < nm; ++i)
+    metrics[i] = results[1 + i];
+  if (!isfinite(results[0]))
+    return nnrt_fail("train_step: the loss is %s (diverged: lower the learning rate?)",
+                     isnan(results[0]) ? "NaN" : "infinite");
+  return 0;
+}
+
+NNRT_EXPORT int nnrt_evaluate(nnc_model *m, const float *x, const void *y, int64_t n,
+                              float *loss, float *metrics) {
+  enum { kBatch = 256 };
+  nnrt_clear_error();
+  if (check(m, x, y, n, loss, "evaluate") != 0)
+    return -1;
+  int64_t nm = m->desc[NNRT_DESC_METRICS];
+  if (nm > 64)
+    return nnrt_fail("evaluate: %lld metrics exceed the runtime's limit", (long long)nm);
+  if (nm > 0 && !metrics)
+    return nnrt_fail("evaluate: null metrics pointer");
+  int64_t batch = n < kBatch ? n : kBatch;
+  if (nnrt_reserve_arena(m, batch, "evaluate") != 0)
+    return -1;
+  double sums[1 + 64] = {0};
+  float results[1 + 64];
+  const float *labels = (const float *)y;
+  for (int64_t start = 0; start < n; start += batch) {
+    int64_t count = n - start < batch ? n - start : batch;
+    int rc = m->evaluate(m->weights, x + start * m->desc[NNRT_DESC_INPUT],
+                         labels + start * m->desc[NNRT_DESC_LABELS], NULL, count, results,
+                         m->arena);
+    if (rc != 0) {
+      if (nnc_last_error()[0] == 0)
+        nnrt_fail("evaluate: kernel failed with code %d", rc);
+      return -1;
+    }
+    for (int64_t i = 0; i <= nm; ++i)
+      sums[i] += (double)results[i] * (double)count;
+  }
+  *loss = (float)(sums[0] / (double)n);
+  for (int64_t i = 0; i < nm; ++i)
+    metrics[i] = (float)(sums[1 + i] / (double)n);
+  return 0;
+}
