@@ -35,7 +35,11 @@ def NN_LabelTensor : RankedTensorOf<[I32, I64, F32]>;
 // A 0-d f32 tensor (a loss value).
 def NN_Scalar : 0DTensorOf<[F32]>;
 // A training step's random counter: tensor<2xi32> holding (seed, step).
-def NN_Counter : 1DTensorOf<[I32]>;
+def NN_Counter : Type<CPred<"::llvm::isa<::mlir::RankedTensorType>($_self) && "
+    "::llvm::cast<::mlir::RankedTensorType>($_self).getShape() == ::llvm::ArrayRef<int64_t>{2} && "
+    "::llvm::cast<::mlir::RankedTensorType>($_self).getElementType().isInteger(32)">,
+    "tensor<2xi32> (seed, step)">,
+    BuildableType<"::mlir::RankedTensorType::get({2}, $_builder.getI32Type())">;
 
 // The Keras layer name the op came from ("conv2d_1"); summaries and
 // checkpoints use it. Optional so hand-written IR stays short.

@@ -33,7 +33,7 @@ def NN_AdamUpdateOp : NN_UpdateOp<"adam_update", "Adam step",
          DefaultValuedAttr<F32Attr, "1.0e-7">:$epsilon)> {
   let assemblyFormat = [{
     $param `,` $grad (`,` $slots^)? `step` $step attr-dict `:` type($param)
-    (`,` type($slots)^)? `,` type($step) `->` type(results)
+    (`,` type($slots)^)? `->` type(results)
   }];
 }
 

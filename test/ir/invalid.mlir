@@ -260,7 +260,7 @@ func.func @sgd_slots(%p: tensor<8xf32>, %g: tensor<8xf32>) {
 
 // -----
 
-func.func @adam_beta(%p: tensor<8xf32>, %g: tensor<8xf32>, %t: i64) {
+func.func @adam_beta(%p: tensor<8xf32>, %g: tensor<8xf32>, %t: tensor<2xi32>) {
   // expected-error @+1 {{'nn.adam_update' op beta_1 must be in [0, 1), got 1}}
   %0:3 = nn.adam_update %p, %g, %p, %p step %t {beta_1 = 1.0 : f32} : tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
   return

@@ -75,8 +75,8 @@ module {
     %0 = nn.sgd_update %p, %g : tensor<8xf32> -> tensor<8xf32>
     // CHECK: nn.sgd_update %{{.*}}, %{{.*}}, %{{.*}} {momentum = 0.899999976 : f32, nesterov = true} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>
     %1:2 = nn.sgd_update %p, %g, %m {momentum = 0.9 : f32, nesterov = true} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>
-    // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} step %{{.*}} : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<2xi32> -> tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
-    %2:3 = nn.adam_update %p, %g, %m, %v step %t : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<2xi32> -> tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+    // CHECK: nn.adam_update %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} step %{{.*}} : tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+    %2:3 = nn.adam_update %p, %g, %m, %v step %t : tensor<8xf32>, tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
     // CHECK: nn.rmsprop_update %{{.*}}, %{{.*}}, %{{.*}} {learning_rate = 0.00999999977 : f32} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>
     %3:2 = nn.rmsprop_update %p, %g, %m {learning_rate = 0.01 : f32} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>, tensor<8xf32>
     return
