@@ -24,4 +24,5 @@ else:
     ]
     config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", os.environ["PATH"])])
     config.substitutions.append(("%python", sys.executable))
+    config.substitutions.append(("%nncroot", config.nnc_src_root))
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))

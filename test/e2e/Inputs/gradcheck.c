@@ -1,0 +1,129 @@
+/* Whole-pipeline gradient check: the compiled train step's gradient against central
+ * differences of the compiled loss. The model trains with SGD(learning_rate=1), so one
+ * step moves every trainable weight by exactly minus its gradient: g = w0 - w1.
+ * Builds like predict_main.c (-DHEADER, -DNAME, -DUNAME) and reads the weights through
+ * the runtime's internal model struct. usage: gradcheck N LABELS (sparse|onehot|binary|real) */
+#include HEADER
+#include "runtime/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAT2(a, b) a##b
+#define CAT(a, b) CAT2(a, b)
+#define FN(verb) CAT(NAME, verb)
+#define IN_SIZE CAT(UNAME, _INPUT_SIZE)
+#define OUT_SIZE CAT(UNAME, _OUTPUT_SIZE)
+#define LABEL_SIZE CAT(UNAME, _LABEL_SIZE)
+#define METRICS CAT(UNAME, _METRIC_COUNT)
+
+static uint32_t state = 2024;
+static float uniform(void) { /* [0, 1) */
+  state = state * 1664525u + 1013904223u;
+  return (float)(state >> 8) / (float)(1u << 24);
+}
+
+static double loss_at(nnc_model *m, const float *x, const float *y, int64_t n) {
+  float loss, metrics[METRICS + 1];
+  if (FN(_evaluate)(m, x, y, n, &loss, metrics) != 0) {
+    fprintf(stderr, "FAILED: evaluate (%s)\n", nnc_last_error());
+    exit(1);
+  }
+  return loss;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 3)
+    return fprintf(stderr, "usage: gradcheck N LABELS\n"), 2;
+  int64_t n = atoll(argv[1]);
+  const char *mode = argv[2];
+  nnc_model *m = FN(_create)(5);
+  float *x = malloc(sizeof(float) * n * IN_SIZE), *y = calloc(n * LABEL_SIZE, sizeof(float));
+  for (int64_t i = 0; i < n * IN_SIZE; ++i)
+    x[i] = 2 * uniform() - 1;
+  for (int64_t s = 0; s < n; ++s) {
+    int cls = (int)(uniform() * OUT_SIZE);
+    for (int64_t c = 0; c < LABEL_SIZE; ++c) {
+      float *t = &y[s * LABEL_SIZE + c];
+      if (!strcmp(mode, "sparse"))
+        *t = (float)cls;
+      else if (!strcmp(mode, "onehot"))
+        *t = c == cls;
+      else if (!strcmp(mode, "binary"))
+        *t = uniform() < 0.5f;
+      else
+        *t = 2 * uniform() - 1;
+    }
+  }
+  /* w0, then one step: g = w0 - w1. */
+  float **w0 = calloc(m->nvars, sizeof *w0), **grad = calloc(m->nvars, sizeof *grad);
+  for (int64_t v = 0; v < m->nvars; ++v) {
+    int64_t count = nnrt_var(m, v)[NNRT_VAR_COUNT];
+    w0[v] = malloc(count * sizeof(float));
+    memcpy(w0[v], m->weights[v], count * sizeof(float));
+  }
+  float stepLoss;
+  if (FN(_train_step)(m, x, y, n, &stepLoss) != 0)
+    return fprintf(stderr, "FAILED: train_step (%s)\n", nnc_last_error()), 1;
+  for (int64_t v = 0; v < m->nvars; ++v) {
+    int64_t count = nnrt_var(m, v)[NNRT_VAR_COUNT];
+    grad[v] = malloc(count * sizeof(float));
+    for (int64_t i = 0; i < count; ++i)
+      grad[v][i] = w0[v][i] - m->weights[v][i];
+    memcpy(m->weights[v], w0[v], count * sizeof(float));
+  }
+  double base = loss_at(m, x, y, n);
+  if (fabs(base - stepLoss) > 1e-5 * fmax(1, fabs(base)))
+    return fprintf(stderr, "FAILED: train_step loss %g != evaluate loss %g\n", stepLoss, base), 1;
+  /* Central differences of the loss along directions in each trainable tensor: the
+   * gradient's own (derivative |g|) and a random one r (derivative g.r), both unit
+   * length. Per-element differences would drown small entries in float32 noise. */
+  const double h = getenv("GRADCHECK_H") ? atof(getenv("GRADCHECK_H")) : 1e-2;
+  double worst = 0;
+  int checked = 0;
+  for (int64_t v = 0; v < m->nvars; ++v) {
+    if (nnrt_var(m, v)[NNRT_VAR_ROLE] != NNRT_ROLE_TRAINABLE)
+      continue;
+    int64_t count = nnrt_var(m, v)[NNRT_VAR_COUNT];
+    double *dir = malloc(count * sizeof(double));
+    double norm = 0;
+    for (int64_t i = 0; i < count; ++i)
+      norm += (double)grad[v][i] * grad[v][i];
+    norm = sqrt(norm);
+    for (int pass = 0; pass < 2; ++pass) {
+      double len = 0, expect = 0;
+      for (int64_t i = 0; i < count; ++i) {
+        dir[i] = pass == 0 ? grad[v][i] : 2 * uniform() - 1;
+        len += dir[i] * dir[i];
+      }
+      len = sqrt(len);
+      for (int64_t i = 0; i < count; ++i) {
+        dir[i] = len > 0 ? dir[i] / len : 0;
+        expect += dir[i] * grad[v][i];
+      }
+      for (int64_t i = 0; i < count; ++i)
+        m->weights[v][i] = (float)(w0[v][i] + h * dir[i]);
+      double up = loss_at(m, x, y, n);
+      for (int64_t i = 0; i < count; ++i)
+        m->weights[v][i] = (float)(w0[v][i] - h * dir[i]);
+      double down = loss_at(m, x, y, n);
+      memcpy(m->weights[v], w0[v], count * sizeof(float));
+      double fd = (up - down) / (2 * h);
+      double err = fabs(fd - expect) / fmax(norm, 1e-6);
+      if (err > worst)
+        worst = err;
+      if (err > 1e-3)
+        fprintf(stderr, "MISMATCH %s along %s: train step %.6g, finite difference %.6g\n",
+                m->names[v], pass ? "a random direction" : "its gradient", expect, fd);
+      ++checked;
+    }
+    free(dir);
+  }
+  printf("checked %d directional derivatives, max relative error %.2e\n", checked, worst);
+  if (worst > 1e-3)
+    return fprintf(stderr, "FAILED: gradient mismatch\n"), 1;
+  printf("ok\n");
+  return 0;
+}
