@@ -148,6 +148,12 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     out.labelSize = perSample(evaluate.getArgument(1).getType());
     out.metricCount = (int64_t)evaluate.getNumResults() - 1;
     desc[NNRT_DESC_LABELS] = out.labelSize;
+    if (auto loss = model->getAttrOfType<DictionaryAttr>("nn.loss"))
+      desc[NNRT_DESC_LOSS] = llvm::StringSwitch<int64_t>(loss.getAs<StringAttr>("name").getValue())
+                                 .Case("sparse_categorical_crossentropy", NNRT_LOSS_SPARSE_CATEGORICAL)
+                                 .Case("categorical_crossentropy", NNRT_LOSS_CATEGORICAL)
+                                 .Case("binary_crossentropy", NNRT_LOSS_BINARY)
+                                 .Default(NNRT_LOSS_MEAN_SQUARED);
     desc[NNRT_DESC_METRICS] = out.metricCount;
     if (auto metrics = model->getAttrOfType<ArrayAttr>("nn.metrics"))
       for (auto m : metrics.getAsRange<StringAttr>()) {

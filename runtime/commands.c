@@ -2,6 +2,7 @@
  *   NAME fit --data D [--epochs N] [--batch-size N] [--seed N] [--save W] [--history H.csv]
  *            [--weights W] [--validation-split F] [--no-validation] [--samples N]
  *            [--test-split F] [--standardize] [--delimiter C] [--label-column K] [--quiet]
+ *            [--initial-epoch N] [--one-hot]
  *   NAME evaluate --data D --weights W [--test-split F] [--standardize] [...]
  * Defaults for epochs, batch size and validation come from the model's fit() call. */
 #include "runtime/data.h"
@@ -19,7 +20,8 @@ typedef struct {
   int64_t epochs, batch, samples;
   uint64_t seed;
   double validation_split, test_split;
-  int no_validation, standardize, quiet, help;
+  int no_validation, standardize, quiet, help, one_hot;
+  int64_t initial_epoch;
   nnrt_csv_options csv;
 } options;
 
@@ -33,7 +35,9 @@ static const char kHelp[] =
     "  --history H.csv       per-epoch loss and metrics\n"
     "  --validation-split F  hold out the last fraction F of the training data\n"
     "  --no-validation       skip the validation the model's fit() asks for\n"
+    "  --initial-epoch N     resume: count epochs from N (with --weights of epoch N)\n"
     "  --samples N           train on the first N training samples only\n"
+    "  --one-hot             encode class ids one-hot (categorical_crossentropy)\n"
     "  --test-split F        CSV: the last fraction F of the rows is the test set\n"
     "  --standardize         scale features to mean 0, variance 1 (training statistics)\n"
     "  --delimiter C         CSV field separator (default ,)\n"
@@ -63,6 +67,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->standardize = 1;
     else if (strcmp(a, "--quiet") == 0)
       o->quiet = 1;
+    else if (strcmp(a, "--one-hot") == 0)
+      o->one_hot = 1;
     else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
       o->help = 1;
     else
@@ -93,6 +99,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->epochs = (int64_t)num;
     else if (strcmp(a, "--batch-size") == 0 && num >= 1 && num == floor(num))
       o->batch = (int64_t)num;
+    else if (strcmp(a, "--initial-epoch") == 0 && num >= 0 && num == floor(num))
+      o->initial_epoch = (int64_t)num;
     else if (strcmp(a, "--samples") == 0 && num >= 1 && num == floor(num))
       o->samples = (int64_t)num;
     else if (strcmp(a, "--seed") == 0 && num >= 0 && num == floor(num))
@@ -118,16 +126,30 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
   return 0;
 }
 
-/* A dataset's samples with labels shaped for the model (one-hot when the loss wants
- * C values per sample and the data gives class ids). */
+/* A dataset's samples, checked against the model: one label per sample, which the
+ * loss must take as it is (class ids or single targets). */
 typedef struct {
   float *x, *y;
   int64_t n;
 } samples;
 
-static int shape_labels(const nnrt_program *p, const nnrt_dataset *src, int64_t first,
-                        int64_t n, samples *out) {
+static int shape_labels(const nnrt_program *p, const options *o, const nnrt_dataset *src,
+                        int64_t first, int64_t n, samples *out) {
   int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
+  int64_t loss = p->desc[NNRT_DESC_LOSS], outputs = p->desc[NNRT_DESC_OUTPUT];
+  int encode = lab > 1 && o->one_hot && loss == NNRT_LOSS_CATEGORICAL;
+  if (lab > 1 && !encode) /* the data has one label per sample; Keras refuses the same way */
+    return nnrt_fail(
+        "labels of shape (batch, 1) do not match the model's output of shape (batch, %lld) "
+        "that %s compares them with; %s",
+        (long long)lab,
+        loss == NNRT_LOSS_CATEGORICAL ? "categorical_crossentropy"
+        : loss == NNRT_LOSS_BINARY    ? "binary_crossentropy"
+                                      : "mean_squared_error",
+        loss == NNRT_LOSS_CATEGORICAL
+            ? "integer class labels need loss=\"sparse_categorical_crossentropy\" (or "
+              "--one-hot to encode them)"
+            : "a single target per sample needs a model with one output unit");
   if (src->sample_size != in)
     return nnrt_fail("the data has %lld values per sample but the model's input takes %lld",
                      (long long)src->sample_size, (long long)in);
@@ -139,15 +161,16 @@ static int shape_labels(const nnrt_program *p, const nnrt_dataset *src, int64_t 
   memcpy(out->x, src->x + first * in, (size_t)(n * in) * sizeof(float));
   for (int64_t i = 0; i < n; ++i) {
     float label = src->y[first + i];
-    if (lab == 1) {
+    if ((encode || loss == NNRT_LOSS_SPARSE_CATEGORICAL) &&
+        (label < 0 || label >= (float)outputs || label != floorf(label)))
+      return nnrt_fail("sample %lld has label %g, but sparse_categorical_crossentropy over "
+                       "the model's %lld outputs takes class ids 0..%lld",
+                       (long long)(first + i), label, (long long)outputs,
+                       (long long)outputs - 1);
+    if (encode)
+      out->y[i * lab + (int64_t)label] = 1.0f;
+    else
       out->y[i] = label;
-      continue;
-    }
-    if (label < 0 || label >= (float)lab || label != floorf(label))
-      return nnrt_fail("sample %lld has label %g; the model's loss wants one-hot labels over "
-                       "%lld classes (class ids 0..%lld)",
-                       (long long)(first + i), label, (long long)lab, (long long)lab - 1);
-    out->y[i * lab + (int64_t)label] = 1.0f;
   }
   return 0;
 }
@@ -173,10 +196,10 @@ static int load(const nnrt_program *p, const options *o, samples *train, samples
   if (rc == 0 && ntrain <= 0)
     rc = nnrt_fail("no training samples left in '%s'", o->data);
   if (rc == 0)
-    rc = shape_labels(p, &all, 0, ntrain, train);
+    rc = shape_labels(p, o, &all, 0, ntrain, train);
   if (rc == 0 && ntest > 0)
-    rc = csv ? shape_labels(p, &all, all.n - ntest, ntest, test)
-             : shape_labels(p, &held, 0, ntest, test);
+    rc = csv ? shape_labels(p, o, &all, all.n - ntest, ntest, test)
+             : shape_labels(p, o, &held, 0, ntest, test);
   if (rc == 0 && o->standardize) {
     int64_t in = p->desc[NNRT_DESC_INPUT];
     for (int64_t f = 0; f < in; ++f) {
@@ -235,8 +258,18 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
     val.n = 0;
   if (!o.quiet)
     printf("Training on %lld samples, validating on %lld, batch size %lld, %lld epochs\n",
-           (long long)fitSet.n, (long long)val.n, (long long)o.batch, (long long)o.epochs);
-  nnrt_fit_options fo = {o.epochs, o.batch, o.seed, 1, o.save, o.history, !o.quiet};
+           (long long)fitSet.n, (long long)val.n, (long long)o.batch,
+           (long long)(o.epochs - o.initial_epoch));
+  if (o.initial_epoch >= o.epochs && o.epochs > 0) {
+    fprintf(stderr, "%s: error: --initial-epoch %lld leaves no epoch of %lld to run\n", argv[0],
+            (long long)o.initial_epoch, (long long)o.epochs);
+    nnrt_destroy(m);
+    release(&train);
+    release(&test);
+    return 2;
+  }
+  nnrt_fit_options fo = {o.epochs, o.initial_epoch, o.batch, o.seed, 1, o.save, o.history,
+                         !o.quiet};
   if (nnrt_fit(m, fitSet, val, &fo) != 0)
     return fail(argv[0], m, &train, &test);
   if (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0)

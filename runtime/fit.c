@@ -64,7 +64,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
     return nnrt_fail("fit: null model or options");
   if (train.n <= 0)
     return nnrt_fail("fit: no training samples");
-  if (o->batch_size <= 0 || o->epochs < 0)
+  if (o->batch_size <= 0 || o->epochs < 0 || o->initial_epoch < 0)
     return nnrt_fail("fit: batch size and epochs must be positive");
   int64_t nm = m->desc[NNRT_DESC_METRICS];
   if (nm > kMaxMetrics)
@@ -100,9 +100,12 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   int tty = isatty(fileno(stdout));
   for (int64_t i = 0; i < train.n; ++i)
     order[i] = i;
-  for (int64_t epoch = 0; epoch < o->epochs; ++epoch) {
-    if (o->shuffle)
+  for (int64_t epoch = o->initial_epoch; epoch < o->epochs; ++epoch) {
+    if (o->shuffle) { /* each epoch's order from (seed, epoch) alone: resuming repeats it */
+      for (int64_t i = 0; i < train.n; ++i)
+        order[i] = i;
       shuffle(order, train.n, o->seed, epoch);
+    }
     if (o->verbose)
       printf("Epoch %lld/%lld\n", (long long)epoch + 1, (long long)o->epochs);
     double sums[1 + kMaxMetrics] = {0}, start = now(), lastDraw = 0;

@@ -12,8 +12,10 @@ typedef struct {
 } nnrt_samples;
 
 typedef struct {
-  int64_t epochs, batch_size;
-  uint64_t seed;            /* shuffling order */
+  int64_t epochs;         /* the last epoch (Keras's epochs) */
+  int64_t initial_epoch;  /* the first, 0-based: resuming continues the numbering */
+  int64_t batch_size;
+  uint64_t seed;            /* shuffling order (per epoch index) */
   int shuffle;
   const char *save_path;    /* checkpoint written after every epoch; NULL: none */
   const char *history_path; /* CSV: epoch,loss,<metrics>,val_loss,val_<metrics>; NULL: none */

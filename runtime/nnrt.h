@@ -35,11 +35,18 @@ enum {
   NNRT_DESC_FIT_BATCH = 9,
   NNRT_DESC_FIT_VALSPLIT_PPM = 10, /* validation_split in millionths */
   NNRT_DESC_FIT_VALDATA = 11,      /* fit() was given validation_data */
-  NNRT_DESC_VARS = 12,       /* then per variable: NNRT_VAR_FIELDS values */
+  NNRT_DESC_LOSS = 12,       /* NNRT_LOSS_* */
+  NNRT_DESC_VARS = 13,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
   NNRT_VAR_ROLE = 4, NNRT_VAR_FIELDS = 5
 };
 #define NNRT_ABI_VERSION 2
+
+/* Losses. */
+enum {
+  NNRT_LOSS_SPARSE_CATEGORICAL = 0, NNRT_LOSS_CATEGORICAL = 1, NNRT_LOSS_BINARY = 2,
+  NNRT_LOSS_MEAN_SQUARED = 3
+};
 
 /* Variable roles. */
 enum {
