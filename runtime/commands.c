@@ -120,6 +120,11 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
   }
   if (!o->data)
     return bad(argv[0], "missing --data for", argv[1]);
+  if (o->initial_epoch > 0 && o->initial_epoch >= o->epochs) {
+    fprintf(stderr, "%s: error: --initial-epoch %lld leaves no epoch of %lld to run\n", argv[0],
+            (long long)o->initial_epoch, (long long)o->epochs);
+    return 2;
+  }
   if (!p->train)
     return bad(argv[0], "the model was compiled without compile() (no loss or optimizer); "
                         "cannot run", argv[1]);
@@ -228,12 +233,14 @@ static void release(samples *s) {
   free(s->y);
 }
 
-static int fail(const char *prog, nnc_model *m, samples *a, samples *b) {
-  fprintf(stderr, "%s: error: %s\n", prog, nnc_last_error());
+/* Frees everything a command made; with `prog`, reports the last error first. */
+static int finish(const char *prog, nnc_model *m, samples *a, samples *b) {
+  if (prog)
+    fprintf(stderr, "%s: error: %s\n", prog, nnc_last_error());
   nnrt_destroy(m);
   release(a);
   release(b);
-  return 1;
+  return prog ? 1 : 0;
 }
 
 int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
@@ -244,7 +251,7 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   samples train = {0}, test = {0};
   nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
   if (!m || (o.weights && nnrt_load(m, o.weights) != 0) || load(p, &o, &train, &test) != 0)
-    return fail(argv[0], m, &train, &test);
+    return finish(argv[0], m, &train, &test);
   int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
   nnrt_samples fitSet = {train.x, train.y, train.n}, val = {NULL, NULL, 0};
   if (o.validation_split > 0) { /* Keras holds out the last fraction, before shuffling */
@@ -260,24 +267,13 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
     printf("Training on %lld samples, validating on %lld, batch size %lld, %lld epochs\n",
            (long long)fitSet.n, (long long)val.n, (long long)o.batch,
            (long long)(o.epochs - o.initial_epoch));
-  if (o.initial_epoch >= o.epochs && o.epochs > 0) {
-    fprintf(stderr, "%s: error: --initial-epoch %lld leaves no epoch of %lld to run\n", argv[0],
-            (long long)o.initial_epoch, (long long)o.epochs);
-    nnrt_destroy(m);
-    release(&train);
-    release(&test);
-    return 2;
-  }
   nnrt_fit_options fo = {o.epochs, o.initial_epoch, o.batch, o.seed, 1, o.save, o.history,
                          !o.quiet};
   if (nnrt_fit(m, fitSet, val, &fo) != 0)
-    return fail(argv[0], m, &train, &test);
+    return finish(argv[0], m, &train, &test);
   if (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0)
-    return fail(argv[0], m, &train, &test);
-  nnrt_destroy(m);
-  release(&train);
-  release(&test);
-  return 0;
+    return finish(argv[0], m, &train, &test);
+  return finish(NULL, m, &train, &test);
 }
 
 int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
@@ -290,20 +286,17 @@ int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
   samples train = {0}, test = {0};
   nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
   if (!m || nnrt_load(m, o.weights) != 0 || load(p, &o, &train, &test) != 0)
-    return fail(argv[0], m, &train, &test);
+    return finish(argv[0], m, &train, &test);
   samples *set = test.n > 0 ? &test : &train;
   if (test.n == 0)
     fprintf(stderr, "%s: warning: '%s' has no test part (see --test-split); evaluating on "
                     "the training data\n", argv[0], o.data);
   float loss, metrics[64];
   if (nnrt_evaluate(m, set->x, set->y, set->n, &loss, metrics) != 0)
-    return fail(argv[0], m, &train, &test);
+    return finish(argv[0], m, &train, &test);
   printf("loss: %.4f", loss);
   for (int64_t i = 0; i < p->desc[NNRT_DESC_METRICS]; ++i)
     printf(" - %s: %.4f", m->metric_names[i], metrics[i]);
   printf("\n");
-  nnrt_destroy(m);
-  release(&train);
-  release(&test);
-  return 0;
+  return finish(NULL, m, &train, &test);
 }
