@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -45,6 +46,38 @@ std::pair<int64_t, int64_t> fans(ArrayRef<int64_t> shape) {
   for (int64_t d : shape.drop_back(2))
     field *= d;
   return {shape[shape.size() - 2] * field, shape.back() * field};
+}
+
+/// The .nn file's fit() callbacks as text for the runtime: per callback a line
+/// "[Class]", then "key=value" lines (booleans 1/0).
+std::string callbackConfig(ModuleOp model) {
+  std::string text;
+  auto callbacks = model->getAttrOfType<ArrayAttr>("nn.callbacks");
+  if (!callbacks)
+    return text;
+  for (auto cb : callbacks.getAsRange<DictionaryAttr>()) {
+    auto cls = cb.getAs<StringAttr>("class");
+    if (!cls)
+      continue;
+    text += "[" + cls.getValue().str() + "]\n";
+    for (NamedAttribute a : cb) {
+      if (a.getName() == "class")
+        continue;
+      std::string v;
+      if (auto str = llvm::dyn_cast<StringAttr>(a.getValue()))
+        v = str.getValue().str();
+      else if (auto b = llvm::dyn_cast<BoolAttr>(a.getValue()))
+        v = b.getValue() ? "1" : "0";
+      else if (auto i = llvm::dyn_cast<IntegerAttr>(a.getValue()))
+        v = std::to_string(i.getInt());
+      else if (auto f = llvm::dyn_cast<FloatAttr>(a.getValue()))
+        v = llvm::formatv("{0}", f.getValueAsDouble()).str();
+      else
+        continue;
+      text += a.getName().str() + "=" + v + "\n";
+    }
+  }
+  return text;
 }
 
 int64_t perSample(Type t) {
@@ -214,6 +247,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     SmallVector<int64_t> shapeValues{(int64_t)inShape.size()};
     shapeValues.append(inShape.begin(), inShape.end());
     auto shapeGlobal = h.constantArray(shapeValues);
+    auto callbacksGlobal = h.constantString(callbackConfig(model) + std::string(1, '\0'));
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToEnd(h.module.getBody());
     auto fn = b.create<LLVM::LLVMFuncOp>(loc, "nnrt_exe_program",
@@ -224,7 +258,8 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
                       b.create<LLVM::AddressOfOp>(loc, namesGlobal),
                       fnPointer(0), fnPointer(2), fnPointer(1),
                       b.create<LLVM::AddressOfOp>(loc, summaryGlobal),
-                      b.create<LLVM::AddressOfOp>(loc, shapeGlobal)};
+                      b.create<LLVM::AddressOfOp>(loc, shapeGlobal),
+                      b.create<LLVM::AddressOfOp>(loc, callbacksGlobal)};
     for (auto [i, v] : llvm::enumerate(values)) {
       Value slot = b.create<LLVM::GEPOp>(loc, ptr, ptr, body->getArgument(0),
                                          ArrayRef<LLVM::GEPArg>{(int32_t)i});

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char kMagic[8] = {'N', 'N', 'C', 'K', 'P', 'T', 0, 1};
@@ -32,6 +33,10 @@ static void put(writer *w, const void *data, size_t n) {
 }
 
 NNRT_EXPORT int nnrt_save(const nnc_model *m, const char *path) {
+  return nnrt_save_with(m, path, NULL, 0);
+}
+
+int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extra, int nextra) {
   nnrt_clear_error();
   if (!m || !path)
     return nnrt_fail("save: null model or path");
@@ -46,6 +51,9 @@ NNRT_EXPORT int nnrt_save(const nnc_model *m, const char *path) {
     free(tmp);
     return nnrt_fail("cannot write checkpoint '%s': %s", path, strerror(err));
   }
+  mode_t mask = umask(0); /* mkstemp creates 0600; give the file the usual mode */
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
   writer w = {fdopen(fd, "wb"), 0xCBF29CE484222325ull, 1};
   if (!w.f) {
     close(fd);
@@ -53,7 +61,7 @@ NNRT_EXPORT int nnrt_save(const nnc_model *m, const char *path) {
     free(tmp);
     return nnrt_fail("cannot write checkpoint '%s'", path);
   }
-  uint32_t header[2] = {kVersion, (uint32_t)m->nvars};
+  uint32_t header[2] = {kVersion, (uint32_t)(m->nvars + nextra)};
   put(&w, kMagic, sizeof kMagic);
   put(&w, header, sizeof header);
   for (int64_t i = 0; i < m->nvars; ++i) {
@@ -63,6 +71,14 @@ NNRT_EXPORT int nnrt_save(const nnc_model *m, const char *path) {
     put(&w, m->names[i], nameLen);
     put(&w, &count, sizeof count);
     put(&w, m->weights[i], count * sizeof(float));
+  }
+  for (int i = 0; i < nextra; ++i) {
+    uint32_t nameLen = (uint32_t)strlen(extra[i].name);
+    uint64_t count = (uint64_t)extra[i].count;
+    put(&w, &nameLen, sizeof nameLen);
+    put(&w, extra[i].name, nameLen);
+    put(&w, &count, sizeof count);
+    put(&w, extra[i].data, count * sizeof(float));
   }
   uint64_t sum = w.hash;
   put(&w, &sum, sizeof sum);
@@ -90,10 +106,20 @@ static int take(reader *r, void *out, size_t n) {
   return 1;
 }
 
-NNRT_EXPORT int nnrt_load(nnc_model *m, const char *path) {
-  nnrt_clear_error();
-  if (!m || !path)
-    return nnrt_fail("load: null model or path");
+/* A checkpoint read whole and checked: its tensors point into buf. */
+typedef struct {
+  unsigned char *buf;
+  uint32_t count;
+  nnrt_record *records;
+} parsed;
+
+static void release(parsed *c) {
+  free(c->buf);
+  free(c->records);
+}
+
+static int parse_checkpoint(const char *path, parsed *out) {
+  memset(out, 0, sizeof *out);
   FILE *f = fopen(path, "rb");
   if (!f)
     return nnrt_fail("cannot open checkpoint '%s': %s", path, strerror(errno));
@@ -116,62 +142,102 @@ NNRT_EXPORT int nnrt_load(nnc_model *m, const char *path) {
       break;
   }
   fclose(f);
-  int rc = 0;
+  out->buf = buf;
   uint64_t stored;
   char magic[8];
   uint32_t header[2];
   reader r = {buf, buf + size};
   if (size < sizeof kMagic + sizeof header + sizeof stored || !take(&r, magic, 8) ||
-      memcmp(magic, kMagic, 8) != 0) {
-    rc = nnrt_fail("'%s' is not an nnc checkpoint", path);
-    goto done;
-  }
+      memcmp(magic, kMagic, 8) != 0)
+    return nnrt_fail("'%s' is not an nnc checkpoint", path);
   memcpy(&stored, buf + size - sizeof stored, sizeof stored);
-  if (fnv(0xCBF29CE484222325ull, buf, size - sizeof stored) != stored) {
-    rc = nnrt_fail("checkpoint '%s' is corrupt or truncated (checksum mismatch)", path);
-    goto done;
-  }
+  if (fnv(0xCBF29CE484222325ull, buf, size - sizeof stored) != stored)
+    return nnrt_fail("checkpoint '%s' is corrupt or truncated (checksum mismatch)", path);
   r.end = buf + size - sizeof stored;
   take(&r, header, sizeof header);
-  if (header[0] != kVersion) {
-    rc = nnrt_fail("checkpoint '%s' has format version %u; this model reads version %d", path,
-                   header[0], kVersion);
-    goto done;
+  if (header[0] != kVersion)
+    return nnrt_fail("checkpoint '%s' has format version %u; this model reads version %d", path,
+                     header[0], kVersion);
+  out->count = header[1];
+  out->records = calloc((size_t)header[1] + 1, sizeof *out->records);
+  if (!out->records)
+    return nnrt_fail("load: out of memory reading '%s'", path);
+  for (uint32_t i = 0; i < header[1]; ++i) {
+    nnrt_record *t = &out->records[i];
+    uint32_t nameLen;
+    uint64_t count;
+    if (!take(&r, &nameLen, sizeof nameLen) || nameLen >= sizeof t->name ||
+        !take(&r, t->name, nameLen) || !take(&r, &count, sizeof count) ||
+        (size_t)(r.end - r.p) / sizeof(float) < count)
+      return nnrt_fail("checkpoint '%s' is malformed at tensor %u", path, i);
+    t->name[nameLen] = 0;
+    t->count = (int64_t)count;
+    t->data = (const float *)r.p; /* may be unaligned (names have any length): memcpy it */
+    r.p += count * sizeof(float);
   }
-  const unsigned char *tensors = r.p;
+  return 0;
+}
+
+/* Extra records (fit state) follow the model's tensors under names "fit/...". */
+static int is_extra(const char *name) { return strncmp(name, "fit/", 4) == 0; }
+
+NNRT_EXPORT int nnrt_load(nnc_model *m, const char *path) {
+  return nnrt_load_with(m, path, NULL, NULL);
+}
+
+int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *ctx) {
+  nnrt_clear_error();
+  if (!m || !path)
+    return nnrt_fail("load: null model or path");
+  parsed c;
+  int rc = parse_checkpoint(path, &c);
+  int64_t own = 0;
+  while (rc == 0 && own < (int64_t)c.count && !is_extra(c.records[own].name))
+    ++own;
+  if (rc == 0 && own != m->nvars)
+    rc = nnrt_fail("checkpoint '%s' holds %lld tensors, this model has %lld", path,
+                   (long long)own, (long long)m->nvars);
   /* Check every tensor before changing any weight: a mismatch changes nothing. */
-  for (int pass = 0; pass < 2; ++pass) {
-    r.p = tensors;
-    for (int64_t i = 0; i < (int64_t)header[1] || i < m->nvars; ++i) {
-      if (i >= (int64_t)header[1] || i >= m->nvars) {
-        rc = nnrt_fail("checkpoint '%s' holds %u tensors, this model has %lld", path,
-                       header[1], (long long)m->nvars);
-        goto done;
-      }
-      uint32_t nameLen;
-      uint64_t count;
-      char name[256];
-      if (!take(&r, &nameLen, sizeof nameLen) || nameLen >= sizeof name ||
-          !take(&r, name, nameLen) || !take(&r, &count, sizeof count) ||
-          (size_t)(r.end - r.p) < count * sizeof(float)) {
-        rc = nnrt_fail("checkpoint '%s' is malformed at tensor %lld", path, (long long)i);
-        goto done;
-      }
-      name[nameLen] = 0;
-      uint64_t want = (uint64_t)nnrt_var(m, i)[NNRT_VAR_COUNT];
-      if (strcmp(name, m->names[i]) != 0 || count != want) {
-        rc = nnrt_fail("checkpoint '%s' is for another model: tensor %lld is '%s' (%llu values) "
-                       "there but '%s' (%llu values) here",
-                       path, (long long)i, name, (unsigned long long)count, m->names[i],
-                       (unsigned long long)want);
-        goto done;
-      }
-      if (pass == 1)
-        memcpy(m->weights[i], r.p, count * sizeof(float));
-      r.p += count * sizeof(float);
-    }
+  for (int64_t i = 0; rc == 0 && i < m->nvars; ++i) {
+    uint64_t want = (uint64_t)nnrt_var(m, i)[NNRT_VAR_COUNT];
+    if (strcmp(c.records[i].name, m->names[i]) != 0 || (uint64_t)c.records[i].count != want)
+      rc = nnrt_fail("checkpoint '%s' is for another model: tensor %lld is '%s' (%llu values) "
+                     "there but '%s' (%llu values) here",
+                     path, (long long)i, c.records[i].name,
+                     (unsigned long long)c.records[i].count, m->names[i],
+                     (unsigned long long)want);
   }
-done:
-  free(buf);
+  for (uint32_t i = (uint32_t)own; rc == 0 && extra && i < c.count; ++i)
+    rc = extra(&c.records[i], ctx) == 0 ? 0 : -1;
+  for (int64_t i = 0; rc == 0 && i < m->nvars; ++i)
+    memcpy(m->weights[i], c.records[i].data, (size_t)c.records[i].count * sizeof(float));
+  release(&c);
+  return rc;
+}
+
+int nnrt_load_matching(nnc_model *m, const char *path, int64_t *loaded, int64_t *total) {
+  nnrt_clear_error();
+  parsed c;
+  int rc = parse_checkpoint(path, &c);
+  *loaded = *total = 0;
+  for (int64_t i = 0; rc == 0 && i < m->nvars; ++i) {
+    int64_t role = nnrt_var(m, i)[NNRT_VAR_ROLE];
+    if (role != NNRT_ROLE_FROZEN && role != NNRT_ROLE_TRAINABLE)
+      continue;
+    ++*total;
+    for (uint32_t j = 0; j < c.count; ++j)
+      if (!strcmp(c.records[j].name, m->names[i])) {
+        if (c.records[j].count != nnrt_var(m, i)[NNRT_VAR_COUNT]) {
+          rc = nnrt_fail("'%s' in '%s' has %lld values but %lld here", m->names[i], path,
+                         (long long)c.records[j].count,
+                         (long long)nnrt_var(m, i)[NNRT_VAR_COUNT]);
+          break;
+        }
+        memcpy(m->weights[i], c.records[j].data, (size_t)c.records[j].count * sizeof(float));
+        ++*loaded;
+        break;
+      }
+  }
+  release(&c);
   return rc;
 }

@@ -7,6 +7,7 @@
  * Defaults for epochs, batch size and validation come from the model's fit() call. */
 #include "runtime/data.h"
 #include "runtime/fit.h"
+#include "runtime/history.h"
 #include "runtime/internal.h"
 #include "runtime/program.h"
 
@@ -16,7 +17,10 @@
 #include <string.h>
 
 typedef struct {
-  const char *data, *save, *history, *weights;
+  const char *data, *save, *history, *weights, *plot, *resume, *weights_from, *checkpoint;
+  const char *classes;
+  int64_t early_stopping; /* patience; -1: as the model says */
+  int no_callbacks;
   int64_t epochs, batch, samples;
   uint64_t seed;
   double validation_split, test_split;
@@ -32,7 +36,14 @@ static const char kHelp[] =
     "  --seed N              initial weights, shuffling and Dropout (default 42)\n"
     "  --weights W           start from (fit) or evaluate this checkpoint\n"
     "  --save W              checkpoint written after every epoch\n"
-    "  --history H.csv       per-epoch loss and metrics\n"
+    "  --history H           per-epoch loss and metrics: H.csv, or H.json (Keras's History)\n"
+    "  --plot C.svg          the loss and metric curves, training vs validation\n"
+    "  --resume W            continue the fit whose --save (or interrupted) checkpoint is W\n"
+    "  --checkpoint P        ModelCheckpoint(P, save_best_only=True) ({epoch:02d}, {val_loss:.4f}...)\n"
+    "  --early-stopping N    EarlyStopping(patience=N, restore_best_weights=True)\n"
+    "  --no-callbacks        ignore the model's fit() callbacks\n"
+    "  --weights-from W      load the weights whose names match from another model's checkpoint\n"
+    "  --classes 5,6,7       keep these class ids only, renumbered 0, 1, 2...\n"
     "  --validation-split F  hold out the last fraction F of the training data\n"
     "  --no-validation       skip the validation the model's fit() asks for\n"
     "  --initial-epoch N     resume: count epochs from N (with --weights of epoch N)\n"
@@ -57,6 +68,7 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
   o->validation_split = (double)d[NNRT_DESC_FIT_VALSPLIT_PPM] / 1e6;
   o->seed = 42;
   o->csv.label = -1;
+  o->early_stopping = -1;
   o->csv.delimiter = ',';
   for (int i = 2; i < argc; ++i) {
     const char *a = argv[i];
@@ -69,6 +81,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->quiet = 1;
     else if (strcmp(a, "--one-hot") == 0)
       o->one_hot = 1;
+    else if (strcmp(a, "--no-callbacks") == 0)
+      o->no_callbacks = 1;
     else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
       o->help = 1;
     else
@@ -91,6 +105,16 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->history = v;
     else if (strcmp(a, "--weights") == 0)
       o->weights = v;
+    else if (strcmp(a, "--plot") == 0)
+      o->plot = v;
+    else if (strcmp(a, "--resume") == 0)
+      o->resume = v;
+    else if (strcmp(a, "--weights-from") == 0)
+      o->weights_from = v;
+    else if (strcmp(a, "--checkpoint") == 0)
+      o->checkpoint = v;
+    else if (strcmp(a, "--classes") == 0)
+      o->classes = v;
     else if (strcmp(a, "--delimiter") == 0 && strlen(v) == 1)
       o->csv.delimiter = v[0];
     else if (!isNum)
@@ -99,6 +123,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->epochs = (int64_t)num;
     else if (strcmp(a, "--batch-size") == 0 && num >= 1 && num == floor(num))
       o->batch = (int64_t)num;
+    else if (strcmp(a, "--early-stopping") == 0 && num >= 0 && num == floor(num))
+      o->early_stopping = (int64_t)num;
     else if (strcmp(a, "--initial-epoch") == 0 && num >= 0 && num == floor(num))
       o->initial_epoch = (int64_t)num;
     else if (strcmp(a, "--samples") == 0 && num >= 1 && num == floor(num))
@@ -180,6 +206,47 @@ static int shape_labels(const nnrt_program *p, const options *o, const nnrt_data
   return 0;
 }
 
+/* Keeps the samples whose class id is listed in `spec` ("5,6,7" or "5-9"), renumbered
+ * by their place in the list (Fashion-MNIST classes 5-9 become 0-4). */
+static int filter_classes(nnrt_dataset *d, const char *spec) {
+  int map[256];
+  for (int i = 0; i < 256; ++i)
+    map[i] = -1;
+  int next = 0;
+  for (const char *p = spec; *p;) {
+    char *end;
+    long a = strtol(p, &end, 10), b = a;
+    if (end == p)
+      return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
+    if (*end == '-') {
+      p = end + 1;
+      b = strtol(p, &end, 10);
+      if (end == p)
+        return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
+    }
+    if (a < 0 || b > 255 || b < a)
+      return nnrt_fail("--classes '%s': class ids must be 0..255, ranges ascending", spec);
+    for (long c = a; c <= b; ++c)
+      if (map[c] < 0)
+        map[c] = next++;
+    p = *end == ',' ? end + 1 : end;
+    if (*end && *end != ',')
+      return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
+  }
+  int64_t kept = 0;
+  for (int64_t i = 0; i < d->n; ++i) {
+    float label = d->y[i];
+    int id = label >= 0 && label < 256 && label == floorf(label) ? map[(int)label] : -1;
+    if (id < 0)
+      continue;
+    memmove(d->x + kept * d->sample_size, d->x + i * d->sample_size,
+            (size_t)d->sample_size * sizeof(float));
+    d->y[kept++] = (float)id;
+  }
+  d->n = kept;
+  return 0;
+}
+
 /* Loads train and test parts as the options say; the training part's statistics
  * standardise both. */
 static int load(const nnrt_program *p, const options *o, samples *train, samples *test) {
@@ -194,7 +261,17 @@ static int load(const nnrt_program *p, const options *o, samples *train, samples
     }
   } else if (rc == 0) {
     rc = nnrt_load_dataset(o->data, 1, &o->csv, &held);
+    if (rc == 0 && o->classes)
+      rc = filter_classes(&held, o->classes);
     ntest = held.n;
+  }
+  if (rc == 0 && o->classes && (rc = filter_classes(&all, o->classes)) == 0) {
+    if (csv) {
+      ntest = (int64_t)floor((double)all.n * o->test_split);
+      ntrain = all.n - ntest;
+    } else {
+      ntrain = all.n;
+    }
   }
   if (rc == 0 && o->samples > 0 && o->samples < ntrain)
     ntrain = o->samples;
@@ -243,15 +320,58 @@ static int finish(const char *prog, nnc_model *m, samples *a, samples *b) {
   return prog ? 1 : 0;
 }
 
+/* The model's fit() callbacks, then the command line's: --no-callbacks drops the
+ * model's; --checkpoint and --early-stopping replace one of the same class. */
+static int callbacks(const nnrt_program *p, const options *o, nnrt_callback *cbs, int max) {
+  int n = o->no_callbacks ? 0 : nnrt_parse_callbacks(p->callbacks, cbs, max);
+  if (n < 0)
+    return -1;
+  for (int kind = 0; kind < 2; ++kind) {
+    if (kind == NNRT_MODEL_CHECKPOINT ? !o->checkpoint : o->early_stopping < 0)
+      continue;
+    int at = n;
+    for (int i = 0; i < n; ++i)
+      if (cbs[i].kind == kind)
+        at = i;
+    if (at == max)
+      return nnrt_fail("too many callbacks");
+    nnrt_callback *cb = &cbs[at];
+    if (at == n++) {
+      memset(cb, 0, sizeof *cb);
+      cb->kind = kind;
+      cb->maximize = -1;
+      snprintf(cb->monitor, sizeof cb->monitor, "val_loss");
+    }
+    if (kind == NNRT_MODEL_CHECKPOINT) {
+      snprintf(cb->filepath, sizeof cb->filepath, "%s", o->checkpoint);
+      cb->save_best_only = 1;
+    } else {
+      cb->patience = o->early_stopping;
+      cb->restore_best_weights = 1;
+    }
+    nnrt_callback_begin(cb);
+  }
+  return n;
+}
+
 int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   options o;
   int rc = parse(p, argc, argv, &o);
   if (rc != 0)
     return rc == 1 ? 0 : rc;
+  nnrt_fit_catch_sigint(NULL); /* an interrupt while loading data stops at step 0 */
   samples train = {0}, test = {0};
+  nnrt_callback cbs[8];
+  int ncb = 0;
+  int64_t loaded = 0, total = 0;
   nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
-  if (!m || (o.weights && nnrt_load(m, o.weights) != 0) || load(p, &o, &train, &test) != 0)
+  if (!m || (o.weights && nnrt_load(m, o.weights) != 0) ||
+      (o.weights_from && nnrt_load_matching(m, o.weights_from, &loaded, &total) != 0) ||
+      (ncb = callbacks(p, &o, cbs, 8)) < 0 || load(p, &o, &train, &test) != 0)
     return finish(argv[0], m, &train, &test);
+  if (o.weights_from && !o.quiet)
+    printf("Loaded %lld of %lld weight tensors from %s (by name)\n", (long long)loaded,
+           (long long)total, o.weights_from);
   int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
   nnrt_samples fitSet = {train.x, train.y, train.n}, val = {NULL, NULL, 0};
   if (o.validation_split > 0) { /* Keras holds out the last fraction, before shuffling */
@@ -267,13 +387,41 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
     printf("Training on %lld samples, validating on %lld, batch size %lld, %lld epochs\n",
            (long long)fitSet.n, (long long)val.n, (long long)o.batch,
            (long long)(o.epochs - o.initial_epoch));
-  nnrt_fit_options fo = {o.epochs, o.initial_epoch, o.batch, o.seed, 1, o.save, o.history,
-                         !o.quiet};
-  if (nnrt_fit(m, fitSet, val, &fo) != 0)
+  nnrt_fit_options fo = {o.epochs, o.initial_epoch, o.batch, o.seed, 1, o.save, o.resume,
+                         o.history, o.plot, !o.quiet, cbs, ncb};
+  rc = nnrt_fit(m, fitSet, val, &fo);
+  nnrt_callbacks_free(cbs, ncb, m->nvars);
+  if (rc == NNRT_FIT_INTERRUPTED) {
+    finish(NULL, m, &train, &test);
+    return 130; /* as a shell reports SIGINT */
+  }
+  if (rc != 0)
     return finish(argv[0], m, &train, &test);
   if (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0)
     return finish(argv[0], m, &train, &test);
   return finish(NULL, m, &train, &test);
+}
+
+int nnrt_command_plot_history(int argc, char **argv) {
+  const char *in = NULL, *out = NULL;
+  for (int i = 2; i < argc; ++i) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      out = argv[++i];
+    else if (!in && argv[i][0] != '-')
+      in = argv[i];
+    else
+      return bad(argv[0], "unexpected argument", argv[i]);
+  }
+  if (!in || !out) {
+    fprintf(stderr, "usage: %s plot-history HISTORY.csv -o CURVES.svg\n", argv[0]);
+    return 2;
+  }
+  nnrt_history h;
+  int rc = nnrt_history_read_csv(in, &h) == 0 && nnrt_history_write(&h, out) == 0 ? 0 : 1;
+  if (rc)
+    fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
+  nnrt_history_free(&h);
+  return rc;
 }
 
 int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {

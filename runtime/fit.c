@@ -1,15 +1,31 @@
 /* The fit loop (see fit.h). */
 #include "runtime/fit.h"
 
+#include "runtime/history.h"
 #include "runtime/internal.h"
 
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { kMaxMetrics = 64 };
+enum { kMaxMetrics = 64, kStateVersion = 1 };
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+void nnrt_fit_catch_sigint(struct sigaction *previous) {
+  struct sigaction action;
+  memset(&action, 0, sizeof action);
+  action.sa_handler = on_sigint;
+  sigaction(SIGINT, &action, previous);
+}
 
 static double now(void) {
   struct timespec t;
@@ -24,9 +40,12 @@ static uint64_t splitmix(uint64_t *state) {
   return z ^ (z >> 31);
 }
 
-static void shuffle(int64_t *order, int64_t n, uint64_t seed, int64_t epoch) {
+/* Each epoch's order from (seed, epoch) alone, so a resumed fit repeats it. */
+static void epoch_order(int64_t *order, int64_t n, uint64_t seed, int64_t epoch, int shuffle) {
+  for (int64_t i = 0; i < n; ++i)
+    order[i] = i;
   uint64_t state = seed * 0x2545F4914F6CDD1Dull + (uint64_t)epoch;
-  for (int64_t i = n - 1; i > 0; --i) {
+  for (int64_t i = n - 1; shuffle && i > 0; --i) {
     int64_t j = (int64_t)(splitmix(&state) % (uint64_t)(i + 1));
     int64_t t = order[i];
     order[i] = order[j];
@@ -40,9 +59,7 @@ static void progress(FILE *out, int64_t done, int64_t steps, double elapsed, int
   int width = 30, filled = steps ? (int)(width * done / steps) : width;
   char bar[32];
   for (int i = 0; i < width; ++i)
-    bar[i] = i < filled ? '=' : (i == filled && !final ? '>' : '.');
-  if (final)
-    memset(bar, '=', (size_t)width);
+    bar[i] = final || i < filled ? '=' : (i == filled ? '>' : '.');
   bar[width] = 0;
   int digits = snprintf(NULL, 0, "%lld", (long long)steps);
   fprintf(out, "%*lld/%lld [%s] - ", digits, (long long)done, (long long)steps, bar);
@@ -51,12 +68,180 @@ static void progress(FILE *out, int64_t done, int64_t steps, double elapsed, int
     fprintf(out, "%.0fs %.0f%s/step", elapsed, perStep >= 1 ? perStep : perStep * 1e3,
             perStep >= 1 ? "s" : "ms");
   } else {
-    double eta = done ? elapsed / (double)done * (double)(steps - done) : 0;
-    fprintf(out, "ETA: %.0fs", eta);
+    fprintf(out, "ETA: %.0fs", done ? elapsed / (double)done * (double)(steps - done) : 0);
   }
-  fprintf(out, " - loss: %.4f", sums[0] / (double)seen);
+  fprintf(out, " - loss: %.4f", seen ? sums[0] / (double)seen : 0);
   for (int64_t i = 0; i < nm; ++i)
-    fprintf(out, " - %s: %.4f", names[i], sums[1 + i] / (double)seen);
+    fprintf(out, " - %s: %.4f", names[i], seen ? sums[1 + i] / (double)seen : 0);
+}
+
+/* Where the fit stands: what a resumed fit needs to continue bit for bit. */
+typedef struct {
+  int64_t epoch, step, seen, batch, n, stopped;
+  uint64_t seed;
+  double sums[1 + kMaxMetrics];
+} position;
+
+/* The fit state as "fit/..." records of a checkpoint: doubles stored bit for bit. */
+typedef struct {
+  double *values;
+  int64_t count, cap;
+} doubles;
+
+static int push(doubles *d, double v) {
+  if (d->count == d->cap) {
+    int64_t cap = d->cap ? d->cap * 2 : 256;
+    double *grown = realloc(d->values, (size_t)cap * sizeof *grown);
+    if (!grown)
+      return nnrt_fail("fit: out of memory");
+    d->values = grown;
+    d->cap = cap;
+  }
+  d->values[d->count++] = v;
+  return 0;
+}
+
+static int save_state(nnc_model *m, const char *path, const position *pos,
+                      const nnrt_fit_options *o, const nnrt_history *h) {
+  doubles state = {0}, hist = {0};
+  int64_t nm = m->desc[NNRT_DESC_METRICS];
+  double head[] = {kStateVersion, (double)pos->epoch, (double)pos->step, (double)pos->seen,
+                   (double)pos->batch, (double)pos->n, (double)pos->stopped,
+                   (double)(pos->seed >> 32), (double)(pos->seed & 0xFFFFFFFFu),
+                   (double)nm, (double)o->ncallbacks};
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < sizeof head / sizeof *head; ++i)
+    rc = push(&state, head[i]);
+  for (int64_t i = 0; rc == 0 && i <= nm; ++i)
+    rc = push(&state, pos->sums[i]);
+  for (int i = 0; rc == 0 && i < o->ncallbacks; ++i) {
+    const nnrt_callback *cb = &o->callbacks[i];
+    double v[] = {cb->best, (double)cb->wait, (double)cb->best_epoch, (double)cb->stopped_epoch,
+                  cb->best_weights != NULL};
+    for (size_t k = 0; rc == 0 && k < 5; ++k)
+      rc = push(&state, v[k]);
+  }
+  rc = rc ? rc : push(&hist, h->columns);
+  for (int64_t r = 0; rc == 0 && r < h->epochs; ++r) {
+    rc = push(&hist, (double)h->epoch[r]);
+    for (int c = 0; rc == 0 && c < h->columns; ++c)
+      rc = push(&hist, h->values[r * h->columns + c]);
+  }
+  /* records: state, history, then each callback's best weights */
+  int nrec = 2, cap = 2 + o->ncallbacks * (int)m->nvars;
+  nnrt_record *recs = calloc((size_t)cap, sizeof *recs);
+  if (!recs && rc == 0)
+    rc = nnrt_fail("fit: out of memory");
+  if (recs && rc == 0) {
+    snprintf(recs[0].name, sizeof recs[0].name, "fit/state");
+    recs[0].count = state.count * 2;
+    recs[0].data = (const float *)state.values;
+    snprintf(recs[1].name, sizeof recs[1].name, "fit/history");
+    recs[1].count = hist.count * 2;
+    recs[1].data = (const float *)hist.values;
+    for (int i = 0; i < o->ncallbacks; ++i)
+      for (int64_t v = 0; o->callbacks[i].best_weights && v < m->nvars; ++v)
+        if (o->callbacks[i].best_weights[v]) {
+          snprintf(recs[nrec].name, sizeof recs[nrec].name, "fit/best%d/%s", i, m->names[v]);
+          recs[nrec].count = nnrt_var(m, v)[NNRT_VAR_COUNT];
+          recs[nrec].data = o->callbacks[i].best_weights[v];
+          ++nrec;
+        }
+    rc = nnrt_save_with(m, path, recs, nrec);
+  }
+  free(recs);
+  free(state.values);
+  free(hist.values);
+  return rc;
+}
+
+typedef struct {
+  nnc_model *m;
+  const nnrt_fit_options *o;
+  position *pos;
+  nnrt_history *h;
+  int found;
+} restore_ctx;
+
+static int restore_record(const nnrt_record *r, void *arg) {
+  restore_ctx *c = arg;
+  int64_t count = r->count / 2;
+  double *d = malloc((size_t)(count + 1) * sizeof *d);
+  if (!d)
+    return nnrt_fail("resume: out of memory");
+  memcpy(d, r->data, (size_t)count * sizeof *d);
+  int rc = 0;
+  if (!strcmp(r->name, "fit/state")) {
+    position *p = c->pos;
+    int64_t nm = c->m->desc[NNRT_DESC_METRICS];
+    if (count < 11 || d[0] != kStateVersion || d[9] != (double)nm ||
+        d[10] != c->o->ncallbacks || count != 11 + nm + 1 + 5 * (int64_t)d[10]) {
+      free(d);
+      return nnrt_fail("resume: the fit state does not match this model and its callbacks");
+    }
+    p->epoch = (int64_t)d[1];
+    p->step = (int64_t)d[2];
+    p->seen = (int64_t)d[3];
+    p->batch = (int64_t)d[4];
+    p->n = (int64_t)d[5];
+    p->stopped = (int64_t)d[6];
+    p->seed = (uint64_t)d[7] << 32 | (uint64_t)d[8];
+    memcpy(p->sums, d + 11, (size_t)(nm + 1) * sizeof *d);
+    for (int i = 0; i < c->o->ncallbacks; ++i) {
+      nnrt_callback *cb = &c->o->callbacks[i];
+      const double *v = d + 11 + nm + 1 + 5 * i;
+      cb->best = v[0];
+      cb->wait = (int64_t)v[1];
+      cb->best_epoch = (int64_t)v[2];
+      cb->stopped_epoch = (int64_t)v[3];
+    }
+    c->found = 1;
+  } else if (!strcmp(r->name, "fit/history")) {
+    int columns = count ? (int)d[0] : 0;
+    if (columns != c->h->columns) {
+      rc = nnrt_fail("resume: the saved history has %d columns, this fit %d", columns,
+                     c->h->columns);
+    } else {
+      for (int64_t at = 1; rc == 0 && at + columns < count + 1; at += 1 + columns)
+        rc = nnrt_history_add(c->h, (int64_t)d[at], d + at + 1);
+    }
+  } else if (!strncmp(r->name, "fit/best", 8)) {
+    int i = atoi(r->name + 8);
+    const char *name = strchr(r->name + 8, '/');
+    for (int64_t v = 0; name && i >= 0 && i < c->o->ncallbacks && v < c->m->nvars; ++v)
+      if (!strcmp(c->m->names[v], name + 1) && r->count == nnrt_var(c->m, v)[NNRT_VAR_COUNT]) {
+        nnrt_callback *cb = &c->o->callbacks[i];
+        if (!cb->best_weights && !(cb->best_weights = calloc((size_t)c->m->nvars, sizeof(float *))))
+          rc = nnrt_fail("resume: out of memory");
+        else if (!(cb->best_weights[v] = malloc((size_t)r->count * sizeof(float))))
+          rc = nnrt_fail("resume: out of memory");
+        else
+          memcpy(cb->best_weights[v], r->data, (size_t)r->count * sizeof(float));
+      }
+  }
+  free(d);
+  return rc;
+}
+
+static void log_names(nnc_model *m, int withVal, nnrt_logs *logs, nnrt_history *h) {
+  int64_t nm = m->desc[NNRT_DESC_METRICS];
+  int k = 0;
+  for (int v = 0; v <= withVal; ++v)
+    for (int64_t i = -1; i < nm; ++i, ++k) {
+      snprintf(logs->storage[k], sizeof logs->storage[k], "%s%s", v ? "val_" : "",
+               i < 0 ? "loss" : m->metric_names[i]);
+      logs->names[k] = logs->storage[k];
+      snprintf(h->names[k], sizeof h->names[k], "%s", logs->storage[k]);
+    }
+  logs->count = h->columns = k;
+}
+
+static int write_outputs(const nnrt_fit_options *o, const nnrt_history *h) {
+  if (o->history_path && nnrt_history_write(h, o->history_path) != 0)
+    return -1;
+  if (o->plot_path && nnrt_history_write(h, o->plot_path) != 0)
+    return -1;
+  return 0;
 }
 
 int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_options *o) {
@@ -72,46 +257,63 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS];
   int64_t batch = o->batch_size < train.n ? o->batch_size : train.n;
   int64_t steps = (train.n + batch - 1) / batch;
+  nnrt_logs logs;
+  nnrt_history h;
+  memset(&h, 0, sizeof h);
+  log_names(m, val.n > 0, &logs, &h);
+  position pos = {o->initial_epoch, 0, 0, o->batch_size, train.n, 0, o->seed, {0}};
+  if (o->resume_path) {
+    restore_ctx ctx = {m, o, &pos, &h, 0};
+    if (nnrt_load_with(m, o->resume_path, restore_record, &ctx) != 0) {
+      nnrt_history_free(&h);
+      return -1;
+    }
+    const char *why = !ctx.found                  ? "holds no fit state (save it with --save)"
+                      : pos.batch != o->batch_size ? "was started with another batch size"
+                      : pos.seed != o->seed        ? "was started with another seed"
+                      : pos.n != train.n           ? "was started on another number of samples"
+                                                   : NULL;
+    if (why) {
+      nnrt_history_free(&h);
+      return nnrt_fail("cannot resume from '%s': it %s", o->resume_path, why);
+    }
+    if (o->verbose)
+      printf("Resuming at epoch %lld, step %lld of %lld\n", (long long)pos.epoch + 1,
+             (long long)pos.step, (long long)steps);
+  }
   int64_t *order = malloc((size_t)train.n * sizeof *order);
   float *bx = malloc((size_t)(batch * in) * sizeof(float));
   float *by = malloc((size_t)(batch * lab) * sizeof(float));
-  FILE *history = NULL;
-  int rc = 0;
+  int rc = 0, tty = isatty(fileno(stdout)), stop = (int)pos.stopped;
+  struct sigaction previous;
+  nnrt_fit_catch_sigint(&previous);
   if (!order || !bx || !by) {
     rc = nnrt_fail("fit: out of memory");
     goto done;
   }
-  if (o->history_path) {
-    history = fopen(o->history_path, "w");
-    if (!history) {
-      rc = nnrt_fail("fit: cannot write history '%s'", o->history_path);
-      goto done;
-    }
-    fprintf(history, "epoch,loss");
-    for (int64_t i = 0; i < nm; ++i)
-      fprintf(history, ",%s", m->metric_names[i]);
-    if (val.n > 0) {
-      fprintf(history, ",val_loss");
-      for (int64_t i = 0; i < nm; ++i)
-        fprintf(history, ",val_%s", m->metric_names[i]);
-    }
-    fprintf(history, "\n");
-  }
-  int tty = isatty(fileno(stdout));
-  for (int64_t i = 0; i < train.n; ++i)
-    order[i] = i;
-  for (int64_t epoch = o->initial_epoch; epoch < o->epochs; ++epoch) {
-    if (o->shuffle) { /* each epoch's order from (seed, epoch) alone: resuming repeats it */
-      for (int64_t i = 0; i < train.n; ++i)
-        order[i] = i;
-      shuffle(order, train.n, o->seed, epoch);
-    }
-    if (o->verbose)
-      printf("Epoch %lld/%lld\n", (long long)epoch + 1, (long long)o->epochs);
-    double sums[1 + kMaxMetrics] = {0}, start = now(), lastDraw = 0;
-    int64_t seen = 0;
-    for (int64_t s = 0; s < steps; ++s) {
-      int64_t first = s * batch, count = train.n - first < batch ? train.n - first : batch;
+  for (; !stop && pos.epoch < o->epochs; ++pos.epoch, pos.step = 0, pos.seen = 0) {
+    epoch_order(order, train.n, o->seed, pos.epoch, o->shuffle);
+    if (o->verbose && pos.step == 0)
+      printf("Epoch %lld/%lld\n", (long long)pos.epoch + 1, (long long)o->epochs);
+    if (pos.step == 0)
+      memset(pos.sums, 0, sizeof pos.sums);
+    double start = now(), lastDraw = 0;
+    for (; pos.step < steps; ++pos.step) {
+      if (interrupted) {
+        const char *path = o->save_path ? o->save_path : "fit-interrupted.ckpt";
+        if (o->verbose)
+          printf("\n");
+        if (save_state(m, path, &pos, o, &h) != 0) {
+          rc = -1;
+          goto done;
+        }
+        fprintf(stderr, "Interrupted at epoch %lld, step %lld of %lld: saved to %s; continue "
+                        "with --resume %s\n",
+                (long long)pos.epoch + 1, (long long)pos.step, (long long)steps, path, path);
+        rc = NNRT_FIT_INTERRUPTED;
+        goto done;
+      }
+      int64_t first = pos.step * batch, count = train.n - first < batch ? train.n - first : batch;
       for (int64_t k = 0; k < count; ++k) {
         int64_t src = order[first + k];
         memcpy(bx + k * in, train.x + src * in, (size_t)in * sizeof(float));
@@ -124,15 +326,15 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
           printf("\n");
         goto done;
       }
-      sums[0] += (double)loss * (double)count;
+      pos.sums[0] += (double)loss * (double)count;
       for (int64_t i = 0; i < nm; ++i)
-        sums[1 + i] += (double)metrics[i] * (double)count;
-      seen += count;
+        pos.sums[1 + i] += (double)metrics[i] * (double)count;
+      pos.seen += count;
       double t = now() - start;
-      if (o->verbose && tty && (t - lastDraw > 0.1 || s + 1 == steps)) {
+      if (o->verbose && tty && (t - lastDraw > 0.1 || pos.step + 1 == steps)) {
         lastDraw = t;
         printf("\r");
-        progress(stdout, s + 1, steps, t, 0, m->metric_names, nm, sums, seen);
+        progress(stdout, pos.step + 1, steps, t, 0, m->metric_names, nm, pos.sums, pos.seen);
         fflush(stdout);
       }
     }
@@ -145,7 +347,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
     if (o->verbose) {
       if (tty)
         printf("\r");
-      progress(stdout, steps, steps, elapsed, 1, m->metric_names, nm, sums, seen);
+      progress(stdout, steps, steps, elapsed, 1, m->metric_names, nm, pos.sums, pos.seen);
       if (val.n > 0) {
         printf(" - val_loss: %.4f", vloss);
         for (int64_t i = 0; i < nm; ++i)
@@ -154,26 +356,35 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
       printf("\n");
       fflush(stdout);
     }
-    if (history) {
-      fprintf(history, "%lld,%.6g", (long long)epoch, sums[0] / (double)seen);
+    for (int64_t i = 0; i <= nm; ++i)
+      logs.values[i] = pos.sums[i] / (double)pos.seen;
+    if (val.n > 0) {
+      logs.values[nm + 1] = vloss;
       for (int64_t i = 0; i < nm; ++i)
-        fprintf(history, ",%.6g", sums[1 + i] / (double)seen);
-      if (val.n > 0) {
-        fprintf(history, ",%.6g", vloss);
-        for (int64_t i = 0; i < nm; ++i)
-          fprintf(history, ",%.6g", vmetrics[i]);
-      }
-      fprintf(history, "\n");
-      fflush(history);
+        logs.values[nm + 2 + i] = vmetrics[i];
     }
-    if (o->save_path && nnrt_save(m, o->save_path) != 0) {
+    if (nnrt_history_add(&h, pos.epoch, logs.values) != 0 || write_outputs(o, &h) != 0 ||
+        nnrt_callbacks_epoch_end(o->callbacks, o->ncallbacks, m, pos.epoch, &logs, &stop,
+                                 stdout) != 0) {
       rc = -1;
       goto done;
     }
+    if (o->save_path) { /* the next epoch's start, with everything needed to resume */
+      position next = pos;
+      next.epoch += 1;
+      next.step = next.seen = 0;
+      next.stopped = stop;
+      memset(next.sums, 0, sizeof next.sums);
+      if (save_state(m, o->save_path, &next, o, &h) != 0) {
+        rc = -1;
+        goto done;
+      }
+    }
   }
+  nnrt_callbacks_train_end(o->callbacks, o->ncallbacks, stdout);
 done:
-  if (history && fclose(history) != 0 && rc == 0)
-    rc = nnrt_fail("fit: cannot write history '%s'", o->history_path);
+  sigaction(SIGINT, &previous, NULL);
+  nnrt_history_free(&h);
   free(order);
   free(bx);
   free(by);

@@ -31,6 +31,23 @@ static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
 int nnrt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nnrt_clear_error(void);
 
+/* A named tensor of a checkpoint. */
+typedef struct {
+  char name[256];
+  int64_t count;
+  const float *data;
+} nnrt_record;
+typedef int (*nnrt_record_fn)(const nnrt_record *record, void *ctx);
+
+/* nnrt_save plus `extra` records after the model's tensors (names "fit/..."). */
+int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extra, int nextra);
+/* nnrt_load that hands each extra record to `extra` (NULL: ignored) before any weight
+ * changes; a non-zero return from it fails the load. */
+int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *ctx);
+/* Loads the model weights whose names appear in `path` (another model's checkpoint:
+ * transfer learning); *loaded of *total. */
+int nnrt_load_matching(nnc_model *m, const char *path, int64_t *loaded, int64_t *total);
+
 /* Fills a variable's tensor with its initializer's values. */
 void nnrt_init_variable(float *data, const int64_t *var, uint64_t seed, int64_t index);
 

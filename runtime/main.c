@@ -24,8 +24,9 @@ static int usage(const char *prog) {
           "usage: %s predict [--weights W] [--top K] FILE...   (FILE: PNG/JPEG, .npy or IDX)\n"
           "       %s summary\n"
           "       %s fit --data D [options]      (%s fit --help lists them)\n"
-          "       %s evaluate --data D --weights W [options]\n",
-          prog, prog, prog, prog, prog);
+          "       %s evaluate --data D --weights W [options]\n"
+          "       %s plot-history HISTORY.csv -o CURVES.svg\n",
+          prog, prog, prog, prog, prog, prog);
   return 2;
 }
 
@@ -214,6 +215,8 @@ int main(int argc, char **argv) {
     return nnrt_command_fit(&program, argc, argv);
   if (strcmp(argv[1], "evaluate") == 0)
     return nnrt_command_evaluate(&program, argc, argv);
+  if (strcmp(argv[1], "plot-history") == 0)
+    return nnrt_command_plot_history(argc, argv);
   if (strcmp(argv[1], "predict") != 0)
     return usage(argv[0]);
   const char *weights = NULL;

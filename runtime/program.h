@@ -11,6 +11,7 @@ typedef struct {
   nnrt_fn forward, train, evaluate; /* train/evaluate NULL without compile() */
   const char *summary;
   const int64_t *input_shape; /* the rank, then the input's dimensions without the batch */
+  const char *callbacks;      /* fit()'s callbacks: "[Class]" lines, then "key=value" lines */
 } nnrt_program;
 
 void nnrt_exe_program(nnrt_program *program);
@@ -18,5 +19,7 @@ void nnrt_exe_program(nnrt_program *program);
 /* NAME fit ... and NAME evaluate ... (runtime/commands.c); argv[0] is the program. */
 int nnrt_command_fit(const nnrt_program *p, int argc, char **argv);
 int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv);
+/* NAME plot-history H.csv -o curves.svg */
+int nnrt_command_plot_history(int argc, char **argv);
 
 #endif

@@ -1,0 +1,54 @@
+/* Keras callbacks run by the fit loop at the end of each epoch: ModelCheckpoint and
+ * EarlyStopping, with Keras 2.15's semantics and messages. */
+#ifndef NNRT_CALLBACKS_H
+#define NNRT_CALLBACKS_H
+
+#include "runtime/nnrt.h"
+
+#include <stdio.h>
+
+enum { NNRT_MODEL_CHECKPOINT = 0, NNRT_EARLY_STOPPING = 1 };
+
+typedef struct {
+  int kind;
+  char monitor[64];
+  int maximize; /* mode, resolved from auto as Keras does for this callback */
+  int verbose;
+  /* ModelCheckpoint */
+  char filepath[1024];
+  int save_best_only;
+  /* EarlyStopping */
+  double min_delta, baseline;
+  int has_baseline, restore_best_weights;
+  int64_t patience, start_from_epoch;
+  /* state (saved with a resumable fit) */
+  double best;
+  int64_t wait, best_epoch, stopped_epoch;
+  float **best_weights; /* model weights (not optimizer state) of the best epoch */
+} nnrt_callback;
+
+/* One epoch's logs: loss, metrics, val_loss, val_metrics. */
+typedef struct {
+  const char *names[2 + 2 * 64];
+  char storage[2 + 2 * 64][72];
+  double values[2 + 2 * 64];
+  int count;
+} nnrt_logs;
+
+/* Parses "[Class]" / "key=value" text (as nnc emits it) into at most `max` callbacks;
+ * returns the count, or -1 with the error set for an unknown class or key. */
+int nnrt_parse_callbacks(const char *text, nnrt_callback *out, int max);
+/* Fills a callback's derived fields (mode, initial best) after its keys are set. */
+void nnrt_callback_begin(nnrt_callback *cb);
+/* Runs every callback's epoch end; sets *stop when one stops training. 0 or -1. */
+int nnrt_callbacks_epoch_end(nnrt_callback *cbs, int count, nnc_model *m, int64_t epoch,
+                             const nnrt_logs *logs, int *stop, FILE *out);
+/* Keras's on_train_end messages. */
+void nnrt_callbacks_train_end(nnrt_callback *cbs, int count, FILE *out);
+void nnrt_callbacks_free(nnrt_callback *cbs, int count, int64_t nvars);
+
+/* Copies the model's weights (roles FROZEN and TRAINABLE) into *saved (allocated on
+ * first use), or back from it. */
+int nnrt_copy_weights(nnc_model *m, float ***saved, int restore);
+
+#endif
