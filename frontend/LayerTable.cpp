@@ -173,6 +173,12 @@ mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, d
   return e.op("activation", {x}, attrs);
 }
 
+/// Records the Keras class of a layer whose op several classes share (summaries).
+mlir::Value withClass(mlir::Value v, llvm::StringRef cls) {
+  v.getDefiningOp()->setAttr("nn.class", mlir::StringAttr::get(v.getContext(), cls));
+  return v;
+}
+
 mlir::Value emitActivation(LayerEmitter &e, Inputs in) {
   if (!e.args().has("activation"))
     e.error("Activation needs an activation name, e.g. Activation(\"relu\")");
@@ -197,13 +203,15 @@ mlir::Value emitReLU(LayerEmitter &e, Inputs in) {
   if (a.getFloat("threshold", 0.0) != 0)
     fail(a.posOf("threshold"), "ReLU threshold is not supported by nnc yet");
   double slope = a.getFloat("negative_slope", 0.0);
-  return slope == 0 ? activationOp(e, in[0], "relu", 0) : activationOp(e, in[0], "leaky_relu", slope);
+  return withClass(slope == 0 ? activationOp(e, in[0], "relu", 0)
+                              : activationOp(e, in[0], "leaky_relu", slope),
+                   "ReLU");
 }
 
 mlir::Value emitSoftmax(LayerEmitter &e, Inputs in) {
   if (e.args().getInt("axis", -1) != -1)
     fail(e.args().posOf("axis"), "Softmax axis must be -1");
-  return activationOp(e, in[0], "softmax", 0);
+  return withClass(activationOp(e, in[0], "softmax", 0), "Softmax");
 }
 
 /// fill_mode / interpolation / fill_value / seed shared by rotation and zoom.

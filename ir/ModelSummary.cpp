@@ -29,7 +29,9 @@ ParamCounts countParams(ModuleOp module) {
 }
 
 /// The Keras class an op came from.
-static std::string kerasClass(Operation *op) {
+std::string kerasClassOf(Operation *op) {
+  if (auto cls = op->getAttrOfType<StringAttr>("nn.class"))
+    return cls.str();
   return llvm::TypeSwitch<Operation *, std::string>(op)
       .Case([](DenseOp) { return "Dense"; })
       .Case([](Conv2DOp) { return "Conv2D"; })
@@ -155,7 +157,7 @@ LogicalResult printSummary(ModuleOp module, llvm::raw_ostream &os) {
     if (!layer || op->getNumResults() != 1 || !seen.insert(layer.getValue()).second)
       return;
     auto type = llvm::cast<RankedTensorType>(op->getResult(0).getType());
-    rows.push_back({layer.str() + " (" + kerasClass(op) + ")", kerasShape(type.getShape()),
+    rows.push_back({layer.str() + " (" + kerasClassOf(op) + ")", kerasShape(type.getShape()),
                     std::to_string(layerParams(op, symbols).total())});
   });
   for (auto &row : rows) {

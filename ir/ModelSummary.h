@@ -14,6 +14,9 @@ struct ParamCounts {
   int64_t total() const { return trainable + nonTrainable; }
 };
 
+/// The Keras class a layer op came from ("Conv2D", "ReLU").
+std::string kerasClassOf(mlir::Operation *op);
+
 /// Counts the elements of every nn.variable in the module.
 ParamCounts countParams(mlir::ModuleOp module);
 

@@ -194,11 +194,13 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
   int64_t own = 0;
   while (rc == 0 && own < (int64_t)c.count && !is_extra(c.records[own].name))
     ++own;
-  if (rc == 0 && own != m->nvars)
-    rc = nnrt_fail("checkpoint '%s' holds %lld tensors, this model has %lld", path,
-                   (long long)own, (long long)m->nvars);
   /* Check every tensor before changing any weight: a mismatch changes nothing. */
-  for (int64_t i = 0; rc == 0 && i < m->nvars; ++i) {
+  for (int64_t i = 0; rc == 0 && (i < own || i < m->nvars); ++i) {
+    if (i >= own || i >= m->nvars) {
+      rc = nnrt_fail("checkpoint '%s' holds %lld tensors, this model has %lld", path,
+                     (long long)own, (long long)m->nvars);
+      break;
+    }
     uint64_t want = (uint64_t)nnrt_var(m, i)[NNRT_VAR_COUNT];
     if (strcmp(c.records[i].name, m->names[i]) != 0 || (uint64_t)c.records[i].count != want)
       rc = nnrt_fail("checkpoint '%s' is for another model: tensor %lld is '%s' (%llu values) "

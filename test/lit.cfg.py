@@ -25,4 +25,7 @@ else:
     config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", os.environ["PATH"])])
     config.substitutions.append(("%python", sys.executable))
     config.substitutions.append(("%nncroot", config.nnc_src_root))
+    import shutil
+    if shutil.which("dot"):
+        config.available_features.add("graphviz")
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))

@@ -2,7 +2,9 @@
 #include "codegen/Build.h"
 #include "codegen/OpKernels.h"
 #include "frontend/Frontend.h"
+#include "ir/ModelGraph.h"
 #include "ir/ModelSummary.h"
+#include "ir/Passes.h"
 #include "ir/NNDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,6 +17,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -26,7 +29,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { None, MLIR, Summary, LLVM, Obj, Header, Halide, Asm };
+enum class Emit { None, MLIR, TrainMLIR, Summary, Dot, LLVM, Obj, Header, Halide, Asm };
 
 cl::OptionCategory nncCategory("nnc options");
 
@@ -40,8 +43,12 @@ cl::opt<std::string> outputFile("o", cl::desc("Output file (default: standard ou
 cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::None),
     cl::values(clEnumValN(Emit::MLIR, "mlir", "the model in the nn MLIR dialect"),
+               clEnumValN(Emit::TrainMLIR, "train-mlir",
+                          "the nn IR after the autodiff pass (@train_step, @evaluate)"),
                clEnumValN(Emit::Summary, "summary",
                           "a Keras-style model.summary() table"),
+               clEnumValN(Emit::Dot, "dot",
+                          "the layer graph in Graphviz DOT (SVG with -o X.svg and graphviz)"),
                clEnumValN(Emit::LLVM, "llvm", "the host code as LLVM IR"),
                clEnumValN(Emit::Obj, "obj", "the host code as an object file"),
                clEnumValN(Emit::Header, "header", "the C header of the output"),
@@ -77,6 +84,32 @@ int writeOutput(const std::function<void(llvm::raw_ostream &)> &write) {
   return 0;
 }
 
+/// Renders DOT text to the .svg output through Graphviz's dot, when installed.
+int renderSvg(const std::string &dot) {
+  auto program = llvm::sys::findProgramByName("dot");
+  if (!program)
+    return error("writing '" + outputFile + "' needs Graphviz's dot (apt-get install graphviz); "
+                 "-o FILE.dot writes the graph itself");
+  llvm::SmallString<128> input;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("nnc-graph", "dot", fd, input))
+    return error("cannot create a temporary file");
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << dot;
+  }
+  std::string partial = outputFile + ".partial";
+  llvm::StringRef args[] = {*program, "-Tsvg", input, "-o", partial};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0, &message);
+  llvm::sys::fs::remove(input);
+  if (rc != 0 || llvm::sys::fs::rename(partial, outputFile)) {
+    llvm::sys::fs::remove(partial);
+    return error("graphviz's dot failed" + (message.empty() ? "" : ": " + message));
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -90,7 +123,8 @@ int main(int argc, char **argv) {
                               "  nnc model.nn -o model.so        shared library + model.h\n"
                               "  nnc model.nn -o model           executable (predict, summary)\n"
                               "  nnc model.nn --emit=mlir        print the nn dialect IR\n"
-                              "  nnc model.nn --emit=summary     print model.summary()\n");
+                              "  nnc model.nn --emit=summary     print model.summary()\n"
+                              "  nnc model.nn --emit=dot -o m.svg  plot_model: the layer graph\n");
 
   if (!nnc::codegen::isValidTarget(target))
     return error("unknown --target '" + target +
@@ -122,6 +156,22 @@ int main(int argc, char **argv) {
       module->print(os);
       os << "\n";
     });
+  case Emit::TrainMLIR:
+    if (mlir::failed(nnc::nn::buildTraining(*module)))
+      return 1;
+    return writeOutput([&](llvm::raw_ostream &os) {
+      module->print(os);
+      os << "\n";
+    });
+  case Emit::Dot: {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    if (mlir::failed(nnc::nn::printGraph(*module, os)))
+      return 1;
+    if (!llvm::StringRef(outputFile).ends_with(".svg"))
+      return writeOutput([&](llvm::raw_ostream &out) { out << text; });
+    return renderSvg(text);
+  }
   case Emit::Summary: {
     std::string text;
     llvm::raw_string_ostream os(text);
@@ -162,7 +212,7 @@ int main(int argc, char **argv) {
   }
   if (outputFile == "-")
     return error("choose an output: -o NAME.so (a shared library and NAME.h), -o NAME (an "
-                 "executable), or --emit=mlir|summary|llvm|obj|header|halide|asm");
+                 "executable), or --emit=mlir|train-mlir|summary|dot|llvm|obj|header|halide|asm");
   nnc::codegen::BuildOptions options;
   options.output = outputFile;
   options.target = target;

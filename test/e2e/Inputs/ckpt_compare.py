@@ -1,6 +1,7 @@
 """Compares named tensors of two nnc checkpoints (docs/checkpoint.md), read independently
-of the runtime: ckpt_compare.py A B same|differ NAME... exits 0 when every NAME is
-bit-for-bit equal (same) or different (differ) in A and B."""
+of the runtime: ckpt_compare.py A B same|differ [NAME...] exits 0 when every NAME (by
+default: every model tensor, i.e. all but the fit state's "fit/..." records, which must
+be the same set in both) is bit-for-bit equal (same) or different (differ) in A and B."""
 import hashlib
 import struct
 import sys
@@ -24,7 +25,13 @@ def tensors(path):
 a, b = tensors(sys.argv[1]), tensors(sys.argv[2])
 want_same = sys.argv[3] == "same"
 ok = True
-for name in sys.argv[4:]:
+names = sys.argv[4:]
+if not names:
+    names = sorted(n for n in a if not n.startswith("fit/"))
+    other = sorted(n for n in b if not n.startswith("fit/"))
+    if names != other:
+        sys.exit("the checkpoints hold different tensors: %s vs %s" % (names, other))
+for name in names:
     if name not in a or name not in b:
         print("MISSING", name)
         ok = False
