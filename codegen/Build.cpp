@@ -85,7 +85,7 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
       return mlir::failure();
   }
   mlir::FailureOr<ModelBuild> build =
-      buildHost(model, name, executable ? &summary : nullptr);
+      buildHost(model, name, executable ? &summary : nullptr, options.planMemory);
   if (mlir::failed(build))
     return mlir::failure();
 
@@ -212,8 +212,23 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
   return mlir::success();
 }
 
-mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text) {
-  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
+std::string memorySummary(mlir::ModuleOp model, bool planMemory) {
+  // A model the code generator cannot compile still has a summary: stay quiet.
+  mlir::ScopedDiagnosticHandler quiet(model.getContext(),
+                                      [](mlir::Diagnostic &) { return mlir::success(); });
+  mlir::FailureOr<ModelBuild> build = buildHost(model, "model", nullptr, planMemory);
+  if (mlir::failed(build))
+    return "";
+  int64_t batch = 32;
+  if (auto fit = model->getAttrOfType<mlir::DictionaryAttr>("nn.fit"))
+    if (auto b = fit.getAs<mlir::IntegerAttr>("batch_size"))
+      batch = b.getInt();
+  return memoryReport(*build, batch);
+}
+
+mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,
+                               bool planMemory) {
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name, nullptr, planMemory);
   if (mlir::failed(build))
     return mlir::failure();
   text = modelHeader(*build);

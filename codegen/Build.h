@@ -12,6 +12,7 @@ struct BuildOptions {
   std::string output;          // NAME.so (a shared library) or NAME (an executable)
   std::string target = "host"; // Halide target of the kernels
   bool timeReport = false;     // print phase times and the output size
+  bool planMemory = true;      // liveness-based arena reuse (off at -O0)
 };
 
 /// The C prefix of an output: its file stem with every non-identifier character
@@ -32,7 +33,10 @@ mlir::LogicalResult emitHostObject(mlir::ModuleOp model, const std::string &name
 mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
                                    const std::string &target, bool assembly, std::string &text);
 /// The C header of the output `name` (--emit=header).
-mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text);
+mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,
+                               bool planMemory = true);
+/// The memory plan's lines for --emit=summary ("" when the model cannot be compiled).
+std::string memorySummary(mlir::ModuleOp model, bool planMemory = true);
 
 } // namespace nnc::codegen
 

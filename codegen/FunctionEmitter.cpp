@@ -37,8 +37,9 @@ bool batched(Value v) {
 
 class FunctionEmitter {
 public:
-  FunctionEmitter(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex)
-      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex) {}
+  FunctionEmitter(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
+                  bool reuse)
+      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex), reuse(reuse) {}
 
   FailureOr<EmittedFunction> run(const std::string &symbol,
                                  std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
@@ -59,13 +60,24 @@ private:
   const llvm::StringMap<int64_t> &varIndex;
   llvm::DenseMap<Value, Buffer> where;
   std::vector<Step> steps;
-  int64_t arena = 0, fixed = 0;
+  /// Arena buffers before planning: Buffer::index of an Arena/FixedArena value is
+  /// the allocation's id until planMemory() turns it into an offset.
+  struct Allocation {
+    int64_t size = 0; // floats (per sample, or fixed)
+    bool batched = false;
+    int64_t first = -1, last = -1; // steps that write it first and read it last
+    int64_t offset = 0;
+  };
+  std::vector<Allocation> allocations;
+  bool reuse;
+  int64_t arena = 0, fixed = 0, naiveArena = 0, naiveFixed = 0;
   Value weights, x, labels, counter, n, out, arenaBase;
 
   LogicalResult plan(const std::string &symbol,
                      std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
   void place(Value v, llvm::DenseMap<Value, int64_t> &assigned,
              llvm::DenseMap<Value, int64_t> &results);
+  void planMemory();
   Value pointerTo(Value v);
   Value pointerTo(Buffer buf);
 };
@@ -78,13 +90,103 @@ void FunctionEmitter::place(Value v, llvm::DenseMap<Value, int64_t> &assigned,
   } else if (auto a = assigned.find(v); a != assigned.end()) {
     where[v] = {Buffer::Weight, a->second};
     assigned.erase(a); // a second assignment of the same value copies
-  } else if (batched(v)) {
-    where[v] = {Buffer::Arena, arena};
-    arena += perSample(v);
   } else {
-    where[v] = {Buffer::FixedArena, fixed};
-    fixed += std::max<int64_t>(perSample(v), 1);
+    Allocation alloc;
+    alloc.batched = batched(v);
+    alloc.size = std::max<int64_t>(perSample(v), 1);
+    where[v] = {alloc.batched ? Buffer::Arena : Buffer::FixedArena, (int64_t)allocations.size()};
+    allocations.push_back(alloc);
   }
+}
+
+/// Liveness-based reuse: each allocation lives from the step that writes it to the
+/// last step that reads it (through aliases too); allocations whose lifetimes overlap
+/// (closed intervals: a kernel's inputs and outputs never share) get disjoint ranges,
+/// first fit in definition order. Without reuse every allocation gets its own range.
+void FunctionEmitter::planMemory() {
+  auto touch = [&](Value v, int64_t step) {
+    Buffer buf = where.lookup(v);
+    if (buf.kind != Buffer::Arena && buf.kind != Buffer::FixedArena)
+      return;
+    Allocation &a = allocations[buf.index];
+    if (a.first < 0)
+      a.first = step;
+    a.last = std::max(a.last, step);
+  };
+  for (auto [i, step] : llvm::enumerate(steps)) {
+    if (step.kernel < 0)
+      touch(step.source, (int64_t)i);
+    else
+      for (Value v : step.lowering.tensors)
+        touch(v, (int64_t)i);
+  }
+  for (const Allocation &a : allocations)
+    (a.batched ? naiveArena : naiveFixed) += a.size;
+  // In place: a pointwise kernel's result takes over an operand that dies there.
+  std::vector<int64_t> root(allocations.size());
+  for (size_t i = 0; i < root.size(); ++i)
+    root[i] = (int64_t)i;
+  auto allocOf = [&](Value v) -> int64_t {
+    Buffer buf = where.lookup(v);
+    if (buf.kind != Buffer::Arena && buf.kind != Buffer::FixedArena)
+      return -1;
+    int64_t id = buf.index;
+    while (root[id] != id)
+      id = root[id];
+    return id;
+  };
+  for (auto [i, step] : llvm::enumerate(steps)) {
+    const OpLowering &l = step.lowering;
+    if (!reuse || step.kernel < 0 || l.inPlace < 0)
+      continue;
+    int64_t in = allocOf(l.tensors[l.inPlace]), out = allocOf(l.tensors.back());
+    if (in < 0 || out < 0 || in == out || allocations[in].last != (int64_t)i ||
+        allocations[in].size != allocations[out].size ||
+        allocations[in].batched != allocations[out].batched)
+      continue;
+    root[out] = in;
+    allocations[in].last = std::max(allocations[in].last, allocations[out].last);
+  }
+  // Offsets, largest first: each takes the lowest range free of every allocation
+  // (of its kind) whose lifetime overlaps its own.
+  std::vector<int64_t> order;
+  for (size_t i = 0; i < allocations.size(); ++i)
+    if (root[i] == (int64_t)i)
+      order.push_back((int64_t)i);
+  if (reuse)
+    llvm::stable_sort(order, [&](int64_t x, int64_t y) {
+      return allocations[x].size > allocations[y].size;
+    });
+  std::vector<int64_t> placed;
+  for (int64_t i : order) {
+    Allocation &a = allocations[i];
+    std::vector<std::pair<int64_t, int64_t>> taken;
+    for (int64_t j : placed) {
+      const Allocation &o = allocations[j];
+      if (o.batched == a.batched && (!reuse || (o.first <= a.last && a.first <= o.last)))
+        taken.push_back({o.offset, o.offset + o.size});
+    }
+    llvm::sort(taken);
+    int64_t at = 0;
+    for (auto [begin, end] : taken) {
+      if (at + a.size <= begin)
+        break;
+      at = std::max(at, end);
+    }
+    a.offset = at;
+    placed.push_back(i);
+    int64_t &total = a.batched ? arena : fixed;
+    total = std::max(total, at + a.size);
+  }
+  for (size_t i = 0; i < allocations.size(); ++i) {
+    int64_t r = (int64_t)i;
+    while (root[r] != r)
+      r = root[r];
+    allocations[i].offset = allocations[r].offset;
+  }
+  for (auto &[v, buf] : where)
+    if (buf.kind == Buffer::Arena || buf.kind == Buffer::FixedArena)
+      buf.index = allocations[buf.index].offset;
 }
 
 LogicalResult
@@ -173,6 +275,7 @@ FunctionEmitter::run(const std::string &symbol,
                      std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels) {
   if (failed(plan(symbol, kernels)))
     return failure();
+  planMemory();
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointToEnd(h.module.getBody());
   auto fnType = LLVM::LLVMFunctionType::get(h.i32, {h.ptr, h.ptr, h.ptr, h.ptr, h.i64, h.ptr, h.ptr});
@@ -232,7 +335,7 @@ FunctionEmitter::run(const std::string &symbol,
   fn.getBody().push_back(failBlock);
   b.setInsertionPointToStart(failBlock);
   b.create<LLVM::ReturnOp>(loc, failBlock->getArgument(0));
-  return EmittedFunction{fn, arena, fixed};
+  return EmittedFunction{fn, arena, fixed, naiveArena, naiveFixed};
 }
 
 } // namespace
@@ -240,8 +343,9 @@ FunctionEmitter::run(const std::string &symbol,
 FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
              const std::string &symbol,
-             std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels) {
-  return FunctionEmitter(h, f, varIndex).run(symbol, kernels);
+             std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
+             bool reuse) {
+  return FunctionEmitter(h, f, varIndex, reuse).run(symbol, kernels);
 }
 
 } // namespace nnc::codegen

@@ -17,8 +17,9 @@ struct Kernel;
 
 struct EmittedFunction {
   mlir::LLVM::LLVMFuncOp fn;
-  int64_t arenaPerSample = 0; // floats per sample
-  int64_t arenaFixed = 0;     // floats, whatever the batch
+  int64_t arenaPerSample = 0; // floats per sample, as planned
+  int64_t arenaFixed = 0;     // floats, whatever the batch, as planned
+  int64_t buffersPerSample = 0, buffersFixed = 0; // every intermediate buffer's size summed
 };
 
 /// Emits `f` as the internal function `symbol` of type nnrt_fn (runtime/nnrt.h):
@@ -27,10 +28,13 @@ struct EmittedFunction {
 /// Arguments map in order to x, labels and counter. A tensor result goes to out; 0-d
 /// results go to out[0], out[1], ... Values assigned to a variable (nn.assign) are
 /// written in place into its weights. Kernels to compile are appended to `kernels`.
+/// With `reuse`, intermediate buffers whose lifetimes do not overlap share arena
+/// memory (liveness-based planning); without, each has its own range (-O0).
 mlir::FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, mlir::func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
              const std::string &symbol,
-             std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
+             std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
+             bool reuse = true);
 
 } // namespace nnc::codegen
 

@@ -90,13 +90,15 @@ int64_t perSample(Type t) {
 
 class Emitter {
 public:
-  Emitter(MLIRContext *ctx, const std::string &name, const std::string *exeSummary)
-      : h(ctx, name), exeSummary(exeSummary) {}
+  Emitter(MLIRContext *ctx, const std::string &name, const std::string *exeSummary,
+          bool planMemory)
+      : h(ctx, name), exeSummary(exeSummary), planMemory(planMemory) {}
   FailureOr<ModelBuild> run(ModuleOp model);
 
 private:
   HostBuilder h;
   const std::string *exeSummary;
+  bool planMemory;
 
   /// A C function NAME_<verb> that forwards its arguments to `callee`.
   void exportWrapper(StringRef verb, Type result, ArrayRef<Type> args, StringRef callee,
@@ -161,12 +163,15 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     fns.push_back({evaluate, h.name + "_evaluate_fn"});
     fns.push_back({train, h.name + "_train_fn"});
   }
+  const char *fnNames[] = {"forward", "evaluate", "train_step"};
   SmallVector<Value> fnPtrs;
   SmallVector<LLVM::LLVMFuncOp> emitted;
   for (auto &[f, symbol] : fns) {
-    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels);
+    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels, planMemory);
     if (failed(e))
       return failure();
+    out.memory.push_back({fnNames[emitted.size()], e->arenaPerSample, e->arenaFixed,
+                          e->buffersPerSample, e->buffersFixed});
     desc[NNRT_DESC_ARENA] = std::max(desc[NNRT_DESC_ARENA], e->arenaPerSample);
     desc[NNRT_DESC_ARENA_FIXED] = std::max(desc[NNRT_DESC_ARENA_FIXED], e->arenaFixed);
     emitted.push_back(e->fn);
@@ -174,6 +179,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   out.inputSize = perSample(forward.getArgument(0).getType());
   out.outputSize = perSample(forward.getResultTypes()[0]);
   out.arenaFloats = desc[NNRT_DESC_ARENA];
+  out.arenaFixedFloats = desc[NNRT_DESC_ARENA_FIXED];
   desc[NNRT_DESC_INPUT] = out.inputSize;
   desc[NNRT_DESC_OUTPUT] = out.outputSize;
   if (evaluate) {
@@ -274,8 +280,26 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
 } // namespace
 
 FailureOr<ModelBuild> buildHost(ModuleOp model, const std::string &name,
-                                const std::string *exeSummary) {
-  return Emitter(model.getContext(), name, exeSummary).run(model);
+                                const std::string *exeSummary, bool planMemory) {
+  return Emitter(model.getContext(), name, exeSummary, planMemory).run(model);
+}
+
+std::string memoryReport(const ModelBuild &build, int64_t batch) {
+  std::string text = llvm::formatv("Memory plan at batch {0} (activations, gradients and "
+                                   "temporaries):\n",
+                                   batch)
+                         .str();
+  auto mb = [](int64_t floats) { return floats * 4.0 / (1024 * 1024); };
+  for (const ModelBuild::Memory &m : build.memory) {
+    int64_t planned = m.plannedFixed + batch * m.plannedPerSample;
+    int64_t buffers = m.buffersFixed + batch * m.buffersPerSample;
+    text += llvm::formatv("  {0,-11} planned arena {1,8:F2} MB of {2,8:F2} MB in intermediate "
+                          "buffers ({3:F0}%)\n",
+                          m.function + ":", mb(planned), mb(buffers),
+                          buffers ? 100.0 * planned / buffers : 100.0)
+                .str();
+  }
+  return text;
 }
 
 } // namespace nnc::codegen

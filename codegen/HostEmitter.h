@@ -23,11 +23,19 @@ struct ModelBuild {
   std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> kernels;
   int64_t inputSize = 0, outputSize = 0; // floats per sample
   int64_t arenaFloats = 0;               // per sample
+  int64_t arenaFixedFloats = 0;          // whatever the batch
   int64_t paramCount = 0;                // the model's weights (no optimizer state)
   bool training = false;                 // NAME_train_step / NAME_evaluate exist
   int64_t labelSize = 0;                 // label floats per sample
   int64_t metricCount = 0;
   std::vector<std::string> metricNames;
+  /// Per function (forward, evaluate, train_step): the arena as planned and the sum
+  /// of its intermediate buffers, in floats (per sample, and fixed).
+  struct Memory {
+    std::string function;
+    int64_t plannedPerSample = 0, plannedFixed = 0, buffersPerSample = 0, buffersFixed = 0;
+  };
+  std::vector<Memory> memory;
 };
 
 /// Runs the autodiff pass on `model` (a compiled model gains @train_step and
@@ -35,8 +43,14 @@ struct ModelBuild {
 /// identifier. With `exeSummary`, also emits nnrt_exe_program() for the standalone
 /// executable's main, whose `summary` subcommand prints that text. Fails with a
 /// diagnostic on what it cannot compile yet.
+/// `planMemory` false (-O0) gives every intermediate buffer its own arena range.
 mlir::FailureOr<ModelBuild> buildHost(mlir::ModuleOp model, const std::string &name,
-                                      const std::string *exeSummary = nullptr);
+                                      const std::string *exeSummary = nullptr,
+                                      bool planMemory = true);
+
+/// The memory plan in words, for --emit=summary: per function, the planned arena and
+/// the sum of the intermediate buffers at `batch` samples.
+std::string memoryReport(const ModelBuild &build, int64_t batch);
 
 /// The C header declaring NAME's functions and size macros.
 std::string modelHeader(const ModelBuild &build);

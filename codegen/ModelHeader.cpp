@@ -36,8 +36,10 @@ extern "C" {{
 /* Floats per sample: x holds n * {1}_INPUT_SIZE values, y n * {1}_OUTPUT_SIZE. */
 #define {1}_INPUT_SIZE {2}
 #define {1}_OUTPUT_SIZE {3}
-/* Activation memory per sample (bytes) and parameter count. */
+/* Working memory of a call on n samples: ARENA_FIXED_BYTES + n * ARENA_BYTES (the
+ * largest of predict, evaluate and train_step, as planned), and the parameter count. */
 #define {1}_ARENA_BYTES {4}
+#define {1}_ARENA_FIXED_BYTES {9}
 #define {1}_PARAM_COUNT {5}
 #define {1}_LABEL_SIZE {6}
 #define {1}_METRIC_COUNT {7}
@@ -65,7 +67,8 @@ const char *nnc_last_error(void);
 #endif /* {1}_H */
 )",
                        n, upper, build.inputSize, build.outputSize, build.arenaFloats * 4,
-                       build.paramCount, build.labelSize, build.metricCount, training)
+                       build.paramCount, build.labelSize, build.metricCount, training,
+                       build.arenaFixedFloats * 4)
       .str();
 }
 

@@ -66,23 +66,29 @@ OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op) {
 OpLowering lowerBatchNorm(nn::BatchNormOp op) {
   int64_t c = shapeOf(op.getInput()).back();
   auto k = share(batchNormInferenceKernel((int)c, op.getEpsilon().convertToFloat()));
-  return kernelCall(k,
-                    {op.getInput(), op.getGamma(), op.getBeta(), op.getMovingMean(),
-                     op.getMovingVariance(), op.getResult()},
-                    {rows(op.getInput()), {c}, {c}, {c}, {c}, rows(op.getResult())});
+  OpLowering l = kernelCall(k,
+                            {op.getInput(), op.getGamma(), op.getBeta(), op.getMovingMean(),
+                             op.getMovingVariance(), op.getResult()},
+                            {rows(op.getInput()), {c}, {c}, {c}, {c}, rows(op.getResult())});
+  l.inPlace = 0;
+  return l;
 }
 
 OpLowering lowerActivation(nn::ActivationOp op) {
   auto e = rows(op.getInput());
   auto k = share(activationKernel((int)e[0], activationOf(op.getKind(), op.getAlpha())));
-  return kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+  OpLowering l = kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+  l.inPlace = op.getKind() == "softmax" ? -1 : 0; // softmax reads the whole row
+  return l;
 }
 
 OpLowering lowerRescaling(nn::RescalingOp op) {
   auto e = rows(op.getInput());
   auto k = share(rescalingKernel((int)e[0], op.getScale().convertToFloat(),
                                  op.getOffset().convertToFloat()));
-  return kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+  OpLowering l = kernelCall(k, {op.getInput(), op.getResult()}, {e, e});
+  l.inPlace = 0;
+  return l;
 }
 
 OpLowering lowerAdd(nn::AddOp op) {
@@ -90,7 +96,9 @@ OpLowering lowerAdd(nn::AddOp op) {
   auto k = share(addKernel((int)e[0], (int)op.getInputs().size()));
   std::vector<Value> t(op.getInputs().begin(), op.getInputs().end());
   t.push_back(op.getResult());
-  return kernelCall(k, t, std::vector<std::vector<int64_t>>(t.size(), e));
+  OpLowering l = kernelCall(k, t, std::vector<std::vector<int64_t>>(t.size(), e));
+  l.inPlace = 0;
+  return l;
 }
 
 OpLowering lowerConcatenate(nn::ConcatenateOp op) {

@@ -24,6 +24,10 @@ struct OpLowering {
   std::vector<mlir::Value> tensors;
   /// Per tensor: its Halide extents innermost first; -k stands for k * batch.
   std::vector<std::vector<int64_t>> extents;
+  /// An operand whose memory the (single) result may take over when the operand dies
+  /// here: the kernel is pointwise in it (each output element reads only the same
+  /// element of it). -1: none.
+  int inPlace = -1;
 };
 
 /// Lowers `op` (an nn op of @forward, @evaluate or @train_step). Fails with a

@@ -162,7 +162,9 @@ template <typename DropoutLike> OpLowering lowerDropout(DropoutLike op, bool bac
   auto salt = (uint32_t)op.getSalt();
   auto k = backward ? dropoutBackwardKernel((int)e[0], rate, salt)
                     : dropoutKernel((int)e[0], rate, salt);
-  return kernelCall(share(std::move(k)), {x, op.getCounter(), y}, {e, {2}, e});
+  OpLowering l = kernelCall(share(std::move(k)), {x, op.getCounter(), y}, {e, {2}, e});
+  l.inPlace = 0;
+  return l;
 }
 
 OpLowering lowerStats(nn::BatchNormStatsOp op) {
@@ -192,9 +194,10 @@ FailureOr<OpLowering> lowerTrainingOp(Operation *op) {
       .Case([](nn::MetricOp o) { return lowerMetric(o); })
       .Case([](nn::ActivationGradOp o) {
         auto e = rows(o.getOutput());
-        return rowsCall(share(activationBackwardKernel((int)e[0],
-                                                       activationOf(o.getKind(), o.getAlpha()))),
-                        o);
+        OpLowering l = rowsCall(
+            share(activationBackwardKernel((int)e[0], activationOf(o.getKind(), o.getAlpha()))), o);
+        l.inPlace = o.getKind() == "softmax" ? -1 : 1; // into dY; softmax reads the row
+        return l;
       })
       .Case([](nn::DenseGradInputOp o) { return lowerDenseGradInput(o); })
       .Case([](nn::DenseGradKernelOp o) { return lowerDenseGradKernel(o); })
@@ -218,8 +221,10 @@ FailureOr<OpLowering> lowerTrainingOp(Operation *op) {
                                                               o.getEpsilon().convertToFloat()));
       })
       .Case([](nn::BatchNormInputGradOp o) {
-        return lowerBatchNormGrad(o, batchNormBackwardDataKernel((int)count(o.getMean()),
-                                                                 o.getEpsilon().convertToFloat()));
+        OpLowering l = lowerBatchNormGrad(
+            o, batchNormBackwardDataKernel((int)count(o.getMean()), o.getEpsilon().convertToFloat()));
+        l.inPlace = 1; // into dy: pointwise given the per-channel sums
+        return l;
       })
       .Case([](nn::SGDUpdateOp o) {
         return flatCall(share(sgdKernel(o.getLearningRate().convertToFloat(),

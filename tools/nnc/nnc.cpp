@@ -61,6 +61,9 @@ cl::opt<std::string> target("target",
                             cl::value_desc("host|x86-64-linux-avx2|..."), cl::init("host"),
                             cl::cat(nncCategory));
 
+cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2), cl::cat(nncCategory),
+                           cl::desc("Optimisation level: -O0 gives every intermediate buffer its "
+                                    "own memory; -O1/-O2 (default) plan the arena by liveness"));
 cl::opt<bool> timeReport("time-report", cl::desc("Print compile phase times and output size"),
                          cl::init(false), cl::cat(nncCategory));
 
@@ -177,6 +180,7 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream os(text);
     if (mlir::failed(nnc::nn::printSummary(*module, os)))
       return 1;
+    os << nnc::codegen::memorySummary(*module, optLevel > 0);
     return writeOutput([&](llvm::raw_ostream &out) { out << text; });
   }
   case Emit::LLVM: {
@@ -188,7 +192,7 @@ int main(int argc, char **argv) {
   case Emit::Header: {
     std::string text;
     std::string name = nnc::codegen::outputName(outputFile == "-" ? inputFile : outputFile);
-    if (mlir::failed(nnc::codegen::emitHeader(*module, name, text)))
+    if (mlir::failed(nnc::codegen::emitHeader(*module, name, text, optLevel > 0)))
       return 1;
     return writeOutput([&](llvm::raw_ostream &os) { os << text; });
   }
@@ -217,5 +221,6 @@ int main(int argc, char **argv) {
   options.output = outputFile;
   options.target = target;
   options.timeReport = timeReport;
+  options.planMemory = optLevel > 0;
   return mlir::failed(nnc::codegen::buildOutput(*module, options)) ? 1 : 0;
 }
