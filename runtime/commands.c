@@ -47,7 +47,8 @@ static const char kHelp[] =
     "  --validation-split F  hold out the last fraction F of the training data\n"
     "  --no-validation       skip the validation the model's fit() asks for\n"
     "  --initial-epoch N     resume: count epochs from N (with --weights of epoch N)\n"
-    "  --samples N           train on the first N training samples only\n"
+    "  --samples N           fit: the first N training samples; evaluate: the first N\n"
+    "                        samples of the evaluated part\n"
     "  --one-hot             encode class ids one-hot (categorical_crossentropy)\n"
     "  --test-split F        CSV: the last fraction F of the rows is the test set\n"
     "  --standardize         scale features to mean 0, variance 1 (training statistics)\n"
@@ -436,6 +437,8 @@ int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
   if (!m || nnrt_load(m, o.weights) != 0 || load(p, &o, &train, &test) != 0)
     return finish(argv[0], m, &train, &test);
   samples *set = test.n > 0 ? &test : &train;
+  if (o.samples > 0 && o.samples < set->n)
+    set->n = o.samples; /* evaluate: the first N samples of the evaluated part */
   if (test.n == 0)
     fprintf(stderr, "%s: warning: '%s' has no test part (see --test-split); evaluating on "
                     "the training data\n", argv[0], o.data);

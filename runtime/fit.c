@@ -285,6 +285,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   float *bx = malloc((size_t)(batch * in) * sizeof(float));
   float *by = malloc((size_t)(batch * lab) * sizeof(float));
   int rc = 0, tty = isatty(fileno(stdout)), stop = (int)pos.stopped;
+  int64_t savedEpoch = -1; /* the last epoch whose end this run saved */
   struct sigaction previous;
   nnrt_fit_catch_sigint(&previous);
   if (!order || !bx || !by) {
@@ -321,7 +322,13 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
       }
       float loss, metrics[kMaxMetrics];
       if (nnrt_train_step(m, bx, by, count, &loss, metrics) != 0) {
-        rc = -1;
+        char why[512], kept[1200] = "";
+        snprintf(why, sizeof why, "%s", nnc_last_error());
+        if (o->save_path && savedEpoch >= 0)
+          snprintf(kept, sizeof kept, "; %s keeps the weights of epoch %lld", o->save_path,
+                   (long long)savedEpoch + 1);
+        rc = nnrt_fail("epoch %lld, batch %lld: %s; training stopped%s", (long long)pos.epoch + 1,
+                       (long long)pos.step + 1, why, kept);
         if (o->verbose)
           printf("\n");
         goto done;
@@ -379,6 +386,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
         rc = -1;
         goto done;
       }
+      savedEpoch = pos.epoch;
     }
   }
   nnrt_callbacks_train_end(o->callbacks, o->ncallbacks, stdout);
