@@ -55,6 +55,8 @@ struct Stmt {
     Import, // names imported: `imports` (local name -> dotted source)
     Assign, // targets = value
     Expr,   // value
+    For,    // for targets[0] in value: body
+    If,     // if value: body else: orelse (an elif is an If alone in orelse)
   };
   Kind kind;
   Pos pos;
@@ -66,6 +68,7 @@ struct Stmt {
     Pos pos;
   };
   std::vector<Binding> imports;
+  std::vector<Stmt> body, orelse;
 
   Stmt(Kind kind, Pos pos) : kind(kind), pos(pos) {}
 };

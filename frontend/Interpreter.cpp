@@ -79,6 +79,36 @@ private:
                            "and fits a model");
       eval(*s.value);
       return;
+    case Stmt::Kind::For: {
+      Value items = eval(*s.value);
+      if (!items.isSequence())
+        fail(s.value->pos, "'for' needs a list or tuple (such as model.layers), got " +
+                               items.describe());
+      for (const Value &item : items.items) {
+        assign(*s.targets[0], item);
+        for (const Stmt &inner : s.body)
+          statement(inner);
+      }
+      return;
+    }
+    case Stmt::Kind::If:
+      for (const Stmt &inner : truth(eval(*s.value)) ? s.body : s.orelse)
+        statement(inner);
+      return;
+    }
+  }
+
+  /// Python's truth value of the kinds a condition can have here.
+  static bool truth(const Value &v) {
+    switch (v.kind) {
+    case Value::Kind::Bool:
+    case Value::Kind::Int:
+    case Value::Kind::Float: return v.number != 0;
+    case Value::Kind::String: return !v.text.empty();
+    case Value::Kind::List:
+    case Value::Kind::Tuple: return !v.items.empty();
+    case Value::Kind::None: return false;
+    default: fail(v.pos, "a condition must be a bool, number, string or list, got " + v.describe());
     }
   }
 
@@ -202,6 +232,13 @@ private:
 
   Value unary(const Expr &e) {
     Value v = eval(*e.base);
+    if (e.text == "not") {
+      Value r;
+      r.pos = e.pos;
+      r.kind = Value::Kind::Bool;
+      r.number = truth(v) ? 0 : 1;
+      return r;
+    }
     if (!v.isNumber())
       fail(e.pos, "unary '" + e.text + "' needs a number, got " + v.describe());
     if (e.text == "-")
@@ -214,6 +251,9 @@ private:
     Value a = eval(*e.base), b = eval(*e.rhs);
     Value r;
     r.pos = e.base->pos;
+    const std::string &cmp = e.text;
+    if (cmp == "==" || cmp == "!=" || cmp == "<" || cmp == ">" || cmp == "<=" || cmp == ">=")
+      return compare(e, a, b);
     if (e.text == "+" && a.kind == Value::Kind::String && b.kind == Value::Kind::String) {
       r.kind = Value::Kind::String;
       r.text = a.text + b.text;
@@ -253,6 +293,57 @@ private:
     if (!std::isfinite(r.number) || (r.kind == Value::Kind::Int && std::fabs(r.number) > 9.0e15))
       fail(e.pos, "arithmetic overflow: the result is too large");
     return r;
+  }
+
+  Value compare(const Expr &e, const Value &a, const Value &b) {
+    Value r;
+    r.pos = e.base->pos;
+    r.kind = Value::Kind::Bool;
+    const std::string &op = e.text;
+    int order;
+    if (a.isNumber() && b.isNumber())
+      order = a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+    else if (a.kind == Value::Kind::String && b.kind == Value::Kind::String)
+      order = a.text.compare(b.text) < 0 ? -1 : a.text == b.text ? 0 : 1;
+    else if (op == "==" || op == "!=")
+      order = a.kind == b.kind && a.kind == Value::Kind::None ? 0 : 1; // unlike kinds differ
+    else
+      fail(e.pos, "'" + op + "' compares two numbers or two strings, got " + a.describe() +
+                      " and " + b.describe());
+    r.number = op == "==" ? order == 0 : op == "!=" ? order != 0 : op == "<" ? order < 0
+               : op == ">" ? order > 0 : op == "<=" ? order <= 0 : order >= 0;
+    return r;
+  }
+
+  /// layer.name, layer.trainable, model.layers.
+  Value objectAttribute(const Expr &e, const Value &base) {
+    const Object &obj = *base.object;
+    Value v;
+    v.pos = e.pos;
+    if (e.text == "name") {
+      v.kind = Value::Kind::String;
+      v.text = obj.name;
+      return v;
+    }
+    if (e.text == "trainable") {
+      v.kind = Value::Kind::Bool;
+      v.number = obj.trainable;
+      return v;
+    }
+    if (e.text == "layers" && obj.kind == Object::Kind::Sequential) {
+      v.kind = Value::Kind::List;
+      for (const auto &layer : obj.layers) {
+        Value item;
+        item.pos = e.pos;
+        item.kind = Value::Kind::Object;
+        item.object = layer;
+        v.items.push_back(item);
+      }
+      return v;
+    }
+    fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
+                    " is not part of the .nn language (name, trainable" +
+                    (obj.kind == Object::Kind::Sequential ? ", layers" : "") + " are)");
   }
 
   Value name(const Expr &e) {
@@ -327,9 +418,8 @@ private:
       v.text = path;
       return v;
     }
-    if (base.kind == Value::Kind::Object)
-      fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
-                      " is not part of the .nn language");
+    if (base.kind == Value::Kind::Object && base.object)
+      return objectAttribute(e, base);
     fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
                     " is not part of the .nn language");
   }

@@ -180,6 +180,22 @@ void KerasObjects::addToSequential(Object &model, const Value &item) {
     model.inputSpec = item.tensor->input;
     return;
   }
+  if (item.kind == Value::Kind::Object && item.object->kind == Object::Kind::Sequential) {
+    // A Sequential used as a layer (a convolutional base): its layers, shared, so
+    // base.trainable = False later still freezes them.
+    const Object &inner = *item.object;
+    if (inner.inputSpec) {
+      if (!first)
+        fail(item.pos, "a Sequential with an Input must come first in a Sequential model");
+      model.inputSpec = inner.inputSpec;
+    }
+    for (const auto &layer : inner.layers) {
+      Value v = item;
+      v.object = layer;
+      addToSequential(model, v);
+    }
+    return;
+  }
   if (item.kind != Value::Kind::Object || item.object->kind != Object::Kind::Layer)
     fail(item.pos, "Sequential takes layers, got " + item.describe());
   Object &layer = *item.object;

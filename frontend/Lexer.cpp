@@ -19,8 +19,8 @@ public:
       char c = src[i];
       if (lineStart && depth == 0) {
         lineStart = false;
-        if (startLine())
-          continue;
+        startLine(); // may move past the indentation: read the next character again
+        continue;
       }
       if (c == '\n') {
         advance();

@@ -40,12 +40,7 @@ public:
         continue;
       }
       out.push_back(statement());
-      if (isOp(";")) {
-        ++p;
-        continue;
-      }
-      if (peek().kind != Tok::Newline && peek().kind != Tok::End)
-        fail(peek().pos, "expected the end of the statement, found " + describe(peek()));
+      endStatement();
     }
     return out;
   }
@@ -122,11 +117,113 @@ private:
     return llvm::is_contained(kPythonKeywords, word);
   }
 
+  /// After a simple statement: ';' or the end of the line. Block statements consume
+  /// their own lines.
+  void endStatement() {
+    if (isOp(";")) {
+      ++p;
+      return;
+    }
+    if (peek().kind != Tok::Newline && peek().kind != Tok::End &&
+        !(p > 0 && toks[p - 1].kind == Tok::Newline))
+      fail(peek().pos, "expected the end of the statement, found " + describe(peek()));
+  }
+
+  /// The column a line starts at: an Indent token's, or 1.
+  unsigned lineColumn() const { return peek().kind == Tok::Indent ? peek().pos.col : 1; }
+
+  /// ':' NEWLINE and the indented lines after it, deeper than `outer`.
+  std::vector<Stmt> block(unsigned outer, llvm::StringRef what) {
+    expectOp(":", "after the " + what.str() + " header");
+    if (peek().kind != Tok::Newline)
+      fail(peek().pos, "the body of " + what.str() + " goes on the next lines, indented");
+    while (peek().kind == Tok::Newline)
+      ++p;
+    unsigned column = lineColumn();
+    if (peek().kind != Tok::Indent || column <= outer)
+      fail(peek().pos, "expected an indented block after " + what.str());
+    std::vector<Stmt> body;
+    while (peek().kind == Tok::Indent && peek().pos.col == column) {
+      ++p; // the Indent
+      Nesting depth(*this);
+      body.push_back(statementAt(column));
+      endStatement();
+      while (peek().kind == Tok::Newline || isOp(";"))
+        ++p;
+    }
+    if (peek().kind == Tok::Indent && peek().pos.col > column)
+      fail(peek().pos, "unexpected indentation");
+    if (peek().kind == Tok::Indent && peek().pos.col > outer && peek().pos.col < column)
+      fail(peek().pos, "this line's indentation matches no enclosing block");
+    return body;
+  }
+
+  /// Bounds block nesting like expression nesting.
+  struct Nesting {
+    Parser &parser;
+    explicit Nesting(Parser &parser) : parser(parser) {
+      if (++parser.blocks > 50)
+        fail(parser.peek().pos, "blocks are nested too deeply (more than 50 levels)");
+    }
+    ~Nesting() { --parser.blocks; }
+  };
+  unsigned blocks = 0;
+
+  Stmt forStatement(unsigned column) {
+    Stmt s(Stmt::Kind::For, peek().pos);
+    ++p; // for
+    Pos at = peek().pos;
+    auto target = std::make_unique<Expr>(Expr::Kind::Name, at);
+    target->text = expectName("after 'for'");
+    s.targets.push_back(std::move(target));
+    if (!isName("in"))
+      fail(peek().pos, "expected 'in' after 'for " + s.targets[0]->text + "', found " +
+                           describe(peek()));
+    ++p;
+    s.value = expr();
+    s.body = block(column, "'for'");
+    return s;
+  }
+
+  Stmt ifStatement(unsigned column) {
+    Stmt s(Stmt::Kind::If, peek().pos);
+    ++p; // if / elif
+    s.value = expr();
+    s.body = block(column, "'if'");
+    // elif / else continue at this statement's column.
+    size_t save = p;
+    if (lineColumn() == column) {
+      if (peek().kind == Tok::Indent)
+        ++p;
+      if (isName("elif")) {
+        s.orelse.push_back(ifStatement(column));
+        return s;
+      }
+      if (isName("else")) {
+        ++p;
+        s.orelse = block(column, "'else'");
+        return s;
+      }
+    }
+    p = save;
+    return s;
+  }
+
   Stmt statement() {
     const Token &t = peek();
     if (t.kind == Tok::Indent)
-      fail(t.pos, "unexpected indentation: .nn files have no blocks (if, for, def, with); "
-                  "start every statement at column 1");
+      fail(t.pos, "unexpected indentation: only the body of a 'for' or 'if' is indented");
+    return statementAt(1);
+  }
+
+  Stmt statementAt(unsigned column) {
+    const Token &t = peek();
+    if (t.kind == Tok::Name && t.text == "for")
+      return forStatement(column);
+    if (t.kind == Tok::Name && t.text == "if")
+      return ifStatement(column);
+    if (t.kind == Tok::Name && (t.text == "elif" || t.text == "else"))
+      fail(t.pos, "'" + t.text + "' without a matching 'if'");
     if (t.kind == Tok::Name && (t.text == "import" || t.text == "from"))
       return importStatement();
     if (t.kind == Tok::Name && isKeyword(t.text))
@@ -239,7 +336,30 @@ private:
 
   ExprPtr expr() {
     Nest guard(*this);
-    return additive();
+    return negation();
+  }
+
+  ExprPtr negation() {
+    if (isName("not")) {
+      Nest guard(*this);
+      const Token &op = toks[p++];
+      auto e = std::make_unique<Expr>(Expr::Kind::Unary, op.pos);
+      e->text = "not";
+      e->base = negation();
+      return bounded(std::move(e));
+    }
+    return comparison();
+  }
+
+  ExprPtr comparison() {
+    ExprPtr lhs = additive();
+    if (isOp("==") || isOp("!=") || isOp("<") || isOp(">") || isOp("<=") || isOp(">=")) {
+      const Token &op = toks[p++];
+      lhs = binary(std::move(lhs), op, additive());
+      if (isOp("==") || isOp("!=") || isOp("<") || isOp(">") || isOp("<=") || isOp(">="))
+        fail(peek().pos, "chained comparisons are not part of the .nn language");
+    }
+    return lhs;
   }
 
   ExprPtr binary(ExprPtr lhs, const Token &op, ExprPtr rhs) {
