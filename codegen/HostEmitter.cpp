@@ -149,7 +149,10 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     auto type = llvm::cast<RankedTensorType>(var.getType());
     auto [fanIn, fanOut] = fans(type.getShape());
     varIndex[var.getSymName()] = (int64_t)varIndex.size();
-    desc.append({type.getNumElements(), initCode(var.getInit()), fanIn, fanOut, roleCode(var)});
+    desc.append({type.getNumElements(), initCode(var.getInit()), fanIn, fanOut, roleCode(var),
+                 type.getRank()});
+    for (int64_t d = 0; d < 4; ++d)
+      desc.push_back(d < type.getRank() ? type.getDimSize(d) : 0);
     names += var.getSymName().str();
     names += '\0';
     if (var.getRole() == "weight")

@@ -25,8 +25,9 @@ static int usage(const char *prog) {
           "       %s summary\n"
           "       %s fit --data D [options]      (%s fit --help lists them)\n"
           "       %s evaluate --data D --weights W [options]\n"
-          "       %s plot-history HISTORY.csv -o CURVES.svg\n",
-          prog, prog, prog, prog, prog, prog);
+          "       %s plot-history HISTORY.csv -o CURVES.svg\n"
+          "       %s filters [--weights W] [--layer NAME] -o FILTERS.png\n",
+          prog, prog, prog, prog, prog, prog, prog);
   return 2;
 }
 
@@ -217,6 +218,8 @@ int main(int argc, char **argv) {
     return nnrt_command_evaluate(&program, argc, argv);
   if (strcmp(argv[1], "plot-history") == 0)
     return nnrt_command_plot_history(argc, argv);
+  if (strcmp(argv[1], "filters") == 0)
+    return nnrt_command_filters(&program, argc, argv);
   if (strcmp(argv[1], "predict") != 0)
     return usage(argv[0]);
   const char *weights = NULL;

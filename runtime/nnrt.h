@@ -38,9 +38,10 @@ enum {
   NNRT_DESC_LOSS = 12,       /* NNRT_LOSS_* */
   NNRT_DESC_VARS = 13,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
-  NNRT_VAR_ROLE = 4, NNRT_VAR_FIELDS = 5
+  NNRT_VAR_ROLE = 4, NNRT_VAR_RANK = 5, NNRT_VAR_DIMS = 6, /* up to 4 dimensions */
+  NNRT_VAR_FIELDS = 10
 };
-#define NNRT_ABI_VERSION 2
+#define NNRT_ABI_VERSION 3
 
 /* Losses. */
 enum {

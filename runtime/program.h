@@ -21,5 +21,7 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv);
 int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv);
 /* NAME plot-history H.csv -o curves.svg */
 int nnrt_command_plot_history(int argc, char **argv);
+/* NAME filters [--weights W] [--layer NAME] -o FILTERS.png (runtime/filters.c) */
+int nnrt_command_filters(const nnrt_program *p, int argc, char **argv);
 
 #endif
