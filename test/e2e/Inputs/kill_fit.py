@@ -39,6 +39,13 @@ def epoch_of(path):
     raise AssertionError("no fit state")
 
 
+# Kill moments scale with this machine's speed: one run of a single epoch (data loading
+# included) sets the unit.
+start = time.time()
+subprocess.run([exe, "fit", "--quiet"] + fit_args + ["--epochs", "1", "--save", ckpt + ".probe"],
+               check=True, stdout=subprocess.DEVNULL)
+unit = time.time() - start
+os.remove(ckpt + ".probe")
 rng = random.Random(20261127)
 previous, kills = -1.0, 0
 for r in range(rounds):
@@ -46,7 +53,7 @@ for r in range(rounds):
     if os.path.exists(ckpt):
         args += ["--resume", ckpt]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    time.sleep(rng.uniform(0.6, 2.0))  # loading the data takes about 0.5 s
+    time.sleep(rng.uniform(1.0, 3.0) * unit)
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
         kills += 1
