@@ -1,7 +1,7 @@
 // Buffer planning and kernel calls of one nn function.
 #include "codegen/FunctionEmitter.h"
 
-#include "codegen/OpKernels.h"
+#include "codegen/OpKernelUtil.h"
 #include "ir/NNOps.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -22,13 +22,7 @@ struct Buffer {
 /// nnrt_invoke's rank word flag for a uint32 buffer.
 constexpr int64_t kUInt32 = 0x100;
 
-int64_t perSample(Value v) {
-  int64_t n = 1;
-  for (int64_t d : llvm::cast<RankedTensorType>(v.getType()).getShape())
-    if (!ShapedType::isDynamic(d))
-      n *= d;
-  return n;
-}
+int64_t perSample(Value v) { return codegen::perSample(v.getType()); }
 
 bool batched(Value v) {
   auto t = llvm::cast<RankedTensorType>(v.getType());

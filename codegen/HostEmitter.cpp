@@ -3,6 +3,7 @@
 #include "codegen/HostEmitter.h"
 
 #include "codegen/FunctionEmitter.h"
+#include "codegen/OpKernelUtil.h"
 #include "ir/NNOps.h"
 #include "ir/Passes.h"
 #include "runtime/nnrt.h"
@@ -78,14 +79,6 @@ std::string callbackConfig(ModuleOp model) {
     }
   }
   return text;
-}
-
-int64_t perSample(Type t) {
-  int64_t n = 1;
-  for (int64_t d : llvm::cast<RankedTensorType>(t).getShape())
-    if (!ShapedType::isDynamic(d))
-      n *= d;
-  return n;
 }
 
 class Emitter {

@@ -30,6 +30,14 @@ std::vector<int64_t> rows(Value v) {
 
 int64_t count(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getNumElements(); }
 
+int64_t perSample(Type t) {
+  int64_t n = 1;
+  for (int64_t d : llvm::cast<RankedTensorType>(t).getShape())
+    if (!ShapedType::isDynamic(d))
+      n *= d;
+  return n;
+}
+
 Activation activationOf(StringRef name, APFloat alpha) {
   return Activation::parse(name.str(), alpha.convertToFloat());
 }

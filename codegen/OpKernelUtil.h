@@ -20,6 +20,8 @@ std::vector<int64_t> full(mlir::Value v);
 std::vector<int64_t> rows(mlir::Value v);
 /// The element count of a tensor without a batch (variables, gradients of them).
 int64_t count(mlir::Value v);
+/// Elements per sample: the product of the static dimensions (a 0-d tensor: 1).
+int64_t perSample(mlir::Type t);
 Activation activationOf(llvm::StringRef name, llvm::APFloat alpha);
 ConvShape convShape(mlir::Value input, mlir::Value kernel, llvm::ArrayRef<int64_t> strides,
                     llvm::ArrayRef<int64_t> dilation, llvm::StringRef padding);
