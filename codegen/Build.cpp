@@ -62,6 +62,8 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   if (executable) // image decoding, linked statically: the executable needs only libc/libm
     args.insert(args.end(), {"-l:libpng.a", "-l:libjpeg.a", "-l:libz.a"});
   args.insert(args.end(), {"-lm", "-lpthread", "-ldl"});
+  if (*NNC_SANITIZE_LINK) // a sanitizer build's runtime needs the sanitizers' own runtime
+    args.push_back(NNC_SANITIZE_LINK);
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, {}, 0, 0, &error);

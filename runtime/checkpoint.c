@@ -158,6 +158,11 @@ static int parse_checkpoint(const char *path, parsed *out) {
   if (header[0] != kVersion)
     return nnrt_fail("checkpoint '%s' has format version %u; this model reads version %d", path,
                      header[0], kVersion);
+  /* A record takes at least its name length and value count: a count the bytes cannot
+   * hold is damage, not a reason to allocate. */
+  if (header[1] > (size_t)(r.end - r.p) / (sizeof(uint32_t) + sizeof(uint64_t)))
+    return nnrt_fail("checkpoint '%s' is malformed: %u tensors in %zu bytes", path, header[1],
+                     (size_t)(r.end - r.p));
   out->count = header[1];
   out->records = calloc((size_t)header[1] + 1, sizeof *out->records);
   if (!out->records)

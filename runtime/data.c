@@ -20,7 +20,7 @@ static unsigned char *read_maybe_gz(const char *path, size_t *size) {
     nnrt_fail("cannot open '%s': %s", path, strerror(errno));
     return NULL;
   }
-  size_t cap = 1 << 20, n = 0;
+  size_t cap = 1 << 16, n = 0;
   unsigned char *buf = malloc(cap);
   for (;;) {
     if (!buf)

@@ -12,12 +12,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Images above this many pixels are refused before decoding (a hostile header can claim
+ * any size; 8192 x 8192 is far beyond what a model input is resized from). */
+#define NNRT_MAX_IMAGE_PIXELS ((uint64_t)1 << 26)
+
+static int too_large(const char *path, uint64_t w, uint64_t h) {
+  if (w * h <= NNRT_MAX_IMAGE_PIXELS)
+    return 0;
+  nnrt_fail("'%s' is %llu x %llu pixels: larger than the %llu pixels nnc decodes", path,
+            (unsigned long long)w, (unsigned long long)h,
+            (unsigned long long)NNRT_MAX_IMAGE_PIXELS);
+  return 1;
+}
+
 static unsigned char *decode_png(const char *path, int channels, int *w, int *h) {
   png_image img;
   memset(&img, 0, sizeof img);
   img.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_file(&img, path)) {
     nnrt_fail("'%s': %s", path, img.message);
+    return NULL;
+  }
+  if (too_large(path, img.width, img.height)) {
+    png_image_free(&img);
     return NULL;
   }
   img.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
@@ -65,14 +82,21 @@ static unsigned char *decode_jpeg(const char *path, int channels, int *w, int *h
   jpeg_create_decompress(&info);
   jpeg_stdio_src(&info, f);
   jpeg_read_header(&info, TRUE);
+  if (too_large(path, info.image_width, info.image_height)) {
+    jpeg_destroy_decompress(&info);
+    fclose(f);
+    return NULL;
+  }
   info.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_start_decompress(&info);
   *w = (int)info.output_width;
   *h = (int)info.output_height;
   size_t row = (size_t)info.output_width * (size_t)channels;
   pixels = malloc(row * info.output_height);
-  if (!pixels)
-    on_jpeg_error((j_common_ptr)&info);
+  if (!pixels) {
+    nnrt_fail("'%s': out of memory", path);
+    longjmp(failure.jump, 1);
+  }
   while (info.output_scanline < info.output_height) {
     JSAMPROW line = pixels + row * info.output_scanline;
     jpeg_read_scanlines(&info, &line, 1);

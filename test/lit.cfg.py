@@ -28,4 +28,8 @@ else:
     import shutil
     if shutil.which("dot"):
         config.available_features.add("graphviz")
+    # The C compiler for test programs: outputs of a sanitizer build need its runtime.
+    config.substitutions.append(("%cc", ("cc " + config.nnc_sanitize_flags).strip()))
+    if config.nnc_sanitize_flags:
+        config.available_features.add("sanitizer")
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
