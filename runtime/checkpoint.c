@@ -40,27 +40,10 @@ int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extr
   nnrt_clear_error();
   if (!m || !path)
     return nnrt_fail("save: null model or path");
-  size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp)
-    return nnrt_fail("save: out of memory");
-  snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int err = errno;
-    free(tmp);
-    return nnrt_fail("cannot write checkpoint '%s': %s", path, strerror(err));
-  }
-  mode_t mask = umask(0); /* mkstemp creates 0600; give the file the usual mode */
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  writer w = {fdopen(fd, "wb"), 0xCBF29CE484222325ull, 1};
-  if (!w.f) {
-    close(fd);
-    unlink(tmp);
-    free(tmp);
-    return nnrt_fail("cannot write checkpoint '%s'", path);
-  }
+  nnrt_output out;
+  if (nnrt_output_open(&out, path, "checkpoint") != 0)
+    return -1;
+  writer w = {out.f, 0xCBF29CE484222325ull, 1};
   uint32_t header[2] = {kVersion, (uint32_t)(m->nvars + nextra)};
   put(&w, kMagic, sizeof kMagic);
   put(&w, header, sizeof header);
@@ -82,16 +65,7 @@ int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extr
   }
   uint64_t sum = w.hash;
   put(&w, &sum, sizeof sum);
-  int ok = w.ok && fflush(w.f) == 0 && fsync(fileno(w.f)) == 0;
-  ok = (fclose(w.f) == 0) && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    int err = errno;
-    unlink(tmp);
-    free(tmp);
-    return nnrt_fail("cannot write checkpoint '%s': %s", path, strerror(err));
-  }
-  free(tmp);
-  return 0;
+  return nnrt_output_commit(&out, w.ok);
 }
 
 typedef struct {

@@ -88,10 +88,14 @@ int nnrt_command_filters(const nnrt_program *p, int argc, char **argv) {
   img.width = (png_uint_32)width;
   img.height = (png_uint_32)height;
   img.format = PNG_FORMAT_RGB;
-  int ok = png_image_write_to_file(&img, out, 0, pixels, 0, NULL);
+  nnrt_output file; /* written beside, then renamed: a kill leaves the old picture whole */
+  int ok = nnrt_output_open(&file, out, "picture") == 0;
+  ok = ok && nnrt_output_commit(&file, png_image_write_to_stdio(&img, file.f, 0, pixels, 0,
+                                                                NULL)) == 0;
   free(pixels);
   if (!ok) {
-    fprintf(stderr, "%s: error: cannot write '%s': %s\n", argv[0], out, img.message);
+    fprintf(stderr, "%s: error: %s%s%s\n", argv[0], nnc_last_error(),
+            img.message[0] ? ": " : "", img.message);
     nnrt_destroy(m);
     return 1;
   }

@@ -251,6 +251,15 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
     return nnrt_fail("fit: no training samples");
   if (o->batch_size <= 0 || o->epochs < 0 || o->initial_epoch < 0)
     return nnrt_fail("fit: batch size and epochs must be positive");
+  /* An output that cannot be written fails now, not after the first epoch's work. */
+  if (nnrt_output_check(o->save_path, "checkpoint") != 0 ||
+      nnrt_output_check(o->history_path, "history") != 0 ||
+      nnrt_output_check(o->plot_path, "history") != 0)
+    return -1;
+  for (int i = 0; i < o->ncallbacks; ++i)
+    if (o->callbacks[i].kind == NNRT_MODEL_CHECKPOINT &&
+        nnrt_output_check(o->callbacks[i].filepath, "ModelCheckpoint file") != 0)
+      return -1;
   int64_t nm = m->desc[NNRT_DESC_METRICS];
   if (nm > kMaxMetrics)
     return nnrt_fail("fit: too many metrics");

@@ -153,29 +153,16 @@ static void write_svg(const nnrt_history *h, FILE *f) {
 }
 
 int nnrt_history_write(const nnrt_history *h, const char *path) {
-  /* Written beside, then renamed: a reader never sees half a file. */
-  size_t n = strlen(path) + 8;
-  char *tmp = malloc(n);
-  if (!tmp)
-    return nnrt_fail("history: out of memory");
-  snprintf(tmp, n, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    int err = errno;
-    free(tmp);
-    return nnrt_fail("cannot write '%s': %s", path, strerror(err));
-  }
+  nnrt_output out; /* written beside, then renamed: a reader never sees half a file */
+  if (nnrt_output_open(&out, path, "history") != 0)
+    return -1;
   if (ends_with(path, ".json"))
-    write_json(h, f);
+    write_json(h, out.f);
   else if (ends_with(path, ".svg"))
-    write_svg(h, f);
+    write_svg(h, out.f);
   else
-    write_csv(h, f);
-  int ok = fclose(f) == 0 && rename(tmp, path) == 0;
-  if (!ok)
-    remove(tmp);
-  free(tmp);
-  return ok ? 0 : nnrt_fail("cannot write '%s'", path);
+    write_csv(h, out.f);
+  return nnrt_output_commit(&out, 1);
 }
 
 int nnrt_history_read_csv(const char *path, nnrt_history *h) {

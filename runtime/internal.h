@@ -5,6 +5,7 @@
 #include "runtime/nnrt.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define NNRT_EXPORT __attribute__((visibility("default")))
 
@@ -47,6 +48,22 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
 /* Loads the model weights whose names appear in `path` (another model's checkpoint:
  * transfer learning); *loaded of *total. */
 int nnrt_load_matching(nnc_model *m, const char *path, int64_t *loaded, int64_t *total);
+
+/* An output file being written (runtime/output.c): nnrt_output_open gives `f`, a file
+ * beside `path`; nnrt_output_commit(o, ok) syncs it and renames it over `path` when ok
+ * (else removes it). Both return 0, or -1 with the error set ("cannot write WHAT 'path'"). */
+typedef struct {
+  FILE *f;
+  const char *path, *what;
+  char *tmp;
+  size_t cap;
+  int unnamed;
+} nnrt_output;
+int nnrt_output_open(nnrt_output *o, const char *path, const char *what);
+int nnrt_output_commit(nnrt_output *o, int ok);
+/* Checks, before long work, that `path` (if not NULL) can be written: its folder exists
+ * and is writable. 0, or -1 with the error set. */
+int nnrt_output_check(const char *path, const char *what);
 
 /* Fills a variable's tensor with its initializer's values. */
 void nnrt_init_variable(float *data, const int64_t *var, uint64_t seed, int64_t index);
