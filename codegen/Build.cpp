@@ -87,7 +87,7 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
       return mlir::failure();
   }
   mlir::FailureOr<ModelBuild> build =
-      buildHost(model, name, executable ? &summary : nullptr, options.planMemory);
+      buildHost(model, name, executable ? &summary : nullptr, options.optLevel);
   if (mlir::failed(build))
     return mlir::failure();
 
@@ -214,11 +214,11 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
   return mlir::success();
 }
 
-std::string memorySummary(mlir::ModuleOp model, bool planMemory) {
+std::string memorySummary(mlir::ModuleOp model, unsigned optLevel) {
   // A model the code generator cannot compile still has a summary: stay quiet.
   mlir::ScopedDiagnosticHandler quiet(model.getContext(),
                                       [](mlir::Diagnostic &) { return mlir::success(); });
-  mlir::FailureOr<ModelBuild> build = buildHost(model, "model", nullptr, planMemory);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, "model", nullptr, optLevel);
   if (mlir::failed(build))
     return "";
   int64_t batch = 32;
@@ -229,8 +229,8 @@ std::string memorySummary(mlir::ModuleOp model, bool planMemory) {
 }
 
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,
-                               bool planMemory) {
-  mlir::FailureOr<ModelBuild> build = buildHost(model, name, nullptr, planMemory);
+                               unsigned optLevel) {
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name, nullptr, optLevel);
   if (mlir::failed(build))
     return mlir::failure();
   text = modelHeader(*build);

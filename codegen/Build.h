@@ -12,7 +12,7 @@ struct BuildOptions {
   std::string output;          // NAME.so (a shared library) or NAME (an executable)
   std::string target = "host"; // Halide target of the kernels
   bool timeReport = false;     // print phase times and the output size
-  bool planMemory = true;      // liveness-based arena reuse (off at -O0)
+  unsigned optLevel = 2;       // -O: 1 fuses ops (passes/), 2 also plans the arena
 };
 
 /// The C prefix of an output: its file stem with every non-identifier character
@@ -34,9 +34,9 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
                                    const std::string &target, bool assembly, std::string &text);
 /// The C header of the output `name` (--emit=header).
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,
-                               bool planMemory = true);
+                               unsigned optLevel = 2);
 /// The memory plan's lines for --emit=summary ("" when the model cannot be compiled).
-std::string memorySummary(mlir::ModuleOp model, bool planMemory = true);
+std::string memorySummary(mlir::ModuleOp model, unsigned optLevel = 2);
 
 } // namespace nnc::codegen
 

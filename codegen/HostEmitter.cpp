@@ -6,6 +6,7 @@
 #include "codegen/OpKernelUtil.h"
 #include "ir/NNOps.h"
 #include "ir/Passes.h"
+#include "passes/Passes.h"
 #include "runtime/nnrt.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -84,14 +85,14 @@ std::string callbackConfig(ModuleOp model) {
 class Emitter {
 public:
   Emitter(MLIRContext *ctx, const std::string &name, const std::string *exeSummary,
-          bool planMemory)
-      : h(ctx, name), exeSummary(exeSummary), planMemory(planMemory) {}
+          unsigned optLevel)
+      : h(ctx, name), exeSummary(exeSummary), optLevel(optLevel) {}
   FailureOr<ModelBuild> run(ModuleOp model);
 
 private:
   HostBuilder h;
   const std::string *exeSummary;
-  bool planMemory;
+  unsigned optLevel;
 
   /// A C function NAME_<verb> that forwards its arguments to `callee`.
   void exportWrapper(StringRef verb, Type result, ArrayRef<Type> args, StringRef callee,
@@ -119,7 +120,9 @@ void Emitter::exportWrapper(StringRef verb, Type result, ArrayRef<Type> args, St
 }
 
 FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
-  if (failed(nn::buildTraining(model)))
+  // -O1 and up run the fusion passes; buildTraining is their first step (it leaves a
+  // module that has @train_step as it is).
+  if (failed(optLevel ? passes::optimize(model, optLevel) : nn::buildTraining(model)))
     return failure();
   ModelBuild out;
   out.name = h.name;
@@ -163,7 +166,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   SmallVector<Value> fnPtrs;
   SmallVector<LLVM::LLVMFuncOp> emitted;
   for (auto &[f, symbol] : fns) {
-    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels, planMemory);
+    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels, optLevel >= 2);
     if (failed(e))
       return failure();
     out.memory.push_back({fnNames[emitted.size()], e->arenaPerSample, e->arenaFixed,
@@ -276,8 +279,8 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
 } // namespace
 
 FailureOr<ModelBuild> buildHost(ModuleOp model, const std::string &name,
-                                const std::string *exeSummary, bool planMemory) {
-  return Emitter(model.getContext(), name, exeSummary, planMemory).run(model);
+                                const std::string *exeSummary, unsigned optLevel) {
+  return Emitter(model.getContext(), name, exeSummary, optLevel).run(model);
 }
 
 std::string memoryReport(const ModelBuild &build, int64_t batch) {

@@ -43,10 +43,11 @@ struct ModelBuild {
 /// identifier. With `exeSummary`, also emits nnrt_exe_program() for the standalone
 /// executable's main, whose `summary` subcommand prints that text. Fails with a
 /// diagnostic on what it cannot compile yet.
-/// `planMemory` false (-O0) gives every intermediate buffer its own arena range.
+/// `optLevel` (-O): from 1 the fusion passes run (passes/optimize); below 2 every
+/// intermediate buffer gets its own arena range (no liveness-based reuse).
 mlir::FailureOr<ModelBuild> buildHost(mlir::ModuleOp model, const std::string &name,
                                       const std::string *exeSummary = nullptr,
-                                      bool planMemory = true);
+                                      unsigned optLevel = 2);
 
 /// The memory plan in words, for --emit=summary: per function, the planned arena and
 /// the sum of the intermediate buffers at `batch` samples.

@@ -5,6 +5,7 @@
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Dense.h"
 #include "codegen/kernels/Elementwise.h"
+#include "codegen/kernels/Fused.h"
 #include "codegen/kernels/Norm.h"
 #include "codegen/kernels/Pool.h"
 #include "ir/NNOps.h"
@@ -49,6 +50,33 @@ OpLowering lowerConv(nn::Conv2DOp op) {
   t.push_back(op.getResult());
   e.push_back(full(op.getResult()));
   return kernelCall(k, t, e);
+}
+
+/// The fused Conv2D + BatchNormalization ops: operands, then results, in order.
+template <typename FusedOp> OpLowering fusedConvCall(FusedOp op, Kernel k) {
+  std::vector<Value> t(op->operand_begin(), op->operand_end());
+  t.insert(t.end(), op->result_begin(), op->result_end());
+  std::vector<std::vector<int64_t>> e;
+  for (Value v : t) // feature maps whole; kernels and per-channel values flat
+    e.push_back(llvm::cast<RankedTensorType>(v.getType()).getRank() == 4 ? full(v)
+                                                                         : std::vector{count(v)});
+  return kernelCall(share(std::move(k)), t, e);
+}
+
+OpLowering lowerConvBN(nn::Conv2DBNOp op) {
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  return fusedConvCall(op, conv2dBNKernel(s, (bool)op.getBias(), op.getEpsilon().convertToFloat(),
+                                          activationOf(op.getActivation(), op.getAlpha())));
+}
+
+OpLowering lowerConvBNTrain(nn::Conv2DBNTrainOp op) {
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  return fusedConvCall(op, conv2dBNTrainKernel(s, (bool)op.getBias(),
+                                               op.getEpsilon().convertToFloat(),
+                                               op.getUnbiasedMoving(),
+                                               activationOf(op.getActivation(), op.getAlpha())));
 }
 
 template <typename PoolOp> OpLowering lowerPool(PoolOp op, bool isMax) {
@@ -132,6 +160,8 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
   return llvm::TypeSwitch<Operation *, FailureOr<OpLowering>>(op)
       .Case([](nn::DenseOp o) { return lowerDense(o); })
       .Case([](nn::Conv2DOp o) { return lowerConv(o); })
+      .Case([](nn::Conv2DBNOp o) { return lowerConvBN(o); })
+      .Case([](nn::Conv2DBNTrainOp o) { return lowerConvBNTrain(o); })
       .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })
       .Case([](nn::AvgPool2DOp o) { return lowerPool(o, false); })
       .Case([](nn::GlobalAvgPool2DOp o) { return lowerGlobalAvgPool(o); })
@@ -156,7 +186,7 @@ static Halide::Target kernelTarget(const std::string &target) {
 
 void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
                      const std::string &target, bool assembly) {
-  Halide::Func output = kernel.output;
+  Halide::Pipeline output = kernel.pipeline();
   if (assembly)
     output.compile_to({{Halide::OutputFileType::assembly, path}}, kernel.arguments(), symbol,
                       kernelTarget(target));
@@ -168,7 +198,7 @@ void writeKernelText(const Kernel &kernel, const std::string &path, const std::s
 void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
                    const std::string &target) {
   Halide::Target t = kernelTarget(target);
-  Halide::Func output = kernel.output; // a handle to the same pipeline
+  Halide::Pipeline output = kernel.pipeline();
   output.compile_to({{Halide::OutputFileType::object, path}}, kernel.arguments(), symbol, t);
 }
 

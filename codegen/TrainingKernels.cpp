@@ -6,6 +6,7 @@
 #include "codegen/kernels/Elementwise.h"
 #include "codegen/kernels/Loss.h"
 #include "codegen/kernels/Metric.h"
+#include "codegen/kernels/Fused.h"
 #include "codegen/kernels/Norm.h"
 #include "codegen/kernels/Optimizer.h"
 #include "ir/NNOps.h"
@@ -224,6 +225,14 @@ FailureOr<OpLowering> lowerTrainingOp(Operation *op) {
         OpLowering l = lowerBatchNormGrad(
             o, batchNormBackwardDataKernel((int)count(o.getMean()), o.getEpsilon().convertToFloat()));
         l.inPlace = 1; // into dy: pointwise given the per-channel sums
+        return l;
+      })
+      .Case([](nn::BNActivationGradOp o) {
+        OpLowering l = lowerBatchNormGrad(
+            o, bnActivationBackwardKernel((int)count(o.getMean()),
+                                          o.getEpsilon().convertToFloat(),
+                                          activationOf(o.getActivation(), o.getAlpha())));
+        l.inPlace = 2; // into dy: the per-channel sums are computed first
         return l;
       })
       .Case([](nn::SGDUpdateOp o) {

@@ -14,5 +14,6 @@ include "ir/ops/Augment.td"
 include "ir/ops/Loss.td"
 include "ir/ops/Optimizer.td"
 include "ir/ops/Grad.td"
+include "ir/ops/Fused.td"
 
 #endif // NNC_IR_NNOPS_TD

@@ -6,7 +6,9 @@
 #include "runtime/internal.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +39,36 @@ static int open_temporary(nnrt_output *o) {
   return fd;
 }
 
+/* Removes path.tmp.PID files whose process is gone: left by a kill between naming a
+ * finished file and renaming it. */
+static void remove_stale(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+           slash ? path : ".");
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  size_t len = strlen(base);
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    const char *name = e->d_name;
+    if (strncmp(name, base, len) != 0 || strncmp(name + len, ".tmp.", 5) != 0)
+      continue;
+    char *end;
+    long pid = strtol(name + len + 5, &end, 10);
+    if (*end || pid <= 0)
+      continue; /* only the pid-named files this writer makes */
+    if (kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
+      char stale[8192];
+      snprintf(stale, sizeof stale, "%s/%s", dir, name);
+      unlink(stale);
+    }
+  }
+  closedir(d);
+}
+
 int nnrt_output_open(nnrt_output *o, const char *path, const char *what) {
   memset(o, 0, sizeof *o);
   o->path = path;
@@ -45,6 +77,7 @@ int nnrt_output_open(nnrt_output *o, const char *path, const char *what) {
   o->tmp = malloc(o->cap);
   if (!o->tmp)
     return nnrt_fail("cannot write %s '%s': out of memory", what, path);
+  remove_stale(path);
   int fd = open_temporary(o);
   if (fd >= 0 && !(o->f = fdopen(fd, "wb")))
     close(fd);
@@ -69,12 +102,16 @@ int nnrt_output_commit(nnrt_output *o, int ok) {
     unlink(o->tmp); /* a leftover of an earlier process with this pid */
     ok = named = linkat(AT_FDCWD, self, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0;
   }
+  /* Renamed right after it is named: the only moment a kill leaves a file behind is
+   * between these two calls, and the next write to `path` removes such a file. */
+  if (ok && rename(o->tmp, o->path) != 0)
+    ok = 0;
+  else if (ok)
+    named = 0;
   if (!ok)
     err = errno;
   ok = fclose(o->f) == 0 && ok;
-  if (ok && rename(o->tmp, o->path) != 0)
-    ok = 0, err = errno;
-  if (!ok && named)
+  if (named)
     unlink(o->tmp);
   free(o->tmp);
   o->tmp = NULL;

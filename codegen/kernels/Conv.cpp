@@ -27,28 +27,37 @@ int ConvShape::outW() const { return windowOut(width, kernelW, strideW, dilation
 int ConvShape::padTop() const { return padBefore(height, kernelH, strideH, dilationH, same); }
 int ConvShape::padLeft() const { return padBefore(width, kernelW, strideW, dilationW, same); }
 
-Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
-  ImageParam in(Float(32), 4, "input"), w(Float(32), 4, "kernel"), b(Float(32), 1, "bias");
-  Var co("co"), x("x"), y("y"), n("n");
-
-  // ---- algorithm ----
-  // out(co, x, y, n) = bias(co) + sum_{ci,kx,ky} in(ci, x*sw + kx*dw - pl, y*sh + ky*dh - pt, n)
+ConvAccumulator::ConvAccumulator(const ConvShape &s, bool hasBias, const std::string &name)
+    : input(Float(32), 4, "input"), kernel(Float(32), 4, "kernel"), bias(Float(32), 1, "bias"),
+      r(0, s.channels, 0, s.kernelW, 0, s.kernelH, "r"), acc(name), co("co"), x("x"),
+      y("y"), n("n") {
+  // acc(co, x, y, n) = bias(co) + sum_{ci,kx,ky} in(ci, x*sw + kx*dw - pl, y*sh + ky*dh - pt, n)
   //                                             * w(co, ci, kx, ky), zero outside the image.
   Func padded = BoundaryConditions::constant_exterior(
-      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
-  RDom r(0, s.channels, 0, s.kernelW, 0, s.kernelH, "r");
-  Func acc("conv_acc");
-  acc(co, x, y, n) = bias ? b(co) : Expr(0.0f);
+      input, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
+  acc(co, x, y, n) = hasBias ? bias(co) : Expr(0.0f);
   acc(co, x, y, n) += padded(r.x, x * s.strideW + r.y * s.dilationW - s.padLeft(),
                              y * s.strideH + r.z * s.dilationH - s.padTop(), n) *
-                      w(co, r.x, r.y, r.z);
-  Func out = activate(acc, act, s.filters, "conv2d");
+                      kernel(co, r.x, r.y, r.z);
+  input.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width);
+  input.dim(2).set_bounds(0, s.height);
+  kernel.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
+  kernel.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
+  if (hasBias)
+    bias.dim(0).set_bounds(0, s.filters);
+}
 
-  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
-  w.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
-  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
-  if (bias)
-    b.dim(0).set_bounds(0, s.filters);
+void ConvAccumulator::scheduleUpdate(Func f) {
+  f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+}
+
+Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
+  // ---- algorithm ----
+  ConvAccumulator c(s, bias, "conv_acc");
+  ImageParam in = c.input, w = c.kernel, b = c.bias;
+  Var co = c.co, x = c.x, y = c.y, n = c.n;
+  Func acc = c.acc;
+  Func out = activate(acc, act, s.filters, "conv2d");
 
   // ---- schedule (CPU) ----
   // One output row per task across threads; filters vectorized; the row's
@@ -64,7 +73,7 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
     acc.compute_at(out, yn);
   }
   acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
-  acc.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  c.scheduleUpdate(acc);
 
   Kernel kernel{"conv2d", {in, w}, out};
   if (bias)

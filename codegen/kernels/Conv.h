@@ -26,6 +26,19 @@ int windowOut(int in, int window, int stride, int dilation, bool same);
 /// Padding before the input for "same" (0 for "valid").
 int padBefore(int in, int window, int stride, int dilation, bool same);
 
+/// The convolution sum acc(co, x, y, n) (+ bias) over its inputs, for the kernels that
+/// add an epilogue (conv2dKernel, the fused Conv2D + BatchNormalization kernels).
+struct ConvAccumulator {
+  ConvAccumulator(const ConvShape &s, bool hasBias, const std::string &name);
+  Halide::ImageParam input, kernel, bias; // (c, x, y, n), (co, ci, kx, ky), (co)
+  Halide::RDom r;                         // (ci, kx, ky)
+  Halide::Func acc;
+  Halide::Var co, x, y, n;
+  /// The CPU schedule of acc's (or a copy's) reduction: filters vectorized inside
+  /// the (ci, kx, ky) loops.
+  void scheduleUpdate(Halide::Func f);
+};
+
 /// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major HWIO, bias (co).
 Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act);
 

@@ -86,20 +86,14 @@ Kernel activationBackwardKernel(int channels, const Activation &act) {
   // ---- algorithm ----
   Expr v = y(c, m), g = dy(c, m);
   Func dz("activation_dz");
-  switch (act.kind) {
-  case Act::Linear: dz(c, m) = g; break;
-  case Act::Relu: dz(c, m) = select(v > 0.0f, g, 0.0f); break;
-  case Act::LeakyRelu: dz(c, m) = select(v > 0.0f, g, g * act.alpha); break;
-  case Act::Sigmoid: dz(c, m) = g * v * (1.0f - v); break;
-  case Act::Tanh: dz(c, m) = g * (1.0f - v * v); break;
-  case Act::Softmax: {
+  if (act.kind == Act::Softmax) {
     RDom r(0, channels, "r");
     Func dot("softmax_dot");
     dot(m) = sum(dy(r, m) * y(r, m));
     dz(c, m) = v * (g - dot(m));
     dot.compute_root();
-    break;
-  }
+  } else {
+    dz(c, m) = activationGradient(v, g, act);
   }
   y.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);

@@ -30,7 +30,25 @@ std::vector<Argument> Kernel::arguments() const {
   return args;
 }
 
+Pipeline Kernel::pipeline() const {
+  std::vector<Func> outputs{output};
+  outputs.insert(outputs.end(), moreOutputs.begin(), moreOutputs.end());
+  return Pipeline(outputs);
+}
+
 // ---- algorithm -----------------------------------------------------------
+
+Expr activationGradient(Expr y, Expr dy, const Activation &act) {
+  switch (act.kind) {
+  case Act::Linear: return dy;
+  case Act::Relu: return select(y > 0.0f, dy, 0.0f);
+  case Act::LeakyRelu: return select(y > 0.0f, dy, dy * act.alpha);
+  case Act::Sigmoid: return dy * y * (1.0f - y);
+  case Act::Tanh: return dy * (1.0f - y * y);
+  case Act::Softmax: break;
+  }
+  throw std::invalid_argument("softmax's gradient reads the whole row");
+}
 
 Func activate(const Func &f, const Activation &act, int channels, const std::string &name) {
   std::vector<Var> args = f.args();

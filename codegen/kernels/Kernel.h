@@ -26,20 +26,27 @@ struct Activation {
   static Activation parse(const std::string &name, float alpha = 0.3f);
 };
 
-/// One op as a Halide pipeline: `inputs` in argument order, then `output`.
+/// One op as a Halide pipeline: `inputs` in argument order, then `output` and, for
+/// fused ops with several results, `moreOutputs` (their buffers follow in order).
 struct Kernel {
   std::string name;
   std::vector<Halide::ImageParam> inputs;
   Halide::Func output;
+  std::vector<Halide::Func> moreOutputs = {};
 
-  /// The AOT argument list: the inputs, in order (the output buffer follows).
+  /// The AOT argument list: the inputs, in order (the output buffers follow).
   std::vector<Halide::Argument> arguments() const;
+  /// Every output as one pipeline.
+  Halide::Pipeline pipeline() const;
 };
 
 /// `f` (whose first argument is the channel axis, extent `channels`) followed by
 /// the activation. Softmax normalises over the channel axis.
 Halide::Func activate(const Halide::Func &f, const Activation &act, int channels,
                       const std::string &name);
+
+/// d/d(pre-activation) from the activation's output y and dy (not softmax).
+Halide::Expr activationGradient(Halide::Expr y, Halide::Expr dy, const Activation &act);
 
 /// Vector width in floats used by the CPU schedules.
 constexpr int kVector = 8;

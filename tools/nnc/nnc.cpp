@@ -6,11 +6,13 @@
 #include "ir/ModelSummary.h"
 #include "ir/Passes.h"
 #include "ir/NNDialect.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
@@ -62,8 +64,9 @@ cl::opt<std::string> target("target",
                             cl::cat(nncCategory));
 
 cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2), cl::cat(nncCategory),
-                           cl::desc("Optimisation level: -O0 gives every intermediate buffer its "
-                                    "own memory; -O1/-O2 (default) plan the arena by liveness"));
+                           cl::desc("Optimisation level: -O0 compiles the model as written, every "
+                                    "intermediate buffer in its own memory; -O1 fuses ops (passes/); "
+                                    "-O2 (default) also plans the arena by liveness"));
 cl::opt<bool> timeReport("time-report", cl::desc("Print compile phase times and output size"),
                          cl::init(false), cl::cat(nncCategory));
 
@@ -119,6 +122,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions(); // --mlir-print-ir-after-all, --mlir-timing
   cl::SetVersionPrinter(printVersion);
   cl::HideUnrelatedOptions(nncCategory);
   cl::ParseCommandLineOptions(argc, argv,
@@ -154,7 +158,9 @@ int main(int argc, char **argv) {
     return 1;
 
   switch (emit) {
-  case Emit::MLIR:
+  case Emit::MLIR: // the IR code generation takes: after the -O pipeline
+    if (mlir::failed(nnc::passes::optimize(*module, optLevel)))
+      return 1;
     return writeOutput([&](llvm::raw_ostream &os) {
       module->print(os);
       os << "\n";
@@ -180,7 +186,7 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream os(text);
     if (mlir::failed(nnc::nn::printSummary(*module, os)))
       return 1;
-    os << nnc::codegen::memorySummary(*module, optLevel > 0);
+    os << nnc::codegen::memorySummary(*module, optLevel);
     return writeOutput([&](llvm::raw_ostream &out) { out << text; });
   }
   case Emit::LLVM: {
@@ -192,7 +198,7 @@ int main(int argc, char **argv) {
   case Emit::Header: {
     std::string text;
     std::string name = nnc::codegen::outputName(outputFile == "-" ? inputFile : outputFile);
-    if (mlir::failed(nnc::codegen::emitHeader(*module, name, text, optLevel > 0)))
+    if (mlir::failed(nnc::codegen::emitHeader(*module, name, text, optLevel)))
       return 1;
     return writeOutput([&](llvm::raw_ostream &os) { os << text; });
   }
@@ -221,6 +227,6 @@ int main(int argc, char **argv) {
   options.output = outputFile;
   options.target = target;
   options.timeReport = timeReport;
-  options.planMemory = optLevel > 0;
+  options.optLevel = optLevel;
   return mlir::failed(nnc::codegen::buildOutput(*module, options)) ? 1 : 0;
 }

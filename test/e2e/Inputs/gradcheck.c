@@ -122,6 +122,15 @@ int main(int argc, char **argv) {
     free(dir);
   }
   printf("checked %d directional derivatives, max relative error %.2e\n", checked, worst);
+  for (int64_t v = 0; v < m->nvars; ++v) {
+    free(w0[v]);
+    free(grad[v]);
+  }
+  free(w0);
+  free(grad);
+  free(x);
+  free(y);
+  FN(_destroy)(m);
   if (worst > 1e-3)
     return fprintf(stderr, "FAILED: gradient mismatch\n"), 1;
   printf("ok\n");

@@ -84,6 +84,9 @@ int main(int argc, char **argv) {
   FN(_destroy)(other);
   FN(_destroy)(m);
   FN(_destroy)(NULL);
+  free(x);
+  free(y);
+  free(y2);
   printf("ok: %lld samples of %d values predicted\n", (long long)n, OUT_SIZE);
   return 0;
 }

@@ -1,0 +1,121 @@
+// Kernels of the fused ops: Conv2D + BatchNormalization + activation (inference and
+// training) and the BatchNormalization + activation backward, one pipeline each.
+#include "codegen/kernels/Fused.h"
+
+using namespace Halide;
+
+namespace nnc::codegen {
+
+namespace {
+
+/// One output row per task across threads, filters vectorized (as conv2dKernel).
+Var scheduleMap(Func f, const ConvAccumulator &c) {
+  Var yn("yn");
+  f.fuse(c.y, c.n, yn).parallel(yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  return yn;
+}
+
+} // namespace
+
+Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act) {
+  ConvAccumulator c(s, bias, "conv_bn_acc");
+  ImageParam gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta"),
+      mean(Float(32), 1, "moving_mean"), var(Float(32), 1, "moving_variance");
+  // ---- algorithm ----
+  // Per channel: scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
+  Var ch("ch");
+  Func scale("bn_scale"), shift("bn_shift"), normed("bn");
+  scale(ch) = gamma(ch) / sqrt(var(ch) + epsilon);
+  shift(ch) = beta(ch) - mean(ch) * scale(ch);
+  normed(c.co, c.x, c.y, c.n) = c.acc(c.co, c.x, c.y, c.n) * scale(c.co) + shift(c.co);
+  Func out = activate(normed, act, s.filters, "conv2d_bn");
+  for (ImageParam *p : {&gamma, &beta, &mean, &var})
+    p->dim(0).set_bounds(0, s.filters);
+  // ---- schedule (CPU) ----
+  scale.compute_root();
+  shift.compute_root();
+  Var yn = scheduleMap(out, c);
+  c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  c.scheduleUpdate(c.acc);
+  Kernel k{"conv2d_bn", {c.input, c.kernel, gamma, beta, mean, var}, out};
+  if (bias)
+    k.inputs.push_back(c.bias);
+  return k;
+}
+
+Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool unbiasedMoving,
+                           const Activation &act) {
+  ConvAccumulator c(s, bias, "conv");
+  ImageParam gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta");
+  // ---- algorithm ----
+  // The convolution is an output (the backward reads it); the statistics reduce it in
+  // two passes (mean, then squared deviations) as batchNormStatsKernel does.
+  Func conv = c.acc;
+  RDom r(0, s.outW(), 0, s.outH(), 0, c.input.dim(3).extent(), "rows");
+  Expr rows = cast<float>(s.outW() * s.outH()) * cast<float>(c.input.dim(3).extent());
+  Var ch("ch");
+  Func total("bn_sum"), mean("bn_mean"), dev("bn_dev"), stats("bn_stats"), scale("bn_scale");
+  total(ch) = 0.0f;
+  total(ch) += conv(ch, r.x, r.y, r.z);
+  mean(ch) = total(ch) / rows;
+  dev(ch) = 0.0f;
+  dev(ch) += (conv(ch, r.x, r.y, r.z) - mean(ch)) * (conv(ch, r.x, r.y, r.z) - mean(ch));
+  Expr variance = dev(ch) / rows;
+  stats(ch) = Tuple(mean(ch), variance,
+                    unbiasedMoving ? dev(ch) / max(rows - 1.0f, 1.0f) : variance);
+  // Normalised exactly as batchNormInferenceKernel does with these statistics (-O0 and
+  // -O2 then agree to the last bit here).
+  Func shift("bn_shift");
+  scale(ch) = gamma(ch) / sqrt(variance + epsilon);
+  shift(ch) = beta(ch) - mean(ch) * scale(ch);
+  Func normed("bn");
+  normed(c.co, c.x, c.y, c.n) = conv(c.co, c.x, c.y, c.n) * scale(c.co) + shift(c.co);
+  Func out = activate(normed, act, s.filters, "conv2d_bn_train");
+  gamma.dim(0).set_bounds(0, s.filters);
+  beta.dim(0).set_bounds(0, s.filters);
+  // ---- schedule (CPU) ----
+  Var yn = scheduleMap(conv, c);
+  Var uyn("uyn");
+  conv.update().reorder(c.co, c.r.x, c.x, c.r.y, c.r.z, c.y, c.n).fuse(c.y, c.n, uyn).parallel(uyn);
+  conv.update().vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  for (Func f : {total, mean, dev, scale, shift})
+    f.compute_root();
+  scheduleMap(out, c);
+  Kernel k{"conv2d_bn_train", {c.input, c.kernel, gamma, beta}, out, {conv, stats}};
+  if (bias)
+    k.inputs.push_back(c.bias);
+  return k;
+}
+
+Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act) {
+  ImageParam x(Float(32), 2, "input"), y(Float(32), 2, "output"), dy(Float(32), 2, "dy"),
+      gamma(Float(32), 1, "gamma"), mean(Float(32), 1, "mean"), var(Float(32), 1, "variance");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  RDom r(0, x.dim(1).extent(), "m");
+  Expr rows = cast<float>(x.dim(1).extent());
+  Func du("du"), inv("bn_inv"), dgamma("bn_dgamma"), dbeta("bn_dbeta"), params("bn_params");
+  du(c, m) = activationGradient(y(c, m), dy(c, m), act);
+  inv(c) = 1.0f / sqrt(var(c) + epsilon);
+  dgamma(c) = 0.0f;
+  dgamma(c) += du(c, r) * (x(c, r) - mean(c)) / sqrt(var(c) + epsilon); // as the unfused kernel
+  dbeta(c) = 0.0f;
+  dbeta(c) += du(c, r);
+  params(c) = Tuple(dgamma(c), dbeta(c));
+  Expr xhat = (x(c, m) - mean(c)) * inv(c);
+  Func dx("bn_activation_dx");
+  dx(c, m) = gamma(c) * inv(c) * (du(c, m) - dbeta(c) / rows - xhat * dgamma(c) / rows);
+  for (ImageParam *p : {&x, &y, &dy})
+    p->dim(0).set_bounds(0, channels);
+  for (ImageParam *p : {&gamma, &mean, &var})
+    p->dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  for (Func f : {inv, dgamma, dbeta})
+    f.compute_root();
+  Var mo("mo"), mi("mi");
+  dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+  dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"bn_activation_dx", {x, y, dy, gamma, mean, var}, dx, {params}};
+}
+
+} // namespace nnc::codegen

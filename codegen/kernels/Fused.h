@@ -1,0 +1,30 @@
+// Kernels of the fused ops (ir/ops/Fused.td): Conv2D + BatchNormalization +
+// activation in inference and training, and the BatchNormalization + activation
+// backward.
+#ifndef NNC_CODEGEN_KERNELS_FUSED_H
+#define NNC_CODEGEN_KERNELS_FUSED_H
+
+#include "codegen/kernels/Conv.h"
+
+namespace nnc::codegen {
+
+/// Inference: act((conv + bias - mean) * gamma / sqrt(variance + epsilon) + beta).
+/// Inputs: input, kernel, gamma, beta, moving_mean, moving_variance, [bias].
+Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act);
+
+/// Training, one pipeline with outputs: y = act((conv - mean) * gamma /
+/// sqrt(variance + epsilon) + beta) (c, x, y, n); conv (+ bias) itself; and per channel
+/// Tuple(mean, biased variance, the variance the moving average takes: unbiased when
+/// `unbiasedMoving`). Inputs: input, kernel, gamma, beta, [bias].
+Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool unbiasedMoving,
+                           const Activation &act);
+
+/// Backward of BatchNormalization (batch statistics) + activation on the (c, m) view:
+/// du = act'(y) * dy, then outputs dx (c, m) and Tuple(dgamma, dbeta) (c).
+/// Inputs: x (the normalised input), y (the activation's output), dy, gamma, mean,
+/// variance.
+Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act);
+
+} // namespace nnc::codegen
+
+#endif

@@ -1,0 +1,66 @@
+// Fused ops: made by the -O2 passes (passes/), never by the frontend. Each replaces a
+// chain of layer or training ops by one kernel; result types are spelled out.
+#ifndef NNC_IR_OPS_FUSED_TD
+#define NNC_IR_OPS_FUSED_TD
+
+// The layers a fused op came from, in order ("conv2d", "batch_normalization", ...).
+defvar NN_FusedFrom = (ins StrArrayAttr:$layers);
+
+def NN_Conv2DBNOp : NN_Op<"conv2d_bn", [Pure]> {
+  let summary = "Conv2D + BatchNormalization (moving statistics) + activation, one kernel";
+  let description = [{
+    Inference: out = act((conv2d(input, kernel) + bias - mean) * gamma /
+    sqrt(variance + epsilon) + beta). Made by --nn-fuse-conv-bn-act from
+    nn.conv2d -> nn.batch_norm (-> nn.activation).
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$kernel, NN_Tensor:$gamma,
+                            NN_Tensor:$beta, NN_Tensor:$mean, NN_Tensor:$variance,
+                            Optional<NN_Tensor>:$bias),
+                       NN_ConvAttrs, (ins F32Attr:$epsilon), NN_FusedActivation,
+                       NN_FusedFrom);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_Conv2DBNTrainOp : NN_Op<"conv2d_bn_train", [Pure]> {
+  let summary = "training Conv2D + BatchNormalization (batch statistics) + activation, "
+                "one kernel";
+  let description = [{
+    One pipeline computes the convolution `conv` (kept: the backward reads it),
+    its batch statistics (`mean`, biased `variance`, and `moving_sample`, the
+    variance the moving average takes: unbiased when `unbiased_moving`) and
+    output = act((conv - mean) * gamma / sqrt(variance + epsilon) + beta); the
+    normalised value before the activation is never stored. Made by
+    --nn-fuse-conv-bn-act in @train_step from nn.conv2d -> nn.batch_norm_stats +
+    nn.batch_norm (-> nn.activation).
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$kernel, NN_Tensor:$gamma,
+                            NN_Tensor:$beta, Optional<NN_Tensor>:$bias),
+                       NN_ConvAttrs, (ins F32Attr:$epsilon, BoolAttr:$unbiased_moving),
+                       NN_FusedActivation, NN_FusedFrom);
+  let results = (outs NN_Tensor:$output, NN_Tensor:$conv, NN_Tensor:$mean,
+                      NN_Tensor:$variance, NN_Tensor:$moving_sample);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def NN_BNActivationGradOp : NN_Op<"batch_norm_activation_grad", [Pure]> {
+  let summary = "backward of BatchNormalization (batch statistics) + activation, one kernel";
+  let description = [{
+    From the activation's output y and its gradient: du = act'(y) * output_grad
+    (never stored), then gamma_grad = sum du * xhat, beta_grad = sum du and the
+    input gradient, with xhat = (input - mean) / sqrt(variance + epsilon). Made by
+    --nn-fuse-conv-bn-act from nn.activation_grad -> nn.batch_norm_param_grad +
+    nn.batch_norm_input_grad.
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$output, NN_Tensor:$output_grad,
+                            NN_Tensor:$gamma, NN_Tensor:$mean, NN_Tensor:$variance,
+                            F32Attr:$epsilon),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$input_grad, NN_Tensor:$gamma_grad, NN_Tensor:$beta_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // NNC_IR_OPS_FUSED_TD

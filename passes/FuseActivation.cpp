@@ -1,0 +1,51 @@
+// --nn-fuse-activation: a separate activation layer (Activation("relu"), LeakyReLU,
+// ReLU, Softmax) after a Dense or Conv2D without one becomes that op's epilogue.
+#include "passes/Passes.h"
+
+#include "ir/NNOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+using namespace mlir;
+
+namespace nnc::passes {
+
+namespace {
+
+/// Moves `act` into `producer` (a DenseOp or Conv2DOp) when legal.
+template <typename OpT> bool fuseInto(OpT producer, nn::ActivationOp act) {
+  if (!producer || producer.getActivation() != "linear" || !producer.getResult().hasOneUse())
+    return false;
+  Builder b(act);
+  producer.setActivationAttr(act.getKindAttr());
+  producer.setAlphaAttr(b.getF32FloatAttr(act.getAlpha().convertToFloat()));
+  act.getResult().replaceAllUsesWith(producer.getResult());
+  act.erase();
+  return true;
+}
+
+struct FuseActivationPass : PassWrapper<FuseActivationPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseActivationPass)
+  StringRef getArgument() const override { return "nn-fuse-activation"; }
+  StringRef getDescription() const override {
+    return "fuses an activation layer into the Dense or Conv2D that produces its input";
+  }
+  void runOnOperation() override {
+    SmallVector<nn::ActivationOp> acts;
+    getOperation().walk([&](nn::ActivationOp a) { acts.push_back(a); });
+    for (nn::ActivationOp act : acts) {
+      Operation *def = act.getInput().getDefiningOp();
+      if (!def)
+        continue;
+      if (!fuseInto(dyn_cast<nn::DenseOp>(def), act))
+        fuseInto(dyn_cast<nn::Conv2DOp>(def), act);
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createFuseActivationPass() { return std::make_unique<FuseActivationPass>(); }
+
+} // namespace nnc::passes

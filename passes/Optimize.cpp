@@ -1,0 +1,31 @@
+// The -O pipeline: autodiff, fusions, canonicalisation; and the passes' registration.
+#include "passes/Passes.h"
+
+#include "ir/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace nnc::passes {
+
+mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
+  if (level == 0)
+    return mlir::success();
+  mlir::PassManager pm(module.getContext());
+  // Only takes effect where the tool registered MLIR's pass manager options.
+  (void)mlir::applyPassManagerCLOptions(pm);
+  pm.addPass(nn::createBuildTrainingPass());
+  pm.addPass(createFuseConvBNActPass());
+  pm.addPass(createFuseActivationPass());
+  pm.addPass(mlir::createCanonicalizerPass());
+  return pm.run(module);
+}
+
+void registerPasses() {
+  mlir::registerPass([] { return createFuseConvBNActPass(); });
+  mlir::registerPass([] { return createFuseActivationPass(); });
+}
+
+} // namespace nnc::passes

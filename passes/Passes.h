@@ -1,0 +1,38 @@
+// The -O2 graph optimisations over nn modules, one pass per file in passes/.
+#ifndef NNC_PASSES_PASSES_H
+#define NNC_PASSES_PASSES_H
+
+#include "mlir/Support/LogicalResult.h"
+
+#include <memory>
+
+namespace mlir {
+class ModuleOp;
+class Pass;
+} // namespace mlir
+
+namespace nnc::passes {
+
+/// --nn-fuse-conv-bn-act: Conv2D -> BatchNormalization (-> elementwise activation)
+/// becomes nn.conv2d_bn (inference: @forward, @evaluate) or nn.conv2d_bn_train
+/// (@train_step, with the batch statistics), and the backward chain
+/// activation_grad -> batch_norm_param_grad + batch_norm_input_grad becomes
+/// nn.batch_norm_activation_grad. Nothing fuses where an intermediate value has
+/// another user.
+std::unique_ptr<mlir::Pass> createFuseConvBNActPass();
+
+/// --nn-fuse-activation: an nn.activation whose input is a Dense or Conv2D result
+/// with no other user becomes that op's fused activation epilogue.
+std::unique_ptr<mlir::Pass> createFuseActivationPass();
+
+/// The pipeline of -O`level` (0: nothing): the autodiff pass (for a compiled model),
+/// the fusions above, then canonicalisation (dead-code elimination). MLIR's pass
+/// manager options (--mlir-print-ir-after-all, --mlir-timing) apply when the tool
+/// registered them.
+mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level);
+
+void registerPasses();
+
+} // namespace nnc::passes
+
+#endif

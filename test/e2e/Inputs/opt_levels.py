@@ -1,0 +1,45 @@
+"""Compiles every .nn file given at -O0 and -O2, runs opt_parity.c against both and
+checks that predictions agree within 1e-5 (relative to the largest output) and the
+losses of 10 train steps within 1e-4 (relative).
+usage: opt_levels.py WORKDIR CC_COMMAND MODEL.nn..."""
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+work, cc, models = sys.argv[1], shlex.split(sys.argv[2]), sys.argv[3:]
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def run(level, model):
+    base = os.path.splitext(os.path.basename(model))[0]
+    out = os.path.join(work, "%s-O%d" % (base, level))
+    os.makedirs(out, exist_ok=True)
+    subprocess.run(["nnc", model, "-O%d" % level, "-o", os.path.join(out, base + ".so")], check=True)
+    name = re.sub(r"[^A-Za-z0-9_]", "_", base)
+    exe = os.path.join(out, "parity")
+    subprocess.run(cc + ["-I" + out, '-DHEADER="%s.h"' % base, "-DNAME=" + name,
+                         "-DUNAME=" + name.upper(), os.path.join(here, "opt_parity.c"),
+                         os.path.join(out, base + ".so"), "-Wl,-rpath," + out, "-o", exe],
+                   check=True)
+    lines = subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split("\n")
+    pred = [float(l.split()[1]) for l in lines if l.startswith("predict ")]
+    loss = [float(l.split()[1]) for l in lines if l.startswith("loss ")]
+    return pred, loss
+
+
+worst_pred = worst_loss = 0.0
+for model in models:
+    (p0, l0), (p2, l2) = run(0, model), run(2, model)
+    assert len(p0) == len(p2) > 0 and len(l0) == len(l2), model
+    scale = max(1e-30, max(abs(v) for v in p0))
+    pred_err = max(abs(a - b) for a, b in zip(p0, p2)) / scale
+    loss_err = max([abs(a - b) / max(abs(a), 1e-30) for a, b in zip(l0, l2)] or [0.0])
+    worst_pred, worst_loss = max(worst_pred, pred_err), max(worst_loss, loss_err)
+    print("%-28s predictions %.2e, losses after %d steps %.2e" %
+          (os.path.basename(model), pred_err, len(l0), loss_err))
+    assert pred_err <= 1e-5, "%s: -O0 and -O2 predictions differ by %.3g" % (model, pred_err)
+    assert loss_err <= 1e-4, "%s: -O0 and -O2 losses differ by %.3g" % (model, loss_err)
+print("ok: %d models, worst relative difference: predictions %.2e, losses %.2e" %
+      (len(models), worst_pred, worst_loss))
