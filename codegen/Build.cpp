@@ -7,7 +7,9 @@
 #include "codegen/kernels/Kernel.h"
 #include "ir/ModelSummary.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -218,14 +220,16 @@ std::string memorySummary(mlir::ModuleOp model, unsigned optLevel) {
   // A model the code generator cannot compile still has a summary: stay quiet.
   mlir::ScopedDiagnosticHandler quiet(model.getContext(),
                                       [](mlir::Diagnostic &) { return mlir::success(); });
+  mlir::OwningOpRef<mlir::ModuleOp> asWritten = model.clone();
   mlir::FailureOr<ModelBuild> build = buildHost(model, "model", nullptr, optLevel);
   if (mlir::failed(build))
     return "";
+  mlir::FailureOr<ModelBuild> plain = buildHost(*asWritten, "model", nullptr, 0);
   int64_t batch = 32;
   if (auto fit = model->getAttrOfType<mlir::DictionaryAttr>("nn.fit"))
     if (auto b = fit.getAs<mlir::IntegerAttr>("batch_size"))
       batch = b.getInt();
-  return memoryReport(*build, batch);
+  return memoryReport(*build, batch, optLevel && mlir::succeeded(plain) ? &*plain : nullptr);
 }
 
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,

@@ -283,7 +283,7 @@ FailureOr<ModelBuild> buildHost(ModuleOp model, const std::string &name,
   return Emitter(model.getContext(), name, exeSummary, optLevel).run(model);
 }
 
-std::string memoryReport(const ModelBuild &build, int64_t batch) {
+std::string memoryReport(const ModelBuild &build, int64_t batch, const ModelBuild *asWritten) {
   std::string text = llvm::formatv("Memory plan at batch {0} (activations, gradients and "
                                    "temporaries):\n",
                                    batch)
@@ -297,6 +297,15 @@ std::string memoryReport(const ModelBuild &build, int64_t batch) {
                           m.function + ":", mb(planned), mb(buffers),
                           buffers ? 100.0 * planned / buffers : 100.0)
                 .str();
+    // The same function compiled as written (-O0: no fusion, one buffer per value).
+    for (const ModelBuild::Memory &w : asWritten ? asWritten->memory : build.memory)
+      if (asWritten && w.function == m.function) {
+        int64_t all = w.buffersFixed + batch * w.buffersPerSample;
+        text.pop_back();
+        text += llvm::formatv("; as written (-O0) {0:F2} MB ({1:F0}%)\n", mb(all),
+                              all ? 100.0 * planned / all : 100.0)
+                    .str();
+      }
   }
   return text;
 }

@@ -51,7 +51,10 @@ mlir::FailureOr<ModelBuild> buildHost(mlir::ModuleOp model, const std::string &n
 
 /// The memory plan in words, for --emit=summary: per function, the planned arena and
 /// the sum of the intermediate buffers at `batch` samples.
-std::string memoryReport(const ModelBuild &build, int64_t batch);
+/// With `asWritten` (the same model built at -O0), each line also gives the buffers
+/// the unfused, unplanned functions take and the planned arena's share of them.
+std::string memoryReport(const ModelBuild &build, int64_t batch,
+                         const ModelBuild *asWritten = nullptr);
 
 /// The C header declaring NAME's functions and size macros.
 std::string modelHeader(const ModelBuild &build);

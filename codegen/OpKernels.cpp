@@ -52,7 +52,7 @@ OpLowering lowerConv(nn::Conv2DOp op) {
   return kernelCall(k, t, e);
 }
 
-/// The fused Conv2D + BatchNormalization ops: operands, then results, in order.
+/// The fused ops: operands, then results, in order.
 template <typename FusedOp> OpLowering fusedConvCall(FusedOp op, Kernel k) {
   std::vector<Value> t(op->operand_begin(), op->operand_end());
   t.insert(t.end(), op->result_begin(), op->result_end());
@@ -77,6 +77,17 @@ OpLowering lowerConvBNTrain(nn::Conv2DBNTrainOp op) {
                                                op.getEpsilon().convertToFloat(),
                                                op.getUnbiasedMoving(),
                                                activationOf(op.getActivation(), op.getAlpha())));
+}
+
+OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op) {
+  PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return fusedConvCall(op, maxPool2dArgmaxKernel(s));
+}
+
+OpLowering lowerPoolActivationGrad(nn::MaxPool2DActivationGradOp op) {
+  PoolShape s = poolShape(op.getInputGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return fusedConvCall(op, maxPool2dActivationBackwardKernel(
+                               s, activationOf(op.getActivation(), op.getAlpha())));
 }
 
 template <typename PoolOp> OpLowering lowerPool(PoolOp op, bool isMax) {
@@ -162,6 +173,8 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
       .Case([](nn::Conv2DOp o) { return lowerConv(o); })
       .Case([](nn::Conv2DBNOp o) { return lowerConvBN(o); })
       .Case([](nn::Conv2DBNTrainOp o) { return lowerConvBNTrain(o); })
+      .Case([](nn::MaxPool2DArgmaxOp o) { return lowerPoolArgmax(o); })
+      .Case([](nn::MaxPool2DActivationGradOp o) { return lowerPoolActivationGrad(o); })
       .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })
       .Case([](nn::AvgPool2DOp o) { return lowerPool(o, false); })
       .Case([](nn::GlobalAvgPool2DOp o) { return lowerGlobalAvgPool(o); })

@@ -19,6 +19,7 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   pm.addPass(nn::createBuildTrainingPass());
   pm.addPass(createFuseConvBNActPass());
   pm.addPass(createFuseActivationPass());
+  pm.addPass(createFusePoolActivationPass());
   pm.addPass(mlir::createCanonicalizerPass());
   return pm.run(module);
 }
@@ -26,6 +27,7 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
 void registerPasses() {
   mlir::registerPass([] { return createFuseConvBNActPass(); });
   mlir::registerPass([] { return createFuseActivationPass(); });
+  mlir::registerPass([] { return createFusePoolActivationPass(); });
 }
 
 } // namespace nnc::passes

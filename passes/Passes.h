@@ -25,6 +25,12 @@ std::unique_ptr<mlir::Pass> createFuseConvBNActPass();
 /// with no other user becomes that op's fused activation epilogue.
 std::unique_ptr<mlir::Pass> createFuseActivationPass();
 
+/// --nn-fuse-pool-activation: in @train_step, max_pool2d_grad -> activation_grad on
+/// the pooled activation output becomes nn.max_pool2d_activation_grad, reading maxima
+/// recorded by nn.max_pool2d_argmax (which replaces the forward max_pool2d): the
+/// activation's output is no longer needed by the backward pass.
+std::unique_ptr<mlir::Pass> createFusePoolActivationPass();
+
 /// The pipeline of -O`level` (0: nothing): the autodiff pass (for a compiled model),
 /// the fusions above, then canonicalisation (dead-code elimination). MLIR's pass
 /// manager options (--mlir-print-ir-after-all, --mlir-timing) apply when the tool

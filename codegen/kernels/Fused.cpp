@@ -118,4 +118,47 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   return {"bn_activation_dx", {x, y, dy, gamma, mean, var}, dx, {params}};
 }
 
+Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
+  ImageParam in(Float(32), 4, "input");
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+  // ---- algorithm ----
+  // The first maximum in (kx, ky) order, as maxPool2dBackwardKernel routes gradients.
+  Func padded = BoundaryConditions::constant_exterior(
+      in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom w(0, s.poolW, 0, s.poolH, "w");
+  Func best("max_pool_best"), out("max_pool2d_argmax");
+  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  out(c, x, y, n) = Tuple(best(c, x, y, n)[2],
+                          cast<float>(best(c, x, y, n)[0] + s.poolW * best(c, x, y, n)[1]));
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  // ---- schedule (CPU) ----
+  Var yn("yn");
+  out.fuse(y, n, yn).parallel(yn);
+  best.compute_at(out, yn);
+  return {"max_pool2d_argmax", {in}, out};
+}
+
+Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act) {
+  ImageParam index(Float(32), 4, "index"), pooled(Float(32), 4, "pooled"), dy(Float(32), 4, "dy");
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+  // ---- algorithm ----
+  RDom o(0, s.outW(), 0, s.outH(), "o");
+  Expr at = cast<int>(index(c, o.x, o.y, n));
+  Expr bx = clamp(o.x * s.strideW - pl + at % s.poolW, 0, s.width - 1);
+  Expr by = clamp(o.y * s.strideH - pt + at / s.poolW, 0, s.height - 1);
+  Func dx("max_pool2d_activation_dx");
+  dx(c, x, y, n) = 0.0f;
+  dx(c, bx, by, n) += activationGradient(pooled(c, o.x, o.y, n), dy(c, o.x, o.y, n), act);
+  for (ImageParam *p : {&index, &pooled, &dy})
+    p->dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  // ---- schedule (CPU) ----
+  dx.parallel(n);
+  dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
+}
+
 } // namespace nnc::codegen

@@ -5,6 +5,7 @@
 #define NNC_CODEGEN_KERNELS_FUSED_H
 
 #include "codegen/kernels/Conv.h"
+#include "codegen/kernels/Pool.h"
 
 namespace nnc::codegen {
 
@@ -24,6 +25,15 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
 /// Inputs: x (the normalised input), y (the activation's output), dy, gamma, mean,
 /// variance.
 Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act);
+
+/// Max pooling in training: Tuple(max, the window offset kx + poolW * ky of the first
+/// maximum, as float) per output element. Inputs: input (c, x, y, n).
+Kernel maxPool2dArgmaxKernel(const PoolShape &s);
+
+/// Backward of activation + max pooling from the recorded maxima: dx at each window's
+/// maximum gets act'(pooled) * dy (pooled: the activation's output there), zero
+/// elsewhere. Inputs: index, pooled, dy (c, ox, oy, n).
+Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act);
 
 } // namespace nnc::codegen
 

@@ -63,4 +63,31 @@ def NN_BNActivationGradOp : NN_Op<"batch_norm_activation_grad", [Pure]> {
   let hasVerifier = 1;
 }
 
+def NN_MaxPool2DArgmaxOp : NN_Op<"max_pool2d_argmax", [Pure]> {
+  let summary = "training MaxPooling2D that also records where each maximum came from";
+  let description = [{
+    `index` holds, per output element, the window offset kx + pool_w * ky of the
+    window's first maximum (as f32). With it the backward needs neither the
+    pooling's input nor, for an activation before the pooling, that activation's
+    output: the input can die right after this op. Made by --nn-fuse-pool-activation.
+  }];
+  let arguments = !con((ins NN_Tensor:$input), NN_PoolAttrs);
+  let results = (outs NN_Tensor:$output, NN_Tensor:$index);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_MaxPool2DActivationGradOp : NN_Op<"max_pool2d_activation_grad", [Pure]> {
+  let summary = "backward of activation + MaxPooling2D from the recorded maxima";
+  let description = [{
+    Each window's gradient goes to its recorded maximum, times the activation's
+    derivative there, computed from the pooled value (which is the activation's
+    output at that maximum). Made by --nn-fuse-pool-activation from
+    nn.max_pool2d_grad -> nn.activation_grad.
+  }];
+  let arguments = !con((ins NN_Tensor:$index, NN_Tensor:$output, NN_Tensor:$output_grad),
+                       NN_PoolAttrs, NN_FusedActivation);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // NNC_IR_OPS_FUSED_TD
