@@ -121,15 +121,9 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
 Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   ImageParam in(Float(32), 4, "input");
   Var c("c"), x("x"), y("y"), n("n");
-  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
-  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
   // ---- algorithm ----
   // The first maximum in (kx, ky) order, as maxPool2dBackwardKernel routes gradients.
-  Func padded = BoundaryConditions::constant_exterior(
-      in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
-  RDom w(0, s.poolW, 0, s.poolH, "w");
-  Func best("max_pool_best"), out("max_pool2d_argmax");
-  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  Func best = windowArgmax(s, in), out("max_pool2d_argmax");
   out(c, x, y, n) = Tuple(best(c, x, y, n)[2],
                           cast<float>(best(c, x, y, n)[0] + s.poolW * best(c, x, y, n)[1]));
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);

@@ -59,6 +59,18 @@ Kernel globalAvgPool2dKernel(int height, int width, int channels) {
   return {"global_avg_pool2d", {in}, out};
 }
 
+Func windowArgmax(const PoolShape &s, const ImageParam &in) {
+  Var c("c"), x("x"), y("y"), n("n");
+  int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
+  int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
+  Func padded = BoundaryConditions::constant_exterior(
+      in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom w(0, s.poolW, 0, s.poolH, "w");
+  Func best("max_pool_argmax");
+  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  return best;
+}
+
 Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   ImageParam in(Float(32), 4, "input"), dy(Float(32), 4, "dy");
   Var c("c"), x("x"), y("y"), n("n");
@@ -66,11 +78,7 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
   // ---- algorithm ----
   // For every output position: the window's first maximum, then scatter its dY there.
-  Func padded = BoundaryConditions::constant_exterior(
-      in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
-  RDom w(0, s.poolW, 0, s.poolH, "w");
-  Func best("max_pool_argmax");
-  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  Func best = windowArgmax(s, in);
   RDom o(0, s.outW(), 0, s.outH(), "o");
   Expr bx = clamp(o.x * s.strideW - pl + best(c, o.x, o.y, n)[0], 0, s.width - 1);
   Expr by = clamp(o.y * s.strideH - pt + best(c, o.x, o.y, n)[1], 0, s.height - 1);

@@ -15,6 +15,10 @@ struct PoolShape {
   int outW() const;
 };
 
+/// Each window's first maximum in (kx, ky) order: best(c, x, y, n) = Tuple(kx, ky, max)
+/// over `in` padded with the lowest float (the max-pool backward routes gradients there).
+Halide::Func windowArgmax(const PoolShape &s, const Halide::ImageParam &in);
+
 /// Inputs: input (c, x, y, n). Average pooling with "same" padding divides by
 /// the number of in-image elements of each window, as TensorFlow does.
 Kernel maxPool2dKernel(const PoolShape &s);
