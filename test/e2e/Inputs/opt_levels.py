@@ -23,7 +23,10 @@ def run(level, model):
                          "-DUNAME=" + name.upper(), os.path.join(here, "opt_parity.c"),
                          os.path.join(out, base + ".so"), "-Wl,-rpath," + out, "-o", exe],
                    check=True)
-    lines = subprocess.run([exe], check=True, capture_output=True, text=True).stdout.split("\n")
+    done = subprocess.run([exe], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit("%s failed (%d):\n%s" % (exe, done.returncode, done.stderr))
+    lines = done.stdout.split("\n")
     pred = [float(l.split()[1]) for l in lines if l.startswith("predict ")]
     loss = [float(l.split()[1]) for l in lines if l.startswith("loss ")]
     return pred, loss

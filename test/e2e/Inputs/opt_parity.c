@@ -32,8 +32,12 @@ int main(void) {
     return fprintf(stderr, "predict: %s\n", nnc_last_error()), 1;
   for (int i = 0; i < kBatch * OUT_SIZE; ++i)
     printf("predict %.9g\n", y[i]);
-  if (LABEL_SIZE == 0)
+  if (LABEL_SIZE == 0) {
+    FN(_destroy)(m);
+    free(x);
+    free(y);
     return 0;
+  }
   float *labels = calloc((size_t)kBatch * (LABEL_SIZE ? LABEL_SIZE : 1), sizeof(float));
   for (int step = 0; step < kSteps; ++step) {
     for (int i = 0; i < kBatch * IN_SIZE; ++i)
@@ -51,5 +55,9 @@ int main(void) {
       return fprintf(stderr, "train_step: %s\n", nnc_last_error()), 1;
     printf("loss %.9g\n", loss);
   }
+  FN(_destroy)(m);
+  free(x);
+  free(y);
+  free(labels);
   return 0;
 }
