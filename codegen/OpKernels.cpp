@@ -2,6 +2,7 @@
 #include "codegen/OpKernels.h"
 #include "codegen/OpKernelUtil.h"
 
+#include "codegen/kernels/Augment.h"
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Dense.h"
 #include "codegen/kernels/Elementwise.h"
@@ -96,6 +97,38 @@ template <typename PoolOp> OpLowering lowerPool(PoolOp op, bool isMax) {
   return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), full(op.getResult())});
 }
 
+AffineSampling samplingOf(StringRef fill, llvm::APFloat value, StringRef interpolation) {
+  return {parseFill(fill.str()), value.convertToFloat(), interpolation == "bilinear"};
+}
+
+/// An active augmentation (training, with the step counter): its random transform.
+OpLowering lowerAugment(Operation *op) {
+  Value x = op->getOperand(0), counter = op->getOperand(1), y = op->getResult(0);
+  auto in = shapeOf(x);
+  ImageShape s{(int)in[1], (int)in[2], (int)in[3]};
+  auto saltAttr = op->getAttrOfType<IntegerAttr>("salt");
+  auto salt = (uint32_t)(saltAttr ? saltAttr.getInt() : 0);
+  Kernel k = llvm::TypeSwitch<Operation *, Kernel>(op)
+                 .Case([&](nn::RandomFlipOp f) {
+                   StringRef mode = f.getMode();
+                   return randomFlipKernel(s, mode != "vertical", mode != "horizontal", salt);
+                 })
+                 .Case([&](nn::RandomRotationOp r) {
+                   ArrayRef<float> f = r.getFactor();
+                   return randomRotationKernel(
+                       s, f[0], f[1],
+                       samplingOf(r.getFillMode(), r.getFillValue(), r.getInterpolation()), salt);
+                 })
+                 .Case([&](nn::RandomZoomOp z) {
+                   ArrayRef<float> h = z.getHeightFactor();
+                   std::optional<ArrayRef<float>> w = z.getWidthFactor();
+                   return randomZoomKernel(
+                       s, h[0], h[1], w ? (*w)[0] : h[0], w ? (*w)[1] : h[1], !w,
+                       samplingOf(z.getFillMode(), z.getFillValue(), z.getInterpolation()), salt);
+                 });
+  return kernelCall(share(std::move(k)), {x, counter, y}, {full(x), {2}, full(y)});
+}
+
 OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op) {
   auto in = shapeOf(op.getInput());
   auto k = share(globalAvgPool2dKernel((int)in[1], (int)in[2], (int)in[3]));
@@ -183,8 +216,9 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
       .Case([](nn::RescalingOp o) { return lowerRescaling(o); })
       .Case([](nn::AddOp o) { return lowerAdd(o); })
       .Case([](nn::ConcatenateOp o) { return lowerConcatenate(o); })
-      .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
-            nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { return alias; })
+      .Case<nn::RandomFlipOp, nn::RandomRotationOp, nn::RandomZoomOp>(
+          [&](Operation *o) { return o->getNumOperands() > 1 ? lowerAugment(o) : alias; })
+      .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp>([&](Operation *) { return alias; })
       .Default([](Operation *o) { return lowerTrainingOp(o); });
 }
 

@@ -260,10 +260,10 @@ mlir::Value emitRandomRotation(LayerEmitter &e, Inputs in) {
 }
 
 mlir::Value emitRandomZoom(LayerEmitter &e, Inputs in) {
-  std::vector<float> h = factor(e, "height_factor");
-  std::vector<float> w = e.args().has("width_factor") ? factor(e, "width_factor") : h;
-  llvm::SmallVector<mlir::NamedAttribute> attrs{e.f32s("height_factor", h),
-                                                e.f32s("width_factor", w)};
+  llvm::SmallVector<mlir::NamedAttribute> attrs{
+      e.f32s("height_factor", factor(e, "height_factor"))};
+  if (e.args().has("width_factor")) // else the width takes the height's zoom, as Keras
+    attrs.push_back(e.f32s("width_factor", factor(e, "width_factor")));
   addFill(e, attrs);
   addSeed(e, attrs);
   return e.op("random_zoom", {in[0]}, attrs);

@@ -44,14 +44,26 @@ LogicalResult AddOp::buildGradient(OpBuilder &b, GradientState &s) {
   return success();
 }
 
+/// As written an augmentation is the identity; active (in training, with a counter)
+/// it resamples its input, whose gradient nnc does not build: augmentation layers
+/// belong in front of every trainable layer, as in Keras's examples.
+static LogicalResult augmentGradient(OpBuilder &b, GradientState &s, Operation *op) {
+  if (op->getNumOperands() < 2)
+    return passThrough(b, s, op);
+  if (s.gradientOf(op->getResult(0)) && s.needsGradient(op->getOperand(0)))
+    return op->emitError("a random augmentation layer after a trainable layer cannot be "
+                         "trained through: put RandomFlip/RandomRotation/RandomZoom first");
+  return success();
+}
+
 LogicalResult RandomFlipOp::buildGradient(OpBuilder &b, GradientState &s) {
-  return passThrough(b, s, *this);
+  return augmentGradient(b, s, *this);
 }
 LogicalResult RandomRotationOp::buildGradient(OpBuilder &b, GradientState &s) {
-  return passThrough(b, s, *this);
+  return augmentGradient(b, s, *this);
 }
 LogicalResult RandomZoomOp::buildGradient(OpBuilder &b, GradientState &s) {
-  return passThrough(b, s, *this);
+  return augmentGradient(b, s, *this);
 }
 
 } // namespace nnc::nn

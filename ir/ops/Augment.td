@@ -2,13 +2,19 @@
 #ifndef NNC_IR_OPS_AUGMENT_TD
 #define NNC_IR_OPS_AUGMENT_TD
 
+// As written (no counter) the op is the identity: inference and evaluate. The
+// training builder (nn-build-training) adds the step counter and a `salt` that tells
+// the model's augmentation layers apart; with them each sample is transformed by
+// parameters drawn from (seed, step, salt).
 class NN_AugmentOp<string mnemonic, string what, dag attrs>
     : NN_Op<mnemonic, NN_Layer> {
   let summary = what # " of NHWC images in training; identity in inference";
-  let arguments = !con((ins NN_Tensor:$input), attrs,
-                       (ins OptionalAttr<I64Attr>:$seed), NN_LayerName);
+  let arguments = !con((ins NN_Tensor:$input, Optional<NN_Counter>:$counter), attrs,
+                       (ins OptionalAttr<I64Attr>:$seed, OptionalAttr<I64Attr>:$salt),
+                       NN_LayerName);
   let results = (outs NN_Tensor:$output);
-  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat =
+      "$input (`,` $counter^)? attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
@@ -23,10 +29,11 @@ def NN_RandomRotationOp : NN_AugmentOp<"random_rotation", "random rotation",
          DefaultValuedStrAttr<StrAttr, "bilinear">:$interpolation,
          DefaultValuedAttr<F32Attr, "0.0">:$fill_value)>;
 
-// Zoom factors are [lower, upper]; negative zooms in, positive zooms out.
+// Zoom factors are [lower, upper]; negative zooms in, positive zooms out. Without
+// width_factor the width takes the height's zoom (Keras's width_factor=None).
 def NN_RandomZoomOp : NN_AugmentOp<"random_zoom", "random zoom",
     (ins DenseF32ArrayAttr:$height_factor,
-         DenseF32ArrayAttr:$width_factor,
+         OptionalAttr<DenseF32ArrayAttr>:$width_factor,
          DefaultValuedStrAttr<StrAttr, "reflect">:$fill_mode,
          DefaultValuedStrAttr<StrAttr, "bilinear">:$interpolation,
          DefaultValuedAttr<F32Attr, "0.0">:$fill_value)>;

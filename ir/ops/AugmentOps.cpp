@@ -80,7 +80,8 @@ LogicalResult RandomZoomOp::inferReturnTypes(MLIRContext *, std::optional<Locati
 
 LogicalResult RandomZoomOp::verify() {
   if (failed(verifyRange(*this, "height_factor", getHeightFactor(), -1.0f)) ||
-      failed(verifyRange(*this, "width_factor", getWidthFactor(), -1.0f)))
+      (getWidthFactor() &&
+       failed(verifyRange(*this, "width_factor", *getWidthFactor(), -1.0f))))
     return failure();
   return verifyFill(*this, getFillMode(), getInterpolation());
 }

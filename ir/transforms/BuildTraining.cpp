@@ -68,7 +68,7 @@ private:
   func::FuncOp forward, lossFn;
   Operation *lossOp = nullptr;
   SmallVector<std::pair<StringAttr, Value>> assigns; // emitted last, after every read
-  int dropoutSalt = 0;
+  int dropoutSalt = 0, augmentSalt = 0;
 
   VariableOp variableOf(Value v) {
     auto read = v.getDefiningOp<ReadOp>();
@@ -127,6 +127,14 @@ Value TrainingBuilder::cloneForward(Value x, Value counter, SmallVectorImpl<Oper
         replaced = b.create<DropoutTrainOp>(d.getLoc(), d.getType(), map.lookup(d.getInput()),
                                             counter, d.getRate(),
                                             (uint64_t)(++dropoutSalt + d.getSeed().value_or(0)));
+      if (llvm::isa<RandomFlipOp, RandomRotationOp, RandomZoomOp>(op)) {
+        // The augmentation becomes active: the step counter and this layer's salt.
+        Operation *active = b.clone(op, map);
+        active->insertOperands(1, counter);
+        auto seed = active->getAttrOfType<IntegerAttr>("seed");
+        active->setAttr("salt", b.getI64IntegerAttr(++augmentSalt + (seed ? seed.getInt() : 0)));
+        replaced = active->getResult(0);
+      }
       auto bn = llvm::dyn_cast<BatchNormOp>(op);
       VariableOp gamma = bn ? variableOf(bn.getGamma()) : VariableOp();
       if (bn && gamma && gamma.getTrainable() && variableOf(bn.getMovingMean()) &&
