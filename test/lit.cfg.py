@@ -19,6 +19,7 @@ else:
     tool_dirs = [
         os.path.join(config.nnc_obj_root, "tools", "nnc"),
         os.path.join(config.nnc_obj_root, "tools", "nnc-opt"),
+        os.path.join(config.nnc_obj_root, "tools", "nnc-data"),
         os.path.join(config.nnc_obj_root, "test", "e2e"),
         config.llvm_tools_dir,
     ]
