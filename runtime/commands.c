@@ -8,6 +8,7 @@
 #include "runtime/data.h"
 #include "runtime/fit.h"
 #include "runtime/history.h"
+#include "runtime/images.h"
 #include "runtime/internal.h"
 #include "runtime/program.h"
 
@@ -25,12 +26,14 @@ typedef struct {
   uint64_t seed;
   double validation_split, test_split;
   int no_validation, standardize, quiet, help, one_hot;
-  int64_t initial_epoch;
+  int64_t initial_epoch, steps_per_epoch, split_seed;
+  int strict, label_mode, validation_split_given;
   nnrt_csv_options csv;
 } options;
 
 static const char kHelp[] =
-    "  --data D              fashion_mnist, mnist, idx:DIR or csv:FILE (required)\n"
+    "  --data D              fashion_mnist, mnist, idx:DIR, csv:FILE or images:DIR (one\n"
+    "                        sub-folder of PNG/JPEG files per class) (required)\n"
     "  --epochs N            default: the model's fit() epochs\n"
     "  --batch-size N        default: the model's fit() batch_size (else 32)\n"
     "  --seed N              initial weights, shuffling and Dropout (default 42)\n"
@@ -44,7 +47,14 @@ static const char kHelp[] =
     "  --no-callbacks        ignore the model's fit() callbacks\n"
     "  --weights-from W      load the weights whose names match from another model's checkpoint\n"
     "  --classes 5,6,7       keep these class ids only, renumbered 0, 1, 2...\n"
-    "  --validation-split F  hold out the last fraction F of the training data\n"
+    "  --validation-split F  hold out the last fraction F of the training data (images:DIR:\n"
+    "                        Keras's image_dataset_from_directory split; default 0.2 when\n"
+    "                        the model's fit() takes validation_data)\n"
+    "  --split-seed N        images:DIR: the split's shuffle seed (default: --seed)\n"
+    "  --label-mode M        images:DIR: int, binary or categorical (default: from the loss)\n"
+    "  --strict              images:DIR: a file that is not a readable image is an error\n"
+    "                        (default: skipped with a warning)\n"
+    "  --steps-per-epoch N   train on N batches per epoch (default: the whole set)\n"
     "  --no-validation       skip the validation the model's fit() asks for\n"
     "  --initial-epoch N     resume: count epochs from N (with --weights of epoch N)\n"
     "  --samples N           fit: the first N training samples; evaluate: the first N\n"
@@ -71,6 +81,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
   o->csv.label = -1;
   o->early_stopping = -1;
   o->csv.delimiter = ',';
+  o->split_seed = -1;
+  o->label_mode = -1;
   for (int i = 2; i < argc; ++i) {
     const char *a = argv[i];
     int flag = 1;
@@ -84,6 +96,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->one_hot = 1;
     else if (strcmp(a, "--no-callbacks") == 0)
       o->no_callbacks = 1;
+    else if (strcmp(a, "--strict") == 0)
+      o->strict = 1;
     else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
       o->help = 1;
     else
@@ -118,6 +132,8 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->classes = v;
     else if (strcmp(a, "--delimiter") == 0 && strlen(v) == 1)
       o->csv.delimiter = v[0];
+    else if (strcmp(a, "--label-mode") == 0 && nnrt_parse_label_mode(v) >= 0)
+      o->label_mode = nnrt_parse_label_mode(v);
     else if (!isNum)
       return bad(argv[0], "unknown option or bad value for", a);
     else if (strcmp(a, "--epochs") == 0 && num >= 0 && num == floor(num))
@@ -134,8 +150,14 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->seed = (uint64_t)num;
     else if (strcmp(a, "--label-column") == 0 && num >= 0 && num == floor(num))
       o->csv.label = (int64_t)num;
-    else if (strcmp(a, "--validation-split") == 0 && num >= 0 && num < 1)
+    else if (strcmp(a, "--validation-split") == 0 && num >= 0 && num < 1) {
       o->validation_split = num;
+      o->validation_split_given = 1;
+    } else if (strcmp(a, "--split-seed") == 0 && num >= 0 && num <= 4294967295.0 &&
+               num == floor(num))
+      o->split_seed = (int64_t)num;
+    else if (strcmp(a, "--steps-per-epoch") == 0 && num >= 1 && num == floor(num))
+      o->steps_per_epoch = (int64_t)num;
     else if (strcmp(a, "--test-split") == 0 && num > 0 && num < 1)
       o->test_split = num;
     else
@@ -306,18 +328,47 @@ static int load(const nnrt_program *p, const options *o, samples *train, samples
   return rc;
 }
 
-static void release(samples *s) {
-  free(s->x);
-  free(s->y);
+/* What a command loaded: in-memory train/test parts, or an image folder's subsets. */
+typedef struct {
+  samples train, test;
+  nnrt_images train_images, val_images;
+} loaded;
+
+static int is_images(const options *o) { return strncmp(o->data, "images:", 7) == 0; }
+
+/* images:DIR's training and (when a split applies) validation subsets. */
+static int open_images(const nnrt_program *p, const options *o, loaded *d, int want_val) {
+  static const char *const other[] = {"--classes", "--standardize", "--test-split", "--one-hot"};
+  int given[] = {o->classes != NULL, o->standardize, o->test_split > 0, o->one_hot};
+  for (int i = 0; i < 4; ++i)
+    if (given[i])
+      return nnrt_fail("%s does not apply to images:DIR (class folders; see --label-mode)",
+                       other[i]);
+  nnrt_images_options io = {o->validation_split,
+                            (uint32_t)(o->split_seed >= 0 ? o->split_seed : (int64_t)o->seed),
+                            o->strict, o->label_mode};
+  if (!o->validation_split_given && io.validation_split == 0 && p->desc[NNRT_DESC_FIT_VALDATA])
+    io.validation_split = 0.2; /* the notes' image_dataset_from_directory(validation_split=0.2) */
+  const char *dir = o->data + 7;
+  if (nnrt_images_open(&d->train_images, p->desc, p->input_shape, dir, &io, 0) != 0)
+    return -1;
+  if (want_val && io.validation_split > 0 &&
+      nnrt_images_open(&d->val_images, p->desc, p->input_shape, dir, &io, 1) != 0)
+    return -1;
+  return 0;
 }
 
 /* Frees everything a command made; with `prog`, reports the last error first. */
-static int finish(const char *prog, nnc_model *m, samples *a, samples *b) {
+static int finish(const char *prog, nnc_model *m, loaded *d) {
   if (prog)
     fprintf(stderr, "%s: error: %s\n", prog, nnc_last_error());
   nnrt_destroy(m);
-  release(a);
-  release(b);
+  free(d->train.x);
+  free(d->train.y);
+  free(d->test.x);
+  free(d->test.y);
+  nnrt_images_close(&d->train_images);
+  nnrt_images_close(&d->val_images);
   return prog ? 1 : 0;
 }
 
@@ -361,46 +412,70 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   if (rc != 0)
     return rc == 1 ? 0 : rc;
   nnrt_fit_catch_sigint(NULL); /* an interrupt while loading data stops at step 0 */
-  samples train = {0}, test = {0};
+  loaded d;
+  memset(&d, 0, sizeof d);
   nnrt_callback cbs[8];
-  int ncb = 0;
-  int64_t loaded = 0, total = 0;
+  int ncb = 0, images = is_images(&o);
+  int64_t loaded_tensors = 0, total = 0;
   nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
   if (!m || (o.weights && nnrt_load(m, o.weights) != 0) ||
-      (o.weights_from && nnrt_load_matching(m, o.weights_from, &loaded, &total) != 0) ||
-      (ncb = callbacks(p, &o, cbs, 8)) < 0 || load(p, &o, &train, &test) != 0)
-    return finish(argv[0], m, &train, &test);
+      (o.weights_from && nnrt_load_matching(m, o.weights_from, &loaded_tensors, &total) != 0) ||
+      (ncb = callbacks(p, &o, cbs, 8)) < 0 ||
+      (images ? open_images(p, &o, &d, !o.no_validation) : load(p, &o, &d.train, &d.test)) != 0)
+    return finish(argv[0], m, &d);
   if (o.weights_from && !o.quiet)
-    printf("Loaded %lld of %lld weight tensors from %s (by name)\n", (long long)loaded,
+    printf("Loaded %lld of %lld weight tensors from %s (by name)\n", (long long)loaded_tensors,
            (long long)total, o.weights_from);
   int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
-  nnrt_samples fitSet = {train.x, train.y, train.n}, val = {NULL, NULL, 0};
-  if (o.validation_split > 0) { /* Keras holds out the last fraction, before shuffling */
-    int64_t nval = (int64_t)floor((double)train.n * o.validation_split);
-    fitSet.n = train.n - nval;
-    val = (nnrt_samples){train.x + fitSet.n * in, train.y + fitSet.n * lab, nval};
-  } else if (p->desc[NNRT_DESC_FIT_VALDATA] && test.n > 0) {
-    val = (nnrt_samples){test.x, test.y, test.n};
+  nnrt_samples fitSet = {d.train.x, d.train.y, d.train.n, NULL}, val = {NULL, NULL, 0, NULL};
+  if (images) {
+    fitSet = nnrt_images_samples(&d.train_images);
+    val = nnrt_images_samples(&d.val_images);
+    if (o.samples > 0 && o.samples < fitSet.n)
+      fitSet.n = o.samples;
+  } else if (o.validation_split > 0) { /* Keras holds out the last fraction, before shuffling */
+    int64_t nval = (int64_t)floor((double)d.train.n * o.validation_split);
+    fitSet.n = d.train.n - nval;
+    val = (nnrt_samples){d.train.x + fitSet.n * in, d.train.y + fitSet.n * lab, nval, NULL};
+  } else if (p->desc[NNRT_DESC_FIT_VALDATA] && d.test.n > 0) {
+    val = (nnrt_samples){d.test.x, d.test.y, d.test.n, NULL};
   }
   if (o.no_validation)
     val.n = 0;
-  if (!o.quiet)
+  if (!o.quiet) {
+    if (images)
+      printf("Found %lld files belonging to %d classes in %s (%s)\n",
+             (long long)(d.train_images.folder.n + d.val_images.folder.n),
+             d.train_images.folder.nclasses, o.data + 7,
+             d.train_images.label_mode == NNRT_LABELS_BINARY        ? "binary labels"
+             : d.train_images.label_mode == NNRT_LABELS_CATEGORICAL ? "one-hot labels"
+                                                                    : "class-id labels");
     printf("Training on %lld samples, validating on %lld, batch size %lld, %lld epochs\n",
            (long long)fitSet.n, (long long)val.n, (long long)o.batch,
            (long long)(o.epochs - o.initial_epoch));
-  nnrt_fit_options fo = {o.epochs, o.initial_epoch, o.batch, o.seed, 1, o.save, o.resume,
-                         o.history, o.plot, !o.quiet, cbs, ncb};
+  }
+  nnrt_fit_options fo = {.epochs = o.epochs,
+                         .initial_epoch = o.initial_epoch,
+                         .batch_size = o.batch,
+                         .steps_per_epoch = o.steps_per_epoch,
+                         .seed = o.seed,
+                         .shuffle = 1,
+                         .save_path = o.save,
+                         .resume_path = o.resume,
+                         .history_path = o.history,
+                         .plot_path = o.plot,
+                         .verbose = !o.quiet,
+                         .callbacks = cbs,
+                         .ncallbacks = ncb};
   rc = nnrt_fit(m, fitSet, val, &fo);
   nnrt_callbacks_free(cbs, ncb, m->nvars);
   if (rc == NNRT_FIT_INTERRUPTED) {
-    finish(NULL, m, &train, &test);
+    finish(NULL, m, &d);
     return 130; /* as a shell reports SIGINT */
   }
-  if (rc != 0)
-    return finish(argv[0], m, &train, &test);
-  if (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0)
-    return finish(argv[0], m, &train, &test);
-  return finish(NULL, m, &train, &test);
+  if (rc != 0 || (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0))
+    return finish(argv[0], m, &d);
+  return finish(NULL, m, &d);
 }
 
 int nnrt_command_plot_history(int argc, char **argv) {
@@ -432,22 +507,34 @@ int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
     return rc == 1 ? 0 : rc;
   if (!o.weights)
     return bad(argv[0], "missing --weights for", argv[1]);
-  samples train = {0}, test = {0};
+  loaded d;
+  memset(&d, 0, sizeof d);
+  int images = is_images(&o);
   nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, o.seed);
-  if (!m || nnrt_load(m, o.weights) != 0 || load(p, &o, &train, &test) != 0)
-    return finish(argv[0], m, &train, &test);
-  samples *set = test.n > 0 ? &test : &train;
-  if (o.samples > 0 && o.samples < set->n)
-    set->n = o.samples; /* evaluate: the first N samples of the evaluated part */
-  if (test.n == 0)
-    fprintf(stderr, "%s: warning: '%s' has no test part (see --test-split); evaluating on "
-                    "the training data\n", argv[0], o.data);
+  if (!m || nnrt_load(m, o.weights) != 0 ||
+      (images ? open_images(p, &o, &d, 1) : load(p, &o, &d.train, &d.test)) != 0)
+    return finish(argv[0], m, &d);
+  nnrt_samples set;
+  if (images) { /* the validation subset when a split applies, else every file */
+    set = nnrt_images_samples(d.val_images.folder.n ? &d.val_images : &d.train_images);
+  } else {
+    samples *part = d.test.n > 0 ? &d.test : &d.train;
+    set = (nnrt_samples){part->x, part->y, part->n, NULL};
+    if (d.test.n == 0)
+      fprintf(stderr, "%s: warning: '%s' has no test part (see --test-split); evaluating on "
+                      "the training data\n", argv[0], o.data);
+  }
+  if (o.samples > 0 && o.samples < set.n)
+    set.n = o.samples; /* evaluate: the first N samples of the evaluated part */
+  if (images && !o.quiet)
+    printf("Evaluating on %lld images (%s)\n", (long long)set.n,
+           d.val_images.folder.n ? "the validation subset" : "every file");
   float loss, metrics[64];
-  if (nnrt_evaluate(m, set->x, set->y, set->n, &loss, metrics) != 0)
-    return finish(argv[0], m, &train, &test);
+  if (nnrt_evaluate_samples(m, &set, &loss, metrics) != 0)
+    return finish(argv[0], m, &d);
   printf("loss: %.4f", loss);
   for (int64_t i = 0; i < p->desc[NNRT_DESC_METRICS]; ++i)
     printf(" - %s: %.4f", m->metric_names[i], metrics[i]);
   printf("\n");
-  return finish(NULL, m, &train, &test);
+  return finish(NULL, m, &d);
 }

@@ -5,6 +5,7 @@
 #include "runtime/internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,93 @@ static int write_outputs(const nnrt_fit_options *o, const nnrt_history *h) {
   return 0;
 }
 
+int nnrt_gather(nnc_model *m, const nnrt_samples *set, const int64_t *index, int64_t count,
+                float *x, float *y) {
+  if (set->source)
+    return set->source->fetch(set->source->ctx, index, count, x, y);
+  int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS];
+  for (int64_t k = 0; k < count; ++k) {
+    memcpy(x + k * in, set->x + index[k] * in, (size_t)in * sizeof(float));
+    memcpy(y + k * lab, set->y + index[k] * lab, (size_t)lab * sizeof(float));
+  }
+  return 0;
+}
+
+int nnrt_evaluate_samples(nnc_model *m, const nnrt_samples *set, float *loss, float *metrics) {
+  if (!set->source)
+    return nnrt_evaluate(m, set->x, set->y, set->n, loss, metrics);
+  enum { kChunk = 256 };
+  int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS];
+  int64_t nm = m->desc[NNRT_DESC_METRICS], chunk = set->n < kChunk ? set->n : kChunk;
+  int64_t index[kChunk];
+  float *x = malloc((size_t)(chunk * in) * sizeof(float));
+  float *y = malloc((size_t)(chunk * lab) * sizeof(float));
+  double sums[1 + kMaxMetrics] = {0};
+  float part[kMaxMetrics];
+  int rc = x && y && nm <= kMaxMetrics ? 0 : nnrt_fail("evaluate: out of memory");
+  for (int64_t first = 0; rc == 0 && first < set->n; first += chunk) {
+    int64_t count = set->n - first < chunk ? set->n - first : chunk;
+    for (int64_t k = 0; k < count; ++k)
+      index[k] = first + k;
+    float l;
+    rc = nnrt_gather(m, set, index, count, x, y);
+    if (rc == 0)
+      rc = nnrt_evaluate(m, x, y, count, &l, part);
+    sums[0] += (double)l * (double)count;
+    for (int64_t i = 0; rc == 0 && i < nm; ++i)
+      sums[1 + i] += (double)part[i] * (double)count;
+  }
+  if (rc == 0) {
+    *loss = (float)(sums[0] / (double)set->n);
+    for (int64_t i = 0; i < nm; ++i)
+      metrics[i] = (float)(sums[1 + i] / (double)set->n);
+  }
+  free(x);
+  free(y);
+  return rc;
+}
+
+/* The next batch, fetched by a loader thread while the current one trains (when the
+ * samples come from a source; in-memory samples are copied in place). */
+typedef struct {
+  nnc_model *m;
+  const nnrt_samples *set;
+  const int64_t *index;
+  int64_t count;
+  float *x, *y;
+  int rc, running;
+  char error[1024];
+  pthread_t thread;
+} loader;
+
+static void *loader_main(void *arg) {
+  loader *l = arg;
+  l->rc = nnrt_gather(l->m, l->set, l->index, l->count, l->x, l->y);
+  if (l->rc != 0)
+    snprintf(l->error, sizeof l->error, "%s", nnc_last_error());
+  return NULL;
+}
+
+static int loader_start(loader *l, const int64_t *index, int64_t count) {
+  l->index = index;
+  l->count = count;
+  l->rc = 0;
+  if (!l->set->source)
+    return 0; /* gathered when waited for */
+  if (pthread_create(&l->thread, NULL, loader_main, l) != 0)
+    return nnrt_fail("fit: cannot start the data loader thread");
+  l->running = 1;
+  return 0;
+}
+
+static int loader_wait(loader *l) {
+  if (!l->running)
+    return l->count ? nnrt_gather(l->m, l->set, l->index, l->count, l->x, l->y) : 0;
+  pthread_join(l->thread, NULL);
+  l->running = 0;
+  return l->rc ? nnrt_fail("%s", l->error) : 0;
+}
+
 int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_options *o) {
   if (!m || !o)
     return nnrt_fail("fit: null model or options");
@@ -266,6 +354,8 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS];
   int64_t batch = o->batch_size < train.n ? o->batch_size : train.n;
   int64_t steps = (train.n + batch - 1) / batch;
+  if (o->steps_per_epoch > 0 && o->steps_per_epoch < steps)
+    steps = o->steps_per_epoch;
   nnrt_logs logs;
   nnrt_history h;
   memset(&h, 0, sizeof h);
@@ -291,8 +381,10 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
              (long long)pos.step, (long long)steps);
   }
   int64_t *order = malloc((size_t)train.n * sizeof *order);
-  float *bx = malloc((size_t)(batch * in) * sizeof(float));
-  float *by = malloc((size_t)(batch * lab) * sizeof(float));
+  float *bx = malloc((size_t)(2 * batch * in) * sizeof(float));
+  float *by = malloc((size_t)(2 * batch * lab) * sizeof(float));
+  loader next[2] = {{m, &train, NULL, 0, bx, by, 0, 0, "", 0},
+                    {m, &train, NULL, 0, bx + batch * in, by + batch * lab, 0, 0, "", 0}};
   int rc = 0, tty = isatty(fileno(stdout)), stop = (int)pos.stopped;
   int64_t savedEpoch = -1; /* the last epoch whose end this run saved */
   struct sigaction previous;
@@ -308,7 +400,30 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
     if (pos.step == 0)
       memset(pos.sums, 0, sizeof pos.sums);
     double start = now(), lastDraw = 0;
+    if (pos.step < steps && loader_start(&next[pos.step % 2], order + pos.step * batch,
+                                         train.n - pos.step * batch < batch
+                                             ? train.n - pos.step * batch
+                                             : batch) != 0) {
+      rc = -1;
+      goto done;
+    }
     for (; pos.step < steps; ++pos.step) {
+      loader *cur = &next[pos.step % 2];
+      if (loader_wait(cur) != 0) {
+        char why[1024];
+        snprintf(why, sizeof why, "%s", nnc_last_error());
+        rc = nnrt_fail("epoch %lld, batch %lld: %s", (long long)pos.epoch + 1,
+                       (long long)pos.step + 1, why);
+        goto done;
+      }
+      if (pos.step + 1 < steps) { /* the next batch loads while this one trains */
+        int64_t first = (pos.step + 1) * batch;
+        if (loader_start(&next[(pos.step + 1) % 2], order + first,
+                         train.n - first < batch ? train.n - first : batch) != 0) {
+          rc = -1;
+          goto done;
+        }
+      }
       if (interrupted) {
         const char *path = o->save_path ? o->save_path : "fit-interrupted.ckpt";
         if (o->verbose)
@@ -323,14 +438,9 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
         rc = NNRT_FIT_INTERRUPTED;
         goto done;
       }
-      int64_t first = pos.step * batch, count = train.n - first < batch ? train.n - first : batch;
-      for (int64_t k = 0; k < count; ++k) {
-        int64_t src = order[first + k];
-        memcpy(bx + k * in, train.x + src * in, (size_t)in * sizeof(float));
-        memcpy(by + k * lab, train.y + src * lab, (size_t)lab * sizeof(float));
-      }
+      int64_t count = cur->count;
       float loss, metrics[kMaxMetrics];
-      if (nnrt_train_step(m, bx, by, count, &loss, metrics) != 0) {
+      if (nnrt_train_step(m, cur->x, cur->y, count, &loss, metrics) != 0) {
         char why[512], kept[1200] = "";
         snprintf(why, sizeof why, "%s", nnc_last_error());
         if (o->save_path && savedEpoch >= 0)
@@ -356,7 +466,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
     }
     double elapsed = now() - start;
     float vloss = 0, vmetrics[kMaxMetrics];
-    if (val.n > 0 && nnrt_evaluate(m, val.x, val.y, val.n, &vloss, vmetrics) != 0) {
+    if (val.n > 0 && nnrt_evaluate_samples(m, &val, &vloss, vmetrics) != 0) {
       rc = -1;
       goto done;
     }
@@ -400,6 +510,11 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   }
   nnrt_callbacks_train_end(o->callbacks, o->ncallbacks, stdout);
 done:
+  for (int i = 0; i < 2; ++i)
+    if (next[i].running) { /* a batch still loading when training stopped */
+      pthread_join(next[i].thread, NULL);
+      next[i].running = 0;
+    }
   sigaction(SIGINT, &previous, NULL);
   nnrt_history_free(&h);
   free(order);

@@ -6,16 +6,34 @@
 
 #include "runtime/callbacks.h"
 
+/* Samples read on demand (image folders): fetch fills x (count * input floats) and y
+ * (count * label floats) with the samples index[0..count); 0, or -1 with the error set.
+ * fit calls it from its loader thread, one call at a time, a batch ahead of training. */
 typedef struct {
-  const float *x; /* n * input floats */
+  int (*fetch)(void *ctx, const int64_t *index, int64_t count, float *x, float *y);
+  void *ctx;
+} nnrt_source;
+
+typedef struct {
+  const float *x; /* n * input floats (unused with a source) */
   const float *y; /* n * label floats */
   int64_t n;
+  const nnrt_source *source; /* NULL: the samples are x and y */
 } nnrt_samples;
+
+/* Copies (or fetches) samples index[0..count) into x and y. 0, or -1. */
+int nnrt_gather(nnc_model *model, const nnrt_samples *set, const int64_t *index, int64_t count,
+                float *x, float *y);
+
+/* nnrt_evaluate over a sample set, fetched in chunks when it has a source. */
+int nnrt_evaluate_samples(nnc_model *model, const nnrt_samples *set, float *loss,
+                          float *metrics);
 
 typedef struct {
   int64_t epochs;           /* the last epoch (Keras's epochs) */
   int64_t initial_epoch;    /* the first, 0-based: resuming continues the numbering */
   int64_t batch_size;
+  int64_t steps_per_epoch;  /* 0: every sample once per epoch (Keras's steps_per_epoch) */
   uint64_t seed;            /* shuffling order (per epoch index) */
   int shuffle;
   const char *save_path;    /* checkpoint + fit state after every epoch and on SIGINT */
