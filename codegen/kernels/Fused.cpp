@@ -34,9 +34,11 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
   // ---- schedule (CPU) ----
   scale.compute_root();
   shift.compute_root();
-  Var yn = scheduleMap(out, c);
-  c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
-  c.scheduleUpdate(c.acc);
+  if (act.kind == Act::Softmax || !c.scheduleTiled(out, s)) {
+    Var yn = scheduleMap(out, c);
+    c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+    c.scheduleUpdate(c.acc);
+  }
   Kernel k{"conv2d_bn", {c.input, c.kernel, gamma, beta, mean, var}, out};
   if (bias)
     k.inputs.push_back(c.bias);
@@ -45,21 +47,23 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
 
 Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool unbiasedMoving,
                            const Activation &act) {
-  ConvAccumulator c(s, bias, "conv");
+  ConvAccumulator c(s, bias, "conv_acc");
   ImageParam gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta");
   // ---- algorithm ----
   // The convolution is an output (the backward reads it); the statistics reduce it in
   // two passes (mean, then squared deviations) as batchNormStatsKernel does.
-  Func conv = c.acc;
+  Func conv("conv");
+  conv(c.co, c.x, c.y, c.n) = c.acc(c.co, c.x, c.y, c.n);
   RDom r(0, s.outW(), 0, s.outH(), 0, c.input.dim(3).extent(), "rows");
   Expr rows = cast<float>(s.outW() * s.outH()) * cast<float>(c.input.dim(3).extent());
   Var ch("ch");
   Func total("bn_sum"), mean("bn_mean"), dev("bn_dev"), stats("bn_stats"), scale("bn_scale");
   total(ch) = 0.0f;
-  total(ch) += conv(ch, r.x, r.y, r.z);
+  total(ch) = strict_float(total(ch) + conv(ch, r.x, r.y, r.z)); // as batchNormStatsKernel
   mean(ch) = total(ch) / rows;
   dev(ch) = 0.0f;
-  dev(ch) += (conv(ch, r.x, r.y, r.z) - mean(ch)) * (conv(ch, r.x, r.y, r.z) - mean(ch));
+  dev(ch) = strict_float(dev(ch) + (conv(ch, r.x, r.y, r.z) - mean(ch)) *
+                                      (conv(ch, r.x, r.y, r.z) - mean(ch)));
   Expr variance = dev(ch) / rows;
   stats(ch) = Tuple(mean(ch), variance,
                     unbiasedMoving ? dev(ch) / max(rows - 1.0f, 1.0f) : variance);
@@ -74,10 +78,11 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   gamma.dim(0).set_bounds(0, s.filters);
   beta.dim(0).set_bounds(0, s.filters);
   // ---- schedule (CPU) ----
-  Var yn = scheduleMap(conv, c);
-  Var uyn("uyn");
-  conv.update().reorder(c.co, c.r.x, c.x, c.r.y, c.r.z, c.y, c.n).fuse(c.y, c.n, uyn).parallel(uyn);
-  conv.update().vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  if (!c.scheduleTiled(conv, s)) {
+    Var yn = scheduleMap(conv, c);
+    c.acc.compute_at(conv, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+    c.scheduleUpdate(c.acc);
+  }
   for (Func f : {total, mean, dev, scale, shift})
     f.compute_root();
   scheduleMap(out, c);
@@ -98,9 +103,10 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   du(c, m) = activationGradient(y(c, m), dy(c, m), act);
   inv(c) = 1.0f / sqrt(var(c) + epsilon);
   dgamma(c) = 0.0f;
-  dgamma(c) += du(c, r) * (x(c, r) - mean(c)) / sqrt(var(c) + epsilon); // as the unfused kernel
+  // Summed in order, as batchNormParamGradKernel (strict_float: no reassociation).
+  dgamma(c) = strict_float(dgamma(c) + du(c, r) * (x(c, r) - mean(c)) / sqrt(var(c) + epsilon));
   dbeta(c) = 0.0f;
-  dbeta(c) += du(c, r);
+  dbeta(c) = strict_float(dbeta(c) + du(c, r));
   params(c) = Tuple(dgamma(c), dbeta(c));
   Expr xhat = (x(c, m) - mean(c)) * inv(c);
   Func dx("bn_activation_dx");

@@ -38,11 +38,13 @@ Kernel batchNormStatsKernel(int channels, bool unbiasedMoving) {
   RDom m(0, x.dim(1).extent(), "m");
   Expr rows = cast<float>(x.dim(1).extent());
   Func total("bn_sum"), mean("bn_mean"), dev("bn_dev"), out("bn_stats");
+  // strict_float: the sums run in this order only (no reassociation), so the fused
+  // Conv2D + BatchNormalization kernel, which sums the same way, agrees to the bit.
   total(c) = 0.0f;
-  total(c) += x(c, m);
+  total(c) = strict_float(total(c) + x(c, m));
   mean(c) = total(c) / rows;
   dev(c) = 0.0f;
-  dev(c) += (x(c, m) - mean(c)) * (x(c, m) - mean(c));
+  dev(c) = strict_float(dev(c) + (x(c, m) - mean(c)) * (x(c, m) - mean(c)));
   Expr var = dev(c) / rows;
   Expr moving = unbiasedMoving ? dev(c) / max(rows - 1.0f, 1.0f) : var;
   out(c) = Tuple(mean(c), var, moving);
@@ -77,9 +79,11 @@ Kernel batchNormParamGradKernel(int channels, float epsilon) {
   RDom m(0, x.dim(1).extent(), "m");
   Func dgamma("bn_dgamma"), dbeta("bn_dbeta"), out("bn_param_grad");
   dgamma(c) = 0.0f;
-  dgamma(c) += dy(c, m) * (x(c, m) - mean(c)) / sqrt(var(c) + epsilon);
+  // Summed in order (strict_float: no reassociation), as the fused BN + activation
+  // backward sums, so -O0 and -O2 agree to the bit.
+  dgamma(c) = strict_float(dgamma(c) + dy(c, m) * (x(c, m) - mean(c)) / sqrt(var(c) + epsilon));
   dbeta(c) = 0.0f;
-  dbeta(c) += dy(c, m);
+  dbeta(c) = strict_float(dbeta(c) + dy(c, m));
   out(c) = Tuple(dgamma(c), dbeta(c));
   x.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
