@@ -47,6 +47,30 @@ ConvAccumulator::ConvAccumulator(const ConvShape &s, bool hasBias, const std::st
     bias.dim(0).set_bounds(0, s.filters);
 }
 
+bool ConvAccumulator::scheduleTiled(Func out, const ConvShape &s) {
+  int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
+  const int xTile = 4;
+  if (!coTile || s.outW() < xTile)
+    return false;
+  // A block of coTile filters x 4 columns of accumulators stays in vector registers
+  // across the whole (ci, kx, ky) reduction: each step loads coTile/16 weight vectors
+  // and broadcasts 4 input values for 4 * coTile/16 FMAs. Rows of the batch in
+  // parallel; ShiftInwards recomputes a few columns of the last block when the width
+  // is not a multiple of 4 (the pure stage only: harmless).
+  Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yn("yn");
+  out.split(co, coo, coi, coTile)
+      .split(x, xo, xi, xTile, TailStrategy::ShiftInwards)
+      .reorder(coi, xi, xo, coo, y, n)
+      .vectorize(coi, 16)
+      .unroll(coi)
+      .unroll(xi)
+      .fuse(y, n, yn)
+      .parallel(yn);
+  acc.compute_at(out, xo).vectorize(co, 16).unroll(co).unroll(x);
+  acc.update().reorder(co, x, r.x, r.y, r.z).vectorize(co, 16).unroll(co).unroll(x);
+  return true;
+}
+
 void ConvAccumulator::scheduleUpdate(Func f) {
   f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
 }
@@ -60,9 +84,15 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
   Func out = activate(acc, act, s.filters, "conv2d");
 
   // ---- schedule (CPU) ----
+  Var yn("yn");
+  if (act.kind != Act::Softmax && c.scheduleTiled(out, s)) {
+    Kernel kernel{"conv2d", {in, w}, out};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  }
   // One output row per task across threads; filters vectorized; the row's
   // accumulator is reduced over (ci, kx, ky) outside the vector loop.
-  Var yn("yn");
   out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
   if (act.kind == Act::Softmax) {
     // Softmax's statistics read the whole accumulator first.

@@ -37,6 +37,11 @@ struct ConvAccumulator {
   /// The CPU schedule of acc's (or a copy's) reduction: filters vectorized inside
   /// the (ci, kx, ky) loops.
   void scheduleUpdate(Halide::Func f);
+  /// The register-tiled schedule: `out`, a pointwise function of acc over
+  /// (co, x, y, n) using the same Vars, in blocks of filters x 4 columns with acc
+  /// computed per block in registers. False (nothing scheduled) when the filters are
+  /// not a multiple of 16 or the output is narrower than 4 columns.
+  bool scheduleTiled(Halide::Func out, const ConvShape &s);
 };
 
 /// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major HWIO, bias (co).

@@ -68,6 +68,11 @@ TEST(Conv2DKernel, MatchesReference) {
     shapes.push_back({13, 13, 3, 4, 4, 2, 3, 3, 1, 1, same});
     shapes.push_back({10, 12, 1, 3, 5, 9, 1, 1, 2, 1, same});
     shapes.push_back({3, 3, 2, 3, 3, 1, 1, 1, 1, 1, same});
+    // Register-tiled schedule (filters a multiple of 16, 4+ output columns): column
+    // tails, strides, dilation, 16 and 32 filter tiles.
+    shapes.push_back({9, 11, 3, 3, 3, 16, 1, 1, 1, 1, same});
+    shapes.push_back({12, 10, 8, 3, 3, 64, 2, 2, 1, 1, same});
+    shapes.push_back({10, 10, 5, 3, 3, 48, 1, 1, 2, 2, same});
   }
   ASSERT_GE(shapes.size(), 20u);
   int i = 0;
