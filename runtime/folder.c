@@ -47,8 +47,7 @@ static void free_list(list *l) {
   memset(l, 0, sizeof *l);
 }
 
-/* os.path.join(a, b): one '/' between them. */
-static char *join(const char *a, const char *b) {
+char *nnrt_path_join(const char *a, const char *b) {
   size_t na = strlen(a), nb = strlen(b);
   int slash = na > 0 && a[na - 1] != '/';
   char *p = malloc(na + slash + nb + 1);
@@ -118,7 +117,7 @@ static int walk(const char *path, list *dirs, list *files) {
   while (rc == 0 && (e = readdir(d)) != NULL) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
       continue;
-    char *full = join(path, e->d_name);
+    char *full = nnrt_path_join(path, e->d_name);
     if (!full) {
       rc = push(&subdirs, NULL);
       break;
@@ -149,7 +148,7 @@ static int index_class(const char *classdir, list *paths) {
     qsort(files.items, (size_t)files.n, sizeof(void *), compare_found);
   for (int64_t i = 0; rc == 0 && i < files.n; ++i) {
     const found_file *f = files.items[i];
-    rc = push(paths, join(f->dir, f->name));
+    rc = push(paths, nnrt_path_join(f->dir, f->name));
   }
   for (int64_t i = 0; i < files.n; ++i)
     free(((found_file *)files.items[i])->name);
@@ -168,7 +167,7 @@ static int list_classes(const char *dir, list *classes) {
   while (rc == 0 && (e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.')
       continue;
-    char *full = join(dir, e->d_name);
+    char *full = nnrt_path_join(dir, e->d_name);
     struct stat st;
     if (!full)
       rc = push(classes, NULL);
@@ -214,7 +213,7 @@ int nnrt_folder_index(const char *dir, nnrt_folder *out) {
   if (rc == 0 && !(ends = malloc((size_t)classes.n * sizeof *ends)))
     rc = push(&paths, NULL);
   for (int64_t c = 0; rc == 0 && c < classes.n; ++c) {
-    char *classdir = join(dir, classes.items[c]);
+    char *classdir = nnrt_path_join(dir, classes.items[c]);
     rc = classdir ? index_class(classdir, &paths) : push(&paths, NULL);
     ends[c] = paths.n;
     free(classdir);

@@ -46,6 +46,9 @@ int64_t nnrt_folder_check(nnrt_folder *f, int strict);
 
 void nnrt_folder_free(nnrt_folder *f);
 
+/* os.path.join(a, b): a new string with one '/' between them (NULL when out of memory). */
+char *nnrt_path_join(const char *a, const char *b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -119,22 +119,8 @@ static double source_position(int dst, double scale, int size, int *i0, int *i1)
   return f - *i0;
 }
 
-int nnrt_read_image(const char *path, int height, int width, int channels, float *out) {
-  unsigned char magic[8] = {0};
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return nnrt_fail("cannot open '%s'", path);
-  size_t got = fread(magic, 1, sizeof magic, f);
-  fclose(f);
-  int isPng = got == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;
-  int isJpeg = got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF;
-  if (!isPng && !isJpeg)
-    return 0;
-  int w = 0, h = 0;
-  unsigned char *src = isPng ? decode_png(path, channels, &w, &h)
-                             : decode_jpeg(path, channels, &w, &h);
-  if (!src)
-    return -1;
+void nnrt_resize_bilinear(const unsigned char *src, int w, int h, int channels, int height,
+                          int width, float *out) {
   double sy = (double)h / height, sx = (double)w / width;
   for (int y = 0; y < height; ++y) {
     int y0, y1;
@@ -152,6 +138,25 @@ int nnrt_read_image(const char *path, int height, int width, int channels, float
       }
     }
   }
+}
+
+int nnrt_read_image(const char *path, int height, int width, int channels, float *out) {
+  unsigned char magic[8] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return nnrt_fail("cannot open '%s'", path);
+  size_t got = fread(magic, 1, sizeof magic, f);
+  fclose(f);
+  int isPng = got == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;
+  int isJpeg = got >= 3 && magic[0] == 0xFF && magic[1] == 0xD8 && magic[2] == 0xFF;
+  if (!isPng && !isJpeg)
+    return 0;
+  int w = 0, h = 0;
+  unsigned char *src = isPng ? decode_png(path, channels, &w, &h)
+                             : decode_jpeg(path, channels, &w, &h);
+  if (!src)
+    return -1;
+  nnrt_resize_bilinear(src, w, h, channels, height, width, out);
   free(src);
   return 1;
 }

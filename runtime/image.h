@@ -9,4 +9,9 @@
  * nnc_last_error() set). */
 int nnrt_read_image(const char *path, int height, int width, int channels, float *out);
 
+/* Resizes the w x h `channels`-channel bytes `src` (HWC) to height x width floats in
+ * `out`, bilinearly with half-pixel centres (tf.image.resize). */
+void nnrt_resize_bilinear(const unsigned char *src, int w, int h, int channels, int height,
+                          int width, float *out);
+
 #endif

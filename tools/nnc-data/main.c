@@ -6,6 +6,8 @@
 #define _DEFAULT_SOURCE /* strdup */
 #endif
 #include "runtime/data.h"
+#include "runtime/folder.h"
+#include "runtime/image.h"
 #include "runtime/nnrt.h"
 
 #include <errno.h>
@@ -132,20 +134,6 @@ static int parse_classes(const char *spec, int limit, const char *data, int *kee
   return 0;
 }
 
-/* os.path.join(a, b). */
-static char *join(const char *a, const char *b) {
-  size_t na = strlen(a), nb = strlen(b);
-  int slash = na > 0 && a[na - 1] != '/';
-  char *p = malloc(na + slash + nb + 1);
-  if (!p)
-    return NULL;
-  memcpy(p, a, na);
-  if (slash)
-    p[na] = '/';
-  memcpy(p + na + slash, b, nb + 1);
-  return p;
-}
-
 /* mkdir -p `path`; 0, or 1 with the error printed. */
 static int make_folders(const char *path) {
   char *p = strdup(path);
@@ -171,35 +159,29 @@ static int make_folders(const char *path) {
   return rc;
 }
 
-/* Bilinear with half-pixel centres along one axis, as runtime/image.c (tf.image.resize):
- * the source position of output index `dst` is (dst + 0.5) * scale - 0.5, clamped at 0;
- * returns the weight of the second of the two neighbours *i0, *i1. */
-static double source_position(int dst, double scale, int size, int *i0, int *i1) {
-  double f = (dst + 0.5) * scale - 0.5;
-  if (f < 0)
-    f = 0;
-  *i0 = (int)f;
-  *i1 = *i0 + 1 < size ? *i0 + 1 : size - 1;
-  return f - *i0;
-}
-
-/* Resizes the side x side gray image `src` to n x n `channels`-channel bytes (the
- * resized values rounded to the nearest integer). */
-static void resize(const float *src, int side, int n, int channels, unsigned char *dst) {
-  double scale = (double)side / n;
-  for (int y = 0; y < n; ++y) {
-    int y0, y1;
-    double ay = source_position(y, scale, side, &y0, &y1);
-    for (int x = 0; x < n; ++x) {
-      int x0, x1;
-      double ax = source_position(x, scale, side, &x0, &x1);
-      double v = (src[y0 * side + x0] * (1 - ax) + src[y0 * side + x1] * ax) * (1 - ay) +
-                 (src[y1 * side + x0] * (1 - ax) + src[y1 * side + x1] * ax) * ay;
-      unsigned char b = (unsigned char)(v <= 0 ? 0 : v >= 255 ? 255 : floor(v + 0.5));
-      for (int c = 0; c < channels; ++c)
-        dst[((size_t)y * n + x) * channels + c] = b;
-    }
+/* Resizes the side x side gray image `src` (byte values as floats) to n x n
+ * `channels`-channel bytes, bilinearly as runtime/image.c resizes what it decodes,
+ * rounded to the nearest integer. */
+static int resize(const float *src, int side, int n, int channels, unsigned char *dst) {
+  unsigned char *bytes = malloc((size_t)side * side);
+  float *out = malloc((size_t)n * n * sizeof *out);
+  if (!bytes || !out) {
+    free(bytes);
+    free(out);
+    return fail("out of memory");
   }
+  for (int i = 0; i < side * side; ++i)
+    bytes[i] = (unsigned char)src[i];
+  nnrt_resize_bilinear(bytes, side, side, 1, n, n, out);
+  for (int i = 0; i < n * n; ++i) {
+    float v = out[i];
+    unsigned char b = (unsigned char)(v <= 0 ? 0 : v >= 255 ? 255 : floor(v + 0.5));
+    for (int c = 0; c < channels; ++c)
+      dst[(size_t)i * channels + c] = b;
+  }
+  free(bytes);
+  free(out);
+  return 0;
 }
 
 static int write_png(const char *path, const unsigned char *pixels, int n, int rgb) {
@@ -250,7 +232,7 @@ static int export_images(const options *o, const nnrt_dataset *d, const int *kee
     if (!keep[c])
       continue;
     class_name(o, c, name, sizeof name);
-    char *folder = join(o->out, name);
+    char *folder = nnrt_path_join(o->out, name);
     int rc = folder ? make_folders(folder) : fail("out of memory");
     free(folder);
     if (rc)
@@ -271,10 +253,11 @@ static int export_images(const options *o, const nnrt_dataset *d, const int *kee
     char file[64];
     class_name(o, c, name, sizeof name);
     snprintf(file, sizeof file, "%s/%s_%05lld.png", name, o->part, (long long)i);
-    char *path = join(o->out, file);
+    char *path = nnrt_path_join(o->out, file);
     if (!path)
       rc = fail("out of memory");
-    resize(d->x + i * d->sample_size, side, n, channels, pixels);
+    if (rc == 0)
+      rc = resize(d->x + i * d->sample_size, side, n, channels, pixels);
     if (rc == 0)
       rc = write_png(path, pixels, n, o->rgb);
     free(path);
