@@ -47,28 +47,39 @@ ConvAccumulator::ConvAccumulator(const ConvShape &s, bool hasBias, const std::st
     bias.dim(0).set_bounds(0, s.filters);
 }
 
-bool ConvAccumulator::scheduleTiled(Func out, const ConvShape &s) {
-  int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
+namespace {
+
+/// Register tiling of an image-shaped product out(c, x, y, n) = acc(c, x, y, n), acc a
+/// pure init plus one update over r (innermost r.x): a block of (32 or 16) channels x
+/// 4 columns of accumulators stays in vector registers across the whole reduction;
+/// each step loads the block's weight vectors once and broadcasts 4 values. Rows of
+/// the batch in parallel; ShiftInwards recomputes a few columns of the last block when
+/// the width is not a multiple of 4 (the pure stage only: harmless). False (nothing
+/// scheduled) when the channels are not a multiple of 16 or the width is below 4.
+bool tileImage(Func out, Func acc, Var c, Var x, Var y, Var n, RDom r, int channels,
+               int width) {
+  int cTile = channels % 32 == 0 ? 32 : channels % 16 == 0 ? 16 : 0;
   const int xTile = 4;
-  if (!coTile || s.outW() < xTile)
+  if (!cTile || width < xTile)
     return false;
-  // A block of coTile filters x 4 columns of accumulators stays in vector registers
-  // across the whole (ci, kx, ky) reduction: each step loads coTile/16 weight vectors
-  // and broadcasts 4 input values for 4 * coTile/16 FMAs. Rows of the batch in
-  // parallel; ShiftInwards recomputes a few columns of the last block when the width
-  // is not a multiple of 4 (the pure stage only: harmless).
-  Var coo("coo"), coi("coi"), xo("xo"), xi("xi"), yn("yn");
-  out.split(co, coo, coi, coTile)
+  Var co("co_o"), ci("co_i"), xo("xo"), xi("xi"), yn("yn");
+  out.split(c, co, ci, cTile)
       .split(x, xo, xi, xTile, TailStrategy::ShiftInwards)
-      .reorder(coi, xi, xo, coo, y, n)
-      .vectorize(coi, 16)
-      .unroll(coi)
+      .reorder(ci, xi, xo, co, y, n)
+      .vectorize(ci, 16)
+      .unroll(ci)
       .unroll(xi)
       .fuse(y, n, yn)
       .parallel(yn);
-  acc.compute_at(out, xo).vectorize(co, 16).unroll(co).unroll(x);
-  acc.update().reorder(co, x, r.x, r.y, r.z).vectorize(co, 16).unroll(co).unroll(x);
+  acc.compute_at(out, xo).vectorize(c, 16).unroll(c).unroll(x);
+  acc.update().reorder(c, x, r.x, r.y, r.z).vectorize(c, 16).unroll(c).unroll(x);
   return true;
+}
+
+} // namespace
+
+bool ConvAccumulator::scheduleTiled(Func out, const ConvShape &s) {
+  return tileImage(out, acc, co, x, y, n, r, s.filters, s.outW());
 }
 
 void ConvAccumulator::scheduleUpdate(Func f) {
@@ -114,10 +125,33 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
 Kernel conv2dBackwardDataKernel(const ConvShape &s) {
   ImageParam dz(Float(32), 4, "dz"), w(Float(32), 4, "kernel");
   Var ci("ci"), x("x"), y("y"), n("n");
+  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  w.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
+  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
+  RDom r(0, s.filters, 0, s.kernelW, 0, s.kernelH, "r");
+  if (s.strideW == 1 && s.strideH == 1 && s.channels % 16 == 0 && s.width >= 4) {
+    // ---- algorithm (stride 1) ----
+    // A convolution of dZ (zero outside) with the kernel mirrored and transposed
+    // (channels contiguous, transposed once per call): input column x is read by
+    // output column x + pl - kx*dw through tap kx.
+    Func dzp = BoundaryConditions::constant_exterior(
+        dz, 0.0f, {{0, s.filters}, {0, s.outW()}, {0, s.outH()}});
+    Var a("a"), b("b"), kx("kx"), ky("ky");
+    Func wT("conv2d_wT"), acc("conv2d_dx_acc"), dx("conv2d_dx");
+    wT(a, b, kx, ky) = w(b, a, kx, ky);
+    acc(ci, x, y, n) = 0.0f;
+    acc(ci, x, y, n) += dzp(r.x, x + s.padLeft() - r.y * s.dilationW,
+                            y + s.padTop() - r.z * s.dilationH, n) *
+                        wT(ci, r.x, r.y, r.z);
+    dx(ci, x, y, n) = acc(ci, x, y, n);
+    // ---- schedule (CPU) ----
+    wT.compute_root().vectorize(a, 16);
+    tileImage(dx, acc, ci, x, y, n, r, s.channels, s.width);
+    return {"conv2d_dx", {dz, w}, dx};
+  }
   // ---- algorithm ----
   // Input column x is read by output column ox through tap kx when
   // ox*sw + kx*dw - pl == x, i.e. ox = (x + pl - kx*dw) / sw exactly.
-  RDom r(0, s.filters, 0, s.kernelW, 0, s.kernelH, "r");
   Expr tx = x + s.padLeft() - r.y * s.dilationW, ty = y + s.padTop() - r.z * s.dilationH;
   Expr ox = tx / s.strideW, oy = ty / s.strideH;
   Expr hit = tx >= 0 && ty >= 0 && tx % s.strideW == 0 && ty % s.strideH == 0 &&
@@ -127,9 +161,6 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
   dx(ci, x, y, n) += select(hit, dz(r.x, clamp(ox, 0, s.outW() - 1), clamp(oy, 0, s.outH() - 1), n) *
                                      w(r.x, ci, r.y, r.z),
                             0.0f);
-  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
-  w.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.channels);
-  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
   // ---- schedule (CPU) ----
   Var yn("yn");
   dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
@@ -145,18 +176,38 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
   Func padded = BoundaryConditions::constant_exterior(
       in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
   RDom r(0, s.outW(), 0, s.outH(), 0, dz.dim(3).extent(), "r");
-  Func dw("conv2d_dw");
-  dw(co, ci, kx, ky) = 0.0f;
-  dw(co, ci, kx, ky) += dz(co, r.x, r.y, r.z) *
-                        padded(ci, r.x * s.strideW + kx * s.dilationW - s.padLeft(),
-                               r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
+  Func acc("conv2d_dw_acc"), dw("conv2d_dw");
+  acc(co, ci, kx, ky) = 0.0f;
+  acc(co, ci, kx, ky) += dz(co, r.x, r.y, r.z) *
+                         padded(ci, r.x * s.strideW + kx * s.dilationW - s.padLeft(),
+                                r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
+  dw(co, ci, kx, ky) = acc(co, ci, kx, ky);
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  Var t("t");
-  dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
-  dw.update().fuse(kx, ky, t).reorder(co, r.x, ci, r.y, r.z, t).parallel(t);
-  dw.update().vectorize(co, kVector, TailStrategy::GuardWithIf);
+  int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
+  if (coTile) {
+    // Blocks of (coTile filters x up to 4 input channels) in registers over the whole
+    // (x, y, batch) reduction; (channel block, tap) pairs in parallel.
+    int ciTile = s.channels < 4 ? s.channels : 4;
+    Var coo("coo"), coi("coi"), cio("cio"), cii("cii"), t("t");
+    dw.split(co, coo, coi, coTile)
+        .split(ci, cio, cii, ciTile, TailStrategy::ShiftInwards)
+        .reorder(coi, cii, coo, cio, kx, ky)
+        .vectorize(coi, 16)
+        .unroll(coi)
+        .unroll(cii)
+        .fuse(cio, kx, t)
+        .fuse(t, ky, t)
+        .parallel(t);
+    acc.compute_at(dw, coo).vectorize(co, 16).unroll(co).unroll(ci);
+    acc.update().reorder(co, ci, r.x, r.y, r.z).vectorize(co, 16).unroll(co).unroll(ci);
+  } else {
+    Var t("t");
+    dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
+    acc.compute_at(dw, t).vectorize(co, kVector, TailStrategy::GuardWithIf);
+    acc.update().reorder(co, r.x, ci, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  }
   return {"conv2d_dw", {in, dz}, dw};
 }
 

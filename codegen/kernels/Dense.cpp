@@ -5,15 +5,48 @@ using namespace Halide;
 
 namespace nnc::codegen {
 
+namespace {
+
+/// The register-tiled schedule of a matrix product out(v, row) = acc(v, row), acc a
+/// pure init plus one update over the reduction `r`: blocks of (32 or 16) v-values x
+/// 4 rows of accumulators stay in vector registers across the whole reduction (each
+/// step loads the block's weight vectors once and broadcasts 4 row values). Blocks of
+/// rows in parallel; the last block of rows is guarded. False (nothing scheduled)
+/// when `vExtent` is not a multiple of 16.
+bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent) {
+  int vt = vExtent % 32 == 0 ? 32 : vExtent % 16 == 0 ? 16 : 0;
+  if (!vt)
+    return false;
+  const int rows = 4;
+  Var vo("vo"), vi("vi"), ro("ro"), ri("ri");
+  out.split(v, vo, vi, vt)
+      .split(row, ro, ri, rows, TailStrategy::GuardWithIf)
+      .reorder(vi, ri, vo, ro)
+      .vectorize(vi, 16)
+      .unroll(vi)
+      .unroll(ri)
+      .parallel(ro);
+  acc.compute_at(out, vo).vectorize(v, 16).unroll(v);
+  acc.update().reorder(v, row, r).vectorize(v, 16).unroll(v).unroll(row);
+  return true;
+}
+
+} // namespace
+
 Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   ImageParam in(Float(32), 2, "input"), w(Float(32), 2, "kernel"), b(Float(32), 1, "bias");
   Var u("u"), m("m");
 
   // ---- algorithm ----
   RDom k(0, features, "k");
-  Func acc("dense_acc");
+  // Few units (the output layer): dot products along k, read contiguously from the
+  // input and from W transposed once per call.
+  bool narrow = units % 16 != 0 && features % 16 == 0;
+  Func wT("dense_wT"), acc("dense_acc");
+  Var kk("kk");
+  wT(kk, u) = w(u, kk);
   acc(u, m) = bias ? b(u) : Expr(0.0f);
-  acc(u, m) += in(k, m) * w(u, k);
+  acc(u, m) += in(k, m) * (narrow ? wT(k, u) : w(u, k));
   Func out = activate(acc, act, units, "dense");
 
   in.dim(0).set_bounds(0, features);
@@ -22,6 +55,32 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     b.dim(0).set_bounds(0, units);
 
   // ---- schedule (CPU) ----
+  if (act.kind != Act::Softmax && tileProduct(out, acc, u, m, k, units)) {
+    Kernel kernel{"dense", {in, w}, out};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  }
+  if (narrow) {
+    // 16 partial sums per output (lanes of k), added up at the end of each row.
+    wT.compute_root().vectorize(kk, 16);
+    Var mo("mo"), mi("mi"), lane("lane");
+    out.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
+    RVar ko("ko"), ki("ki");
+    if (act.kind == Act::Softmax) { // its row statistics read the accumulator first
+      acc.compute_root().parallel(m);
+      acc.update().parallel(m);
+    } else {
+      acc.compute_at(out, mo);
+    }
+    Func partial = acc.update().split(k, ko, ki, 16).rfactor(ki, lane);
+    partial.reorder_storage(lane, u, m).compute_at(acc, m).vectorize(lane);
+    partial.update().vectorize(lane);
+    Kernel kernel{"dense", {in, w}, out};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  }
   // Rows in blocks of 4 across threads; units vectorized; the accumulator stays in
   // the block and sweeps k outside the vector loop.
   Var mo("mo"), mi("mi");
@@ -53,18 +112,30 @@ Kernel denseBackwardDataKernel(int features, int units) {
   ImageParam dz(Float(32), 2, "dz"), w(Float(32), 2, "kernel");
   Var k("k"), m("m");
   // ---- algorithm ----
+  // dX = dZ . W^T. W (u contiguous) is transposed once per call so that the product
+  // reads contiguous vectors along k, as the forward reads W along u.
   RDom u(0, units, "u");
-  Func dx("dense_dx");
-  dx(k, m) = 0.0f;
-  dx(k, m) += dz(u, m) * w(u, k);
+  Func wT("dense_wT"), acc("dense_dx_acc"), dx("dense_dx");
+  Var uu("uu");
+  wT(k, uu) = w(uu, k);
+  acc(k, m) = 0.0f;
+  acc(k, m) += dz(u, m) * wT(k, u);
+  dx(k, m) = acc(k, m);
   dz.dim(0).set_bounds(0, units);
   w.dim(0).set_bounds(0, units).dim(1).set_bounds(0, features).set_stride(units);
   // ---- schedule (CPU) ----
-  Var mo("mo"), mi("mi");
-  dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
-  dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
-  dx.update().split(m, mo, mi, 4, TailStrategy::GuardWithIf).reorder(k, mi, u, mo).parallel(mo);
-  dx.update().vectorize(k, kVector, TailStrategy::GuardWithIf);
+  Var ko("ko"), ki("ki"), uo("uo"), ui("ui");
+  wT.compute_root()
+      .tile(k, uu, ko, uo, ki, ui, 16, 16, TailStrategy::GuardWithIf)
+      .vectorize(ki)
+      .parallel(uo);
+  if (!tileProduct(dx, acc, k, m, u, features)) {
+    Var mo("mo"), mi("mi");
+    dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
+    dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
+    acc.compute_at(dx, mo).vectorize(k, kVector, TailStrategy::GuardWithIf);
+    acc.update().reorder(k, m, u).vectorize(k, kVector, TailStrategy::GuardWithIf);
+  }
   return {"dense_dx", {dz, w}, dx};
 }
 
@@ -73,14 +144,21 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
   Var u("u"), k("k");
   // ---- algorithm ----
   RDom m(0, dz.dim(1).extent(), "m");
-  Func dw("dense_dw");
-  dw(u, k) = 0.0f;
-  dw(u, k) += x(k, m) * dz(u, m);
+  Func acc("dense_dw_acc"), dw("dense_dw");
+  acc(u, k) = 0.0f;
+  acc(u, k) += x(k, m) * dz(u, m);
+  dw(u, k) = acc(u, k);
   x.dim(0).set_bounds(0, features);
   dz.dim(0).set_bounds(0, units);
   // ---- schedule (CPU) ----
-  dw.parallel(k).vectorize(u, kVector, TailStrategy::GuardWithIf);
-  dw.update().reorder(u, m, k).parallel(k).vectorize(u, kVector, TailStrategy::GuardWithIf);
+  if (!tileProduct(dw, acc, u, k, m, units)) {
+    // Few units: blocks of 64 features per task, vectorized along the features (the
+    // input's contiguous axis), each dZ value broadcast.
+    Var ko("ko"), ki("ki");
+    dw.split(k, ko, ki, 64, TailStrategy::GuardWithIf).parallel(ko);
+    acc.reorder_storage(k, u).compute_at(dw, ko).vectorize(k, 16, TailStrategy::GuardWithIf);
+    acc.update().reorder(k, u, m).vectorize(k, 16, TailStrategy::GuardWithIf);
+  }
   return {"dense_dw", {x, dz}, dw};
 }
 

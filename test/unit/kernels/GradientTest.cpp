@@ -45,7 +45,10 @@ std::vector<double> asDouble(const Tensor &t) { return {t.data.begin(), t.data.e
 
 TEST(DenseBackward, MatchesFiniteDifferences) {
   std::mt19937 rng(21);
-  for (auto [k, u, m] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {3, 5, 7}, {17, 10, 37}, {64, 33, 4}}) {
+  for (auto [k, u, m] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {3, 5, 7}, {17, 10, 37}, {64, 33, 4},
+        // register-tiled products (units or features a multiple of 16; row tails) and
+        // the few-units paths
+        {96, 64, 37}, {48, 16, 5}, {64, 10, 9}, {33, 48, 3}}) {
     SCOPED_TRACE(testing::Message() << "K=" << k << " U=" << u << " M=" << m);
     Tensor x = randomTensor({m, k}, rng), w = randomTensor({k, u}, rng), dz = randomTensor({m, u}, rng);
     // L(x, w) = sum dz * (x . w)
@@ -83,7 +86,11 @@ TEST(Conv2DBackward, MatchesFiniteDifferences) {
   std::vector<ConvShape> shapes = {
       {5, 5, 1, 3, 3, 2, 1, 1, 1, 1, false}, {6, 7, 2, 3, 3, 3, 1, 1, 1, 1, true},
       {7, 7, 2, 3, 3, 2, 2, 2, 1, 1, true},  {8, 6, 3, 2, 2, 4, 2, 2, 1, 1, false},
-      {9, 8, 2, 3, 3, 2, 1, 1, 2, 2, true},  {7, 9, 1, 4, 2, 3, 3, 1, 1, 1, true}};
+      {9, 8, 2, 3, 3, 2, 1, 1, 2, 2, true},  {7, 9, 1, 4, 2, 3, 3, 1, 1, 1, true},
+      // register-tiled schedules: channels / filters multiples of 16, column tails,
+      // dilation, valid padding, a stride-2 input gradient (the general path)
+      {5, 6, 16, 3, 3, 16, 1, 1, 1, 1, true}, {6, 5, 32, 3, 3, 3, 1, 1, 2, 2, true},
+      {6, 7, 3, 3, 3, 32, 1, 1, 1, 1, false}, {6, 6, 16, 3, 3, 16, 2, 2, 1, 1, true}};
   for (const ConvShape &s : shapes) {
     SCOPED_TRACE(testing::Message() << s.height << "x" << s.width << "x" << s.channels << " k"
                                     << s.kernelH << "x" << s.kernelW << " s" << s.strideH
