@@ -186,25 +186,24 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
   int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
+  int ciTile = s.channels % 4 == 0 ? 4 : s.channels % 2 == 0 ? 2 : 1;
+  Var t("t");
+  dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
   if (coTile) {
-    // Blocks of (coTile filters x up to 4 input channels) in registers over the whole
-    // (x, y, batch) reduction; (channel block, tap) pairs in parallel.
-    int ciTile = s.channels < 4 ? s.channels : 4;
-    Var coo("coo"), coi("coi"), cio("cio"), cii("cii"), t("t");
-    dw.split(co, coo, coi, coTile)
-        .split(ci, cio, cii, ciTile, TailStrategy::ShiftInwards)
-        .reorder(coi, cii, coo, cio, kx, ky)
+    // One tap per task. The batch is read once per tap, a row at a time: for each
+    // output row, every (coTile filters x ciTile channels) block of the tap's
+    // gradient sweeps the row's columns with its accumulators in registers (the
+    // row's dZ and input stay in L1 across the blocks).
+    Var coo("coo"), coi("coi"), cio("cio"), cii("cii");
+    acc.compute_at(dw, t).vectorize(co, 16, TailStrategy::GuardWithIf);
+    acc.update()
+        .split(co, coo, coi, coTile)
+        .split(ci, cio, cii, ciTile)
+        .reorder(coi, cii, r.x, coo, cio, r.y, r.z)
         .vectorize(coi, 16)
         .unroll(coi)
-        .unroll(cii)
-        .fuse(cio, kx, t)
-        .fuse(t, ky, t)
-        .parallel(t);
-    acc.compute_at(dw, coo).vectorize(co, 16).unroll(co).unroll(ci);
-    acc.update().reorder(co, ci, r.x, r.y, r.z).vectorize(co, 16).unroll(co).unroll(ci);
+        .unroll(cii);
   } else {
-    Var t("t");
-    dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
     acc.compute_at(dw, t).vectorize(co, kVector, TailStrategy::GuardWithIf);
     acc.update().reorder(co, r.x, ci, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
   }
