@@ -83,7 +83,9 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
     c.acc.compute_at(conv, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
     c.scheduleUpdate(c.acc);
   }
-  for (Func f : {total, mean, dev, scale, shift})
+  scheduleChannelSum(total);
+  scheduleChannelSum(dev);
+  for (Func f : {mean, scale, shift})
     f.compute_root();
   scheduleMap(out, c);
   Kernel k{"conv2d_bn_train", {c.input, c.kernel, gamma, beta}, out, {conv, stats}};
@@ -116,8 +118,9 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   for (ImageParam *p : {&gamma, &mean, &var})
     p->dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  for (Func f : {inv, dgamma, dbeta})
-    f.compute_root();
+  inv.compute_root();
+  scheduleChannelSum(dgamma);
+  scheduleChannelSum(dbeta);
   Var mo("mo"), mi("mi");
   dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
   dx.vectorize(c, kVector, TailStrategy::GuardWithIf);

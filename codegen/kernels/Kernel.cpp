@@ -83,4 +83,10 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
   return out;
 }
 
+void scheduleChannelSum(Halide::Func f) {
+  Halide::Var c = f.args()[0];
+  f.compute_root().vectorize(c, 16, Halide::TailStrategy::GuardWithIf);
+  f.update().vectorize(c, 16, Halide::TailStrategy::GuardWithIf);
+}
+
 } // namespace nnc::codegen

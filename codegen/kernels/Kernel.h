@@ -48,6 +48,11 @@ Halide::Func activate(const Halide::Func &f, const Activation &act, int channels
 /// d/d(pre-activation) from the activation's output y and dy (not softmax).
 Halide::Expr activationGradient(Halide::Expr y, Halide::Expr dy, const Activation &act);
 
+/// Computes `f` (a per-channel sum: pure init plus one update over rows) at root with
+/// the channels vectorized: each channel's sum still runs in row order, so kernels
+/// that sum the same values this way agree to the bit.
+void scheduleChannelSum(Halide::Func f);
+
 /// Vector width in floats used by the CPU schedules.
 constexpr int kVector = 8;
 

@@ -50,9 +50,9 @@ Kernel batchNormStatsKernel(int channels, bool unbiasedMoving) {
   out(c) = Tuple(mean(c), var, moving);
   x.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  total.compute_root();
+  scheduleChannelSum(total);
   mean.compute_root();
-  dev.compute_root();
+  scheduleChannelSum(dev);
   return {"batch_norm_stats", {x}, out};
 }
 
@@ -88,8 +88,8 @@ Kernel batchNormParamGradKernel(int channels, float epsilon) {
   x.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  dgamma.compute_root();
-  dbeta.compute_root();
+  scheduleChannelSum(dgamma);
+  scheduleChannelSum(dbeta);
   return {"batch_norm_param_grad", {x, dy, mean, var}, out};
 }
 
