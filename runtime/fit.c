@@ -273,13 +273,12 @@ int nnrt_evaluate_samples(nnc_model *m, const nnrt_samples *set, float *loss, fl
     int64_t count = set->n - first < chunk ? set->n - first : chunk;
     for (int64_t k = 0; k < count; ++k)
       index[k] = first + k;
-    float l;
+    float l = 0;
     rc = nnrt_gather(m, set, index, count, x, y);
     if (rc == 0)
       rc = nnrt_evaluate(m, x, y, count, &l, part);
-    sums[0] += (double)l * (double)count;
-    for (int64_t i = 0; rc == 0 && i < nm; ++i)
-      sums[1 + i] += (double)part[i] * (double)count;
+    for (int64_t i = 0; rc == 0 && i <= nm; ++i)
+      sums[i] += (double)(i ? part[i - 1] : l) * (double)count;
   }
   if (rc == 0) {
     *loss = (float)(sums[0] / (double)set->n);
