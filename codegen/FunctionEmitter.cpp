@@ -32,8 +32,9 @@ bool batched(Value v) {
 class FunctionEmitter {
 public:
   FunctionEmitter(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
-                  bool reuse)
-      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex), reuse(reuse) {}
+                  bool reuse, int64_t planBatch)
+      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex), reuse(reuse),
+        planBatch(reuse ? std::max<int64_t>(planBatch, 1) : 1) {}
 
   FailureOr<EmittedFunction> run(const std::string &symbol,
                                  std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
@@ -59,13 +60,19 @@ private:
   struct Allocation {
     int64_t size = 0; // floats (per sample, or fixed)
     bool batched = false;
+    int64_t floats = 0; // the value's own size (per sample when it is batched)
+    bool valueBatched = false;
     int64_t first = -1, last = -1; // steps that write it first and read it last
     int64_t offset = 0;
   };
   std::vector<Allocation> allocations;
   bool reuse;
+  /// > 1: every buffer is placed in the per-sample zone, which holds at least
+  /// planBatch samples (a fixed-size buffer takes ceil(size / planBatch) floats per
+  /// sample), so fixed buffers (weight gradients) and per-sample ones share memory.
+  int64_t planBatch;
   int64_t arena = 0, fixed = 0, naiveArena = 0, naiveFixed = 0;
-  Value weights, x, labels, counter, n, out, arenaBase;
+  Value weights, x, labels, counter, n, out, arenaBase, samples;
 
   LogicalResult plan(const std::string &symbol,
                      std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels);
@@ -86,8 +93,10 @@ void FunctionEmitter::place(Value v, llvm::DenseMap<Value, int64_t> &assigned,
     assigned.erase(a); // a second assignment of the same value copies
   } else {
     Allocation alloc;
-    alloc.batched = batched(v);
-    alloc.size = std::max<int64_t>(perSample(v), 1);
+    alloc.valueBatched = batched(v);
+    alloc.floats = std::max<int64_t>(perSample(v), 1);
+    alloc.batched = alloc.valueBatched || planBatch > 1;
+    alloc.size = alloc.valueBatched ? alloc.floats : (alloc.floats + planBatch - 1) / planBatch;
     where[v] = {alloc.batched ? Buffer::Arena : Buffer::FixedArena, (int64_t)allocations.size()};
     allocations.push_back(alloc);
   }
@@ -115,7 +124,7 @@ void FunctionEmitter::planMemory() {
         touch(v, (int64_t)i);
   }
   for (const Allocation &a : allocations)
-    (a.batched ? naiveArena : naiveFixed) += a.size;
+    (a.valueBatched ? naiveArena : naiveFixed) += a.floats;
   // In place: a pointwise kernel's result takes over an operand that dies there.
   std::vector<int64_t> root(allocations.size());
   for (size_t i = 0; i < root.size(); ++i)
@@ -255,7 +264,7 @@ Value FunctionEmitter::pointerTo(Buffer buf) {
   }
   case Buffer::FixedArena: return offset(arenaBase, h.constant(h.i64, buf.index));
   case Buffer::Arena: {
-    Value scaled = b.create<LLVM::MulOp>(loc, n, h.constant(h.i64, buf.index));
+    Value scaled = b.create<LLVM::MulOp>(loc, samples, h.constant(h.i64, buf.index));
     return offset(arenaBase, b.create<LLVM::AddOp>(loc, scaled, h.constant(h.i64, fixed)));
   }
   }
@@ -285,6 +294,12 @@ FunctionEmitter::run(const std::string &symbol,
   Block *failBlock = new Block();
   failBlock->addArgument(h.i32, loc);
   b.setInsertionPointToStart(entry);
+  samples = n;
+  if (planBatch > 1) {
+    Value least = h.constant(h.i64, planBatch);
+    Value small = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, n, least);
+    samples = b.create<LLVM::SelectOp>(loc, small, least, n);
+  }
   size_t maxTensors = 1;
   for (const Step &s : steps)
     maxTensors = std::max(maxTensors, s.lowering.tensors.size());
@@ -329,7 +344,7 @@ FunctionEmitter::run(const std::string &symbol,
   fn.getBody().push_back(failBlock);
   b.setInsertionPointToStart(failBlock);
   b.create<LLVM::ReturnOp>(loc, failBlock->getArgument(0));
-  return EmittedFunction{fn, arena, fixed, naiveArena, naiveFixed};
+  return EmittedFunction{fn, arena, fixed, naiveArena, naiveFixed, planBatch};
 }
 
 } // namespace
@@ -338,8 +353,8 @@ FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
              const std::string &symbol,
              std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
-             bool reuse) {
-  return FunctionEmitter(h, f, varIndex, reuse).run(symbol, kernels);
+             bool reuse, int64_t planBatch) {
+  return FunctionEmitter(h, f, varIndex, reuse, planBatch).run(symbol, kernels);
 }
 
 } // namespace nnc::codegen

@@ -20,6 +20,7 @@ struct EmittedFunction {
   int64_t arenaPerSample = 0; // floats per sample, as planned
   int64_t arenaFixed = 0;     // floats, whatever the batch, as planned
   int64_t buffersPerSample = 0, buffersFixed = 0; // every intermediate buffer's size summed
+  int64_t planBatch = 1; // the arena holds fixed + max(n, planBatch) * perSample floats
 };
 
 /// Emits `f` as the internal function `symbol` of type nnrt_fn (runtime/nnrt.h):
@@ -29,12 +30,16 @@ struct EmittedFunction {
 /// results go to out[0], out[1], ... Values assigned to a variable (nn.assign) are
 /// written in place into its weights. Kernels to compile are appended to `kernels`.
 /// With `reuse`, intermediate buffers whose lifetimes do not overlap share arena
-/// memory (liveness-based planning); without, each has its own range (-O0).
+/// memory (liveness-based planning); without, each has its own range (-O0). With
+/// reuse and `planBatch` > 1 the plan is made for at least planBatch samples, so
+/// fixed-size buffers reuse the space of per-sample ones (the train step's weight
+/// gradients share memory with activations); calls on fewer samples use the arena of
+/// planBatch.
 mlir::FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, mlir::func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
              const std::string &symbol,
              std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
-             bool reuse = true);
+             bool reuse = true, int64_t planBatch = 1);
 
 } // namespace nnc::codegen
 

@@ -47,6 +47,16 @@ LLVM::GlobalOp HostBuilder::constantString(StringRef bytes) {
                                   b.getStringAttr(bytes));
 }
 
+LLVM::GlobalOp HostBuilder::constantFloats(ArrayRef<float> values) {
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(module.getBody());
+  auto type = RankedTensorType::get({(int64_t)values.size()}, b.getF32Type());
+  return b.create<LLVM::GlobalOp>(loc, LLVM::LLVMArrayType::get(b.getF32Type(), values.size()),
+                                  true, LLVM::Linkage::Internal,
+                                  llvm::formatv("{0}_data{1}", name, globals++).str(),
+                                  DenseElementsAttr::get(type, values), /*alignment=*/64);
+}
+
 Value HostBuilder::constant(Type t, int64_t v) {
   return b.create<LLVM::ConstantOp>(loc, t, b.getIntegerAttr(t, v));
 }

@@ -27,6 +27,8 @@ struct HostBuilder {
                                  llvm::ArrayRef<mlir::Type> args);
   mlir::LLVM::GlobalOp constantArray(llvm::ArrayRef<int64_t> values);
   mlir::LLVM::GlobalOp constantString(llvm::StringRef bytes);
+  /// A 64-byte aligned constant float array.
+  mlir::LLVM::GlobalOp constantFloats(llvm::ArrayRef<float> values);
   mlir::Value constant(mlir::Type t, int64_t v);
 
 private:

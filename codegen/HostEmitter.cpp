@@ -141,12 +141,19 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   SmallVector<int64_t> desc(NNRT_DESC_VARS, 0);
   desc[NNRT_DESC_ABI] = NNRT_ABI_VERSION;
   std::string names;
+  std::vector<float> constants; // the values of frozen variables, one after the other
   for (auto var : model.getOps<nn::VariableOp>()) {
     auto type = llvm::cast<RankedTensorType>(var.getType());
     auto [fanIn, fanOut] = fans(type.getShape());
+    int64_t init = initCode(var.getInit());
+    if (auto value = var.getValueAttr()) {
+      init = NNRT_INIT_CONSTANT;
+      fanIn = (int64_t)constants.size();
+      for (float f : value.getValues<float>())
+        constants.push_back(f);
+    }
     varIndex[var.getSymName()] = (int64_t)varIndex.size();
-    desc.append({type.getNumElements(), initCode(var.getInit()), fanIn, fanOut, roleCode(var),
-                 type.getRank()});
+    desc.append({type.getNumElements(), init, fanIn, fanOut, roleCode(var), type.getRank()});
     for (int64_t d = 0; d < 4; ++d)
       desc.push_back(d < type.getRank() ? type.getDimSize(d) : 0);
     names += var.getSymName().str();
@@ -155,6 +162,16 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
       out.paramCount += type.getNumElements();
   }
   desc[NNRT_DESC_NVARS] = (int64_t)varIndex.size();
+
+  auto fit = model->getAttrOfType<DictionaryAttr>("nn.fit");
+  auto fitInt = [&](StringRef key, int64_t dflt) {
+    auto a = fit ? fit.getAs<IntegerAttr>(key) : IntegerAttr();
+    return a ? a.getInt() : dflt;
+  };
+  // The train step is planned for fit()'s batch size: weight gradients then reuse
+  // activation memory (calls on fewer samples get that batch's arena).
+  int64_t trainPlanBatch = optLevel >= 2 ? std::max<int64_t>(fitInt("batch_size", 32), 1) : 1;
+  desc[NNRT_DESC_ARENA_MIN_BATCH] = 1;
 
   // The functions; the arena serves whichever runs, so it takes the largest need.
   SmallVector<std::pair<func::FuncOp, std::string>> fns{{forward, h.name + "_forward"}};
@@ -166,11 +183,15 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   SmallVector<Value> fnPtrs;
   SmallVector<LLVM::LLVMFuncOp> emitted;
   for (auto &[f, symbol] : fns) {
-    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels, optLevel >= 2);
+    bool isTrain = f == train;
+    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels,
+                                                optLevel >= 2, isTrain ? trainPlanBatch : 1);
     if (failed(e))
       return failure();
+    if (isTrain)
+      desc[NNRT_DESC_ARENA_MIN_BATCH] = e->planBatch;
     out.memory.push_back({fnNames[emitted.size()], e->arenaPerSample, e->arenaFixed,
-                          e->buffersPerSample, e->buffersFixed});
+                          e->buffersPerSample, e->buffersFixed, e->planBatch});
     desc[NNRT_DESC_ARENA] = std::max(desc[NNRT_DESC_ARENA], e->arenaPerSample);
     desc[NNRT_DESC_ARENA_FIXED] = std::max(desc[NNRT_DESC_ARENA_FIXED], e->arenaFixed);
     emitted.push_back(e->fn);
@@ -200,13 +221,9 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
         out.metricNames.push_back(m.getValue().str());
       }
   }
-  if (auto fit = model->getAttrOfType<DictionaryAttr>("nn.fit")) {
-    auto intOf = [&](StringRef key, int64_t dflt) {
-      auto a = fit.getAs<IntegerAttr>(key);
-      return a ? a.getInt() : dflt;
-    };
-    desc[NNRT_DESC_FIT_EPOCHS] = intOf("epochs", 1);
-    desc[NNRT_DESC_FIT_BATCH] = intOf("batch_size", 32);
+  if (fit) {
+    desc[NNRT_DESC_FIT_EPOCHS] = fitInt("epochs", 1);
+    desc[NNRT_DESC_FIT_BATCH] = fitInt("batch_size", 32);
     if (auto split = fit.getAs<FloatAttr>("validation_split"))
       desc[NNRT_DESC_FIT_VALSPLIT_PPM] = (int64_t)(split.getValueAsDouble() * 1e6 + 0.5);
     if (auto v = fit.getAs<BoolAttr>("validation_data"))
@@ -221,6 +238,15 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   Location loc = h.loc;
   auto descGlobal = h.constantArray(desc);
   auto namesGlobal = h.constantString(names);
+  out.arenaMinBatch = desc[NNRT_DESC_ARENA_MIN_BATCH];
+  LLVM::GlobalOp constantsGlobal;
+  if (!constants.empty())
+    constantsGlobal = h.constantFloats(constants);
+  auto constantsPointer = [&]() -> Value {
+    if (constantsGlobal)
+      return b.create<LLVM::AddressOfOp>(loc, constantsGlobal);
+    return b.create<LLVM::ZeroOp>(loc, h.ptr);
+  };
   Type voidTy = LLVM::LLVMVoidType::get(h.ctx), ptr = h.ptr, i64 = h.i64, i32 = h.i32;
   auto fnPointer = [&](size_t i) -> Value {
     if (i < emitted.size())
@@ -229,8 +255,8 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   };
   exportWrapper("create", ptr, {i64}, "nnrt_create", [&](ValueRange args) {
     return SmallVector<Value>{b.create<LLVM::AddressOfOp>(loc, descGlobal),
-                              b.create<LLVM::AddressOfOp>(loc, namesGlobal), fnPointer(0),
-                              fnPointer(2), fnPointer(1), args[0]};
+                              b.create<LLVM::AddressOfOp>(loc, namesGlobal), constantsPointer(),
+                              fnPointer(0), fnPointer(2), fnPointer(1), args[0]};
   });
   auto pass = [](ValueRange args) { return SmallVector<Value>(args.begin(), args.end()); };
   exportWrapper("destroy", voidTy, {ptr}, "nnrt_destroy", pass);
@@ -260,7 +286,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     Block *body = fn.addEntryBlock(b);
     b.setInsertionPointToStart(body);
     Value values[] = {b.create<LLVM::AddressOfOp>(loc, descGlobal),
-                      b.create<LLVM::AddressOfOp>(loc, namesGlobal),
+                      b.create<LLVM::AddressOfOp>(loc, namesGlobal), constantsPointer(),
                       fnPointer(0), fnPointer(2), fnPointer(1),
                       b.create<LLVM::AddressOfOp>(loc, summaryGlobal),
                       b.create<LLVM::AddressOfOp>(loc, shapeGlobal),
@@ -290,7 +316,7 @@ std::string memoryReport(const ModelBuild &build, int64_t batch, const ModelBuil
                          .str();
   auto mb = [](int64_t floats) { return floats * 4.0 / (1024 * 1024); };
   for (const ModelBuild::Memory &m : build.memory) {
-    int64_t planned = m.plannedFixed + batch * m.plannedPerSample;
+    int64_t planned = m.plannedFixed + std::max(batch, m.planBatch) * m.plannedPerSample;
     int64_t buffers = m.buffersFixed + batch * m.buffersPerSample;
     text += llvm::formatv("  {0,-11} planned arena {1,8:F2} MB of {2,8:F2} MB in intermediate "
                           "buffers ({3:F0}%)\n",

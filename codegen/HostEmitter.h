@@ -24,6 +24,7 @@ struct ModelBuild {
   int64_t inputSize = 0, outputSize = 0; // floats per sample
   int64_t arenaFloats = 0;               // per sample
   int64_t arenaFixedFloats = 0;          // whatever the batch
+  int64_t arenaMinBatch = 1;             // train_step's arena: at least this many samples
   int64_t paramCount = 0;                // the model's weights (no optimizer state)
   bool training = false;                 // NAME_train_step / NAME_evaluate exist
   int64_t labelSize = 0;                 // label floats per sample
@@ -34,6 +35,7 @@ struct ModelBuild {
   struct Memory {
     std::string function;
     int64_t plannedPerSample = 0, plannedFixed = 0, buffersPerSample = 0, buffersFixed = 0;
+    int64_t planBatch = 1; // planned for at least this many samples
   };
   std::vector<Memory> memory;
 };

@@ -37,9 +37,11 @@ extern "C" {{
 #define {1}_INPUT_SIZE {2}
 #define {1}_OUTPUT_SIZE {3}
 /* Working memory of a call on n samples: ARENA_FIXED_BYTES + n * ARENA_BYTES (the
- * largest of predict, evaluate and train_step, as planned), and the parameter count. */
+ * largest of predict, evaluate and train_step, as planned; train_step plans for at
+ * least ARENA_MIN_BATCH samples, fit()'s batch size), and the parameter count. */
 #define {1}_ARENA_BYTES {4}
 #define {1}_ARENA_FIXED_BYTES {9}
+#define {1}_ARENA_MIN_BATCH {10}
 #define {1}_PARAM_COUNT {5}
 #define {1}_LABEL_SIZE {6}
 #define {1}_METRIC_COUNT {7}
@@ -68,7 +70,7 @@ const char *nnc_last_error(void);
 )",
                        n, upper, build.inputSize, build.outputSize, build.arenaFloats * 4,
                        build.paramCount, build.labelSize, build.metricCount, training,
-                       build.arenaFixedFloats * 4)
+                       build.arenaFixedFloats * 4, build.arenaMinBatch)
       .str();
 }
 

@@ -155,7 +155,7 @@ mlir::Value ModelEmitter::weight(Object &layer, llvm::StringRef suffix,
     mlir::OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPoint(forward);
     var = builder.create<nn::VariableOp>(loc(layer.pos), sym, type, init,
-                                         trainable && layer.trainable);
+                                         trainable && layer.trainable, "weight", nullptr);
     layer.variables.push_back(sym);
   }
   return builder.create<nn::ReadOp>(loc(layer.pos), type, sym);

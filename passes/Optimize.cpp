@@ -21,6 +21,8 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   pm.addPass(createFuseActivationPass());
   pm.addPass(createFusePoolActivationPass());
   pm.addPass(mlir::createCanonicalizerPass());
+  if (level >= 2)
+    pm.addPass(createScheduleUpdatesPass());
   return pm.run(module);
 }
 
@@ -28,6 +30,7 @@ void registerPasses() {
   mlir::registerPass([] { return createFuseConvBNActPass(); });
   mlir::registerPass([] { return createFuseActivationPass(); });
   mlir::registerPass([] { return createFusePoolActivationPass(); });
+  mlir::registerPass([] { return createScheduleUpdatesPass(); });
 }
 
 } // namespace nnc::passes

@@ -31,8 +31,15 @@ std::unique_ptr<mlir::Pass> createFuseActivationPass();
 /// activation's output is no longer needed by the backward pass.
 std::unique_ptr<mlir::Pass> createFusePoolActivationPass();
 
+/// --nn-schedule-updates: each state update (optimizer step, BN moving average) and
+/// its nn.assign ops move to the earliest point after the last reader of the
+/// variables' old values, so a weight gradient's buffer is free once applied (-O2:
+/// it is part of memory planning).
+std::unique_ptr<mlir::Pass> createScheduleUpdatesPass();
+
 /// The pipeline of -O`level` (0: nothing): the autodiff pass (for a compiled model),
-/// the fusions above, then canonicalisation (dead-code elimination). MLIR's pass
+/// the fusions above, then canonicalisation (dead-code elimination); -O2 adds the
+/// update scheduling. MLIR's pass
 /// manager options (--mlir-print-ir-after-all, --mlir-timing) apply when the tool
 /// registered them.
 mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level);

@@ -168,6 +168,9 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
   nnrt_clear_error();
   if (!m || !path)
     return nnrt_fail("load: null model or path");
+  if (m->frozen)
+    return nnrt_fail("load: this model's weights are frozen into it (nnc --weights); it loads "
+                     "no checkpoint");
   parsed c;
   int rc = parse_checkpoint(path, &c);
   int64_t own = 0;
@@ -198,9 +201,12 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
 
 int nnrt_load_matching(nnc_model *m, const char *path, int64_t *loaded, int64_t *total) {
   nnrt_clear_error();
+  *loaded = *total = 0;
+  if (m->frozen)
+    return nnrt_fail("load: this model's weights are frozen into it (nnc --weights); it loads "
+                     "no checkpoint");
   parsed c;
   int rc = parse_checkpoint(path, &c);
-  *loaded = *total = 0;
   for (int64_t i = 0; rc == 0 && i < m->nvars; ++i) {
     int64_t role = nnrt_var(m, i)[NNRT_VAR_ROLE];
     if (role != NNRT_ROLE_FROZEN && role != NNRT_ROLE_TRAINABLE)

@@ -37,7 +37,7 @@ int nnrt_command_filters(const nnrt_program *p, int argc, char **argv) {
     fprintf(stderr, "usage: %s filters [--weights W] [--layer NAME] -o FILTERS.png\n", argv[0]);
     return 2;
   }
-  nnc_model *m = nnrt_create(p->desc, p->names, p->forward, p->train, p->evaluate, 42);
+  nnc_model *m = nnrt_create(p->desc, p->names, p->constants, p->forward, p->train, p->evaluate, 42);
   if (!m || (weights && nnrt_load(m, weights) != 0)) {
     fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
     nnrt_destroy(m);

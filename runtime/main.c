@@ -236,14 +236,14 @@ int main(int argc, char **argv) {
   }
   if (first >= argc)
     return usage(argv[0]);
-  nnc_model *m = nnrt_create(desc, program.names, program.forward, program.train,
+  nnc_model *m = nnrt_create(desc, program.names, program.constants, program.forward, program.train,
                              program.evaluate, 42);
   if (!m || (weights && nnrt_load(m, weights) != 0)) {
     fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
     nnrt_destroy(m);
     return 1;
   }
-  if (!weights)
+  if (!weights && !program.constants)
     fprintf(stderr, "%s: warning: no --weights given; predicting with freshly initialised "
                     "weights\n", argv[0]);
   int rc = 0;

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_fn forward,
-                                   nnrt_fn train, nnrt_fn evaluate, uint64_t seed) {
+NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
+                                   const float *constants, nnrt_fn forward, nnrt_fn train,
+                                   nnrt_fn evaluate, uint64_t seed) {
   nnrt_clear_error();
   if (!desc || desc[NNRT_DESC_ABI] != NNRT_ABI_VERSION) {
     nnrt_fail("create: model descriptor version mismatch (runtime ABI %d)", NNRT_ABI_VERSION);
@@ -35,7 +36,18 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_
     m->weights[i] = malloc((size_t)var[NNRT_VAR_COUNT] * sizeof(float));
     if (!m->weights[i])
       goto oom;
-    nnrt_init_variable(m->weights[i], var, seed, i);
+    if (var[NNRT_VAR_INIT] == NNRT_INIT_CONSTANT) {
+      if (!constants) {
+        nnrt_destroy(m);
+        nnrt_fail("create: variable '%s' is frozen but the model has no constants", m->names[i]);
+        return NULL;
+      }
+      memcpy(m->weights[i], constants + var[NNRT_VAR_FAN_IN],
+             (size_t)var[NNRT_VAR_COUNT] * sizeof(float));
+      m->frozen = 1;
+    } else {
+      nnrt_init_variable(m->weights[i], var, seed, i);
+    }
   }
   for (int64_t i = 0; i < desc[NNRT_DESC_METRICS]; ++i) {
     m->metric_names[i] = names;
@@ -80,6 +92,8 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
 }
 
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb) {
+  if (strcmp(verb, "train_step") == 0 && n < m->desc[NNRT_DESC_ARENA_MIN_BATCH])
+    n = m->desc[NNRT_DESC_ARENA_MIN_BATCH];
   int64_t perSample = m->desc[NNRT_DESC_ARENA], fixed = m->desc[NNRT_DESC_ARENA_FIXED];
   if (perSample > 0 && n > (INT64_MAX / 8 - fixed) / perSample)
     return nnrt_fail("%s: %lld samples are too many for one call", verb, (long long)n);

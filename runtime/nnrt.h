@@ -36,12 +36,14 @@ enum {
   NNRT_DESC_FIT_VALSPLIT_PPM = 10, /* validation_split in millionths */
   NNRT_DESC_FIT_VALDATA = 11,      /* fit() was given validation_data */
   NNRT_DESC_LOSS = 12,       /* NNRT_LOSS_* */
-  NNRT_DESC_VARS = 13,       /* then per variable: NNRT_VAR_FIELDS values */
+  NNRT_DESC_ARENA_MIN_BATCH = 13, /* train_step's arena is planned for at least this many
+                                     samples: fixed + max(n, this) * ARENA floats */
+  NNRT_DESC_VARS = 14,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
   NNRT_VAR_ROLE = 4, NNRT_VAR_RANK = 5, NNRT_VAR_DIMS = 6, /* up to 4 dimensions */
   NNRT_VAR_FIELDS = 10
 };
-#define NNRT_ABI_VERSION 3
+#define NNRT_ABI_VERSION 4
 
 /* Losses. */
 enum {
@@ -61,13 +63,17 @@ enum {
 enum {
   NNRT_INIT_ZEROS = 0, NNRT_INIT_ONES = 1, NNRT_INIT_GLOROT_UNIFORM = 2,
   NNRT_INIT_GLOROT_NORMAL = 3, NNRT_INIT_HE_UNIFORM = 4, NNRT_INIT_HE_NORMAL = 5,
-  NNRT_INIT_LECUN_UNIFORM = 6, NNRT_INIT_LECUN_NORMAL = 7
+  NNRT_INIT_LECUN_UNIFORM = 6, NNRT_INIT_LECUN_NORMAL = 7,
+  NNRT_INIT_CONSTANT = 8 /* frozen into the binary (nnc --weights): the values start at
+                            constants + var[NNRT_VAR_FAN_IN] */
 };
 
 /* `names` holds the variables' names, then the metrics' names, each terminated by a
- * NUL. train and evaluate are NULL for a model compiled without compile(). */
-nnc_model *nnrt_create(const int64_t *desc, const char *names, nnrt_fn forward, nnrt_fn train,
-                       nnrt_fn evaluate, uint64_t seed);
+ * NUL. `constants` holds the values of NNRT_INIT_CONSTANT variables (NULL when there
+ * are none). train and evaluate are NULL for a model compiled without compile() or
+ * with --inference. */
+nnc_model *nnrt_create(const int64_t *desc, const char *names, const float *constants,
+                       nnrt_fn forward, nnrt_fn train, nnrt_fn evaluate, uint64_t seed);
 void nnrt_destroy(nnc_model *model);
 int nnrt_load(nnc_model *model, const char *path);
 int nnrt_save(const nnc_model *model, const char *path);

@@ -8,6 +8,7 @@
 typedef struct {
   const int64_t *desc;
   const char *names;
+  const float *constants; /* values of frozen variables (nnc --weights), or NULL */
   nnrt_fn forward, train, evaluate; /* train/evaluate NULL without compile() */
   const char *summary;
   const int64_t *input_shape; /* the rank, then the input's dimensions without the batch */

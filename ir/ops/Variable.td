@@ -13,7 +13,9 @@ def NN_VariableOp : NN_Op<"variable", [Symbol]> {
     layers) get no gradient and no optimizer slots. `role` is "weight" for the
     model's own tensors, "slot" for an optimizer's per-parameter state and
     "iterations" for the optimizer's step count (both added by the autodiff pass
-    and saved in checkpoints so training resumes).
+    and saved in checkpoints so training resumes). A `value` freezes the
+    variable's contents at compile time (`nnc --inference --weights W`): the
+    binary carries them, and the constant-folding passes may rewrite them.
 
     ```mlir
     nn.variable @dense.kernel : tensor<784x10xf32> {init = "glorot_uniform"}
@@ -23,7 +25,8 @@ def NN_VariableOp : NN_Op<"variable", [Symbol]> {
                        TypeAttrOf<NN_Tensor>:$type,
                        DefaultValuedStrAttr<StrAttr, "zeros">:$init,
                        DefaultValuedAttr<BoolAttr, "true">:$trainable,
-                       DefaultValuedStrAttr<StrAttr, "weight">:$role);
+                       DefaultValuedStrAttr<StrAttr, "weight">:$role,
+                       OptionalAttr<ElementsAttr>:$value);
   let assemblyFormat = "$sym_name `:` $type attr-dict";
   let hasVerifier = 1;
 }

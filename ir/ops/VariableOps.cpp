@@ -19,6 +19,9 @@ LogicalResult VariableOp::verify() {
     return emitOpError("variable shapes must be static, got ") << type;
   if (getRole() != "weight" && getRole() != "slot" && getRole() != "iterations")
     return emitOpError("role must be weight, slot or iterations, got \"") << getRole() << "\"";
+  if (auto value = getValueAttr(); value && value.getShapedType() != llvm::cast<ShapedType>(type))
+    return emitOpError("value of type ") << value.getShapedType() << " for a variable of type "
+                                         << type;
   return success();
 }
 

@@ -95,7 +95,7 @@ VariableOp TrainingBuilder::newVariable(StringRef name, Type type, StringRef rol
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPoint(forward);
   return b.create<VariableOp>(forward.getLoc(), name, llvm::cast<RankedTensorType>(type),
-                             "zeros", false, role);
+                             "zeros", false, role, nullptr);
 }
 
 Value TrainingBuilder::trainingBatchNorm(BatchNormOp bn, IRMapping &map) {
