@@ -175,10 +175,10 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
 
   // The functions; the arena serves whichever runs, so it takes the largest need.
   SmallVector<std::pair<func::FuncOp, std::string>> fns{{forward, h.name + "_forward"}};
-  if (train && evaluate) {
+  if (evaluate)
     fns.push_back({evaluate, h.name + "_evaluate_fn"});
+  if (train && evaluate)
     fns.push_back({train, h.name + "_train_fn"});
-  }
   const char *fnNames[] = {"forward", "evaluate", "train_step"};
   SmallVector<Value> fnPtrs;
   SmallVector<LLVM::LLVMFuncOp> emitted;
@@ -202,6 +202,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   out.arenaFixedFloats = desc[NNRT_DESC_ARENA_FIXED];
   desc[NNRT_DESC_INPUT] = out.inputSize;
   desc[NNRT_DESC_OUTPUT] = out.outputSize;
+  out.trainStep = train && evaluate;
   if (evaluate) {
     out.training = true;
     out.labelSize = perSample(evaluate.getArgument(1).getType());
@@ -239,6 +240,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   auto descGlobal = h.constantArray(desc);
   auto namesGlobal = h.constantString(names);
   out.arenaMinBatch = desc[NNRT_DESC_ARENA_MIN_BATCH];
+  out.frozen = !constants.empty();
   LLVM::GlobalOp constantsGlobal;
   if (!constants.empty())
     constantsGlobal = h.constantFloats(constants);
@@ -263,14 +265,14 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   exportWrapper("load", i32, {ptr, ptr}, "nnrt_load", pass);
   exportWrapper("save", i32, {ptr, ptr}, "nnrt_save", pass);
   exportWrapper("predict", i32, {ptr, ptr, i64, ptr}, "nnrt_predict", pass);
-  if (out.training) {
+  if (out.trainStep)
     exportWrapper("train_step", i32, {ptr, ptr, ptr, i64, ptr}, "nnrt_train_step",
                   [&](ValueRange a) {
                     return SmallVector<Value>{a[0], a[1], a[2], a[3], a[4],
                                               b.create<LLVM::ZeroOp>(loc, ptr)};
                   });
+  if (out.training)
     exportWrapper("evaluate", i32, {ptr, ptr, ptr, i64, ptr, ptr}, "nnrt_evaluate", pass);
-  }
   if (exeSummary) {
     // void nnrt_exe_program(nnrt_program *) for runtime/main.c.
     auto summaryGlobal = h.constantString(*exeSummary + std::string(1, '\0'));

@@ -26,7 +26,9 @@ struct ModelBuild {
   int64_t arenaFixedFloats = 0;          // whatever the batch
   int64_t arenaMinBatch = 1;             // train_step's arena: at least this many samples
   int64_t paramCount = 0;                // the model's weights (no optimizer state)
-  bool training = false;                 // NAME_train_step / NAME_evaluate exist
+  bool training = false;                 // NAME_evaluate exists (the model was compiled)
+  bool trainStep = false;                // NAME_train_step exists (not --inference)
+  bool frozen = false;                   // weights compiled in (nnc --weights)
   int64_t labelSize = 0;                 // label floats per sample
   int64_t metricCount = 0;
   std::vector<std::string> metricNames;

@@ -18,6 +18,8 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   (void)mlir::applyPassManagerCLOptions(pm);
   pm.addPass(nn::createBuildTrainingPass());
   pm.addPass(createFuseConvBNActPass());
+  pm.addPass(createFoldBatchNormPass());
+  pm.addPass(createFoldRescalingPass());
   pm.addPass(createFuseActivationPass());
   pm.addPass(createFusePoolActivationPass());
   pm.addPass(mlir::createCanonicalizerPass());
@@ -31,6 +33,8 @@ void registerPasses() {
   mlir::registerPass([] { return createFuseActivationPass(); });
   mlir::registerPass([] { return createFusePoolActivationPass(); });
   mlir::registerPass([] { return createScheduleUpdatesPass(); });
+  mlir::registerPass([] { return createFoldBatchNormPass(); });
+  mlir::registerPass([] { return createFoldRescalingPass(); });
 }
 
 } // namespace nnc::passes

@@ -3,6 +3,7 @@
 #define NNC_PASSES_PASSES_H
 
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <memory>
 
@@ -36,6 +37,25 @@ std::unique_ptr<mlir::Pass> createFusePoolActivationPass();
 /// variables' old values, so a weight gradient's buffer is free once applied (-O2:
 /// it is part of memory planning).
 std::unique_ptr<mlir::Pass> createScheduleUpdatesPass();
+
+/// --nn-fold-batch-norm: with frozen weights (nn.variable `value`), an inference
+/// nn.conv2d_bn, or a BatchNormalization on the moving statistics after a Dense or
+/// Conv2D with no activation of its own and no other user, becomes that Dense/Conv2D
+/// with kernel * gamma / sqrt(variance + epsilon) and bias (bias - mean) * that +
+/// beta, as new frozen variables; frozen variables nothing reads any more go.
+std::unique_ptr<mlir::Pass> createFoldBatchNormPass();
+
+/// --nn-fold-rescaling: with a frozen kernel, Rescaling(scale, offset) whose only
+/// user is a Dense or Conv2D folds into it: kernel * scale, and bias + offset times
+/// the kernel's sums (offset only for Dense and unpadded Conv2D: zero padding would
+/// not see it).
+std::unique_ptr<mlir::Pass> createFoldRescalingPass();
+
+/// nnc --inference [--weights W]: marks `module` inference-only (the autodiff pass
+/// then builds @evaluate but no @train_step) and, with a checkpoint, stores each
+/// weight's values in its nn.variable (`value`): errors name the layer's variable at
+/// its source location when the checkpoint lacks it or holds another shape.
+mlir::LogicalResult freezeWeights(mlir::ModuleOp module, llvm::StringRef checkpoint);
 
 /// The pipeline of -O`level` (0: nothing): the autodiff pass (for a compiled model),
 /// the fusions above, then canonicalisation (dead-code elimination); -O2 adds the

@@ -157,6 +157,19 @@ static int parse_checkpoint(const char *path, parsed *out) {
   return 0;
 }
 
+NNRT_EXPORT int nnrt_read_checkpoint(const char *path, nnrt_tensor_fn fn, void *ctx) {
+  nnrt_clear_error();
+  if (!path || !fn)
+    return nnrt_fail("read_checkpoint: null path or callback");
+  parsed c;
+  int rc = parse_checkpoint(path, &c);
+  for (uint32_t i = 0; rc == 0 && i < c.count; ++i)
+    if (fn(c.records[i].name, c.records[i].count, c.records[i].data, ctx) != 0)
+      rc = -1;
+  release(&c);
+  return rc;
+}
+
 /* Extra records (fit state) follow the model's tensors under names "fit/...". */
 static int is_extra(const char *name) { return strncmp(name, "fit/", 4) == 0; }
 

@@ -174,9 +174,12 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
             (long long)o->initial_epoch, (long long)o->epochs);
     return 2;
   }
-  if (!p->train)
+  if (!p->evaluate)
     return bad(argv[0], "the model was compiled without compile() (no loss or optimizer); "
                         "cannot run", argv[1]);
+  if (!p->train && strcmp(argv[1], "fit") == 0)
+    return bad(argv[0], "the model was compiled with --inference (no training step); cannot run",
+               argv[1]);
   return 0;
 }
 

@@ -68,6 +68,12 @@ enum {
                             constants + var[NNRT_VAR_FAN_IN] */
 };
 
+/* Checks the checkpoint at `path` whole, then calls fn on each of its tensors in order
+ * (the model's, then fit state named "fit/..."); `data` may be unaligned. 0, or -1 with
+ * the error set (also when fn returns non-zero). Used by nnc --weights. */
+typedef int (*nnrt_tensor_fn)(const char *name, int64_t count, const float *data, void *ctx);
+int nnrt_read_checkpoint(const char *path, nnrt_tensor_fn fn, void *ctx);
+
 /* `names` holds the variables' names, then the metrics' names, each terminated by a
  * NUL. `constants` holds the values of NNRT_INIT_CONSTANT variables (NULL when there
  * are none). train and evaluate are NULL for a model compiled without compile() or

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The optimizer's step count lives in the variable with role ITERATIONS (saved in
  * checkpoints), as a float: exact up to 2^24 steps. */
@@ -17,8 +18,10 @@ static int check(nnc_model *m, const float *x, const void *y, int64_t n, const f
                  const char *verb) {
   if (!m)
     return nnrt_fail("%s: null model", verb);
-  if (!m->train || !m->evaluate)
+  if (!m->evaluate)
     return nnrt_fail("%s: the model was compiled without compile() (no loss or optimizer)", verb);
+  if (!m->train && strcmp(verb, "train_step") == 0)
+    return nnrt_fail("train_step: the model was compiled with --inference (no training step)");
   if (n <= 0)
     return nnrt_fail("%s: the sample count must be positive, got %lld", verb, (long long)n);
   if (!x || !y || !loss)

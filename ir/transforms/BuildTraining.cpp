@@ -246,6 +246,11 @@ LogicalResult TrainingBuilder::run() {
     return failure();
   b.create<func::ReturnOp>(forward.getLoc(), *evalResults);
   eval.setType(b.getFunctionType({xType, yType}, ValueRange(*evalResults).getTypes()));
+  if (module->hasAttr("nn.inference")) { // nnc --inference: no training step
+    if (inputName)
+      eval.setArgAttr(0, "nn.name", inputName);
+    return success();
+  }
 
   // @train_step: training mode, loss, reverse sweep, updates.
   func::FuncOp train = newFunction("train_step", {xType, yType, counterType});

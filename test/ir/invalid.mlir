@@ -306,5 +306,10 @@ nn.variable @v : tensor<8xf32> {init = "xavier"}
 
 // -----
 
+// expected-error @+1 {{'nn.variable' op value of type 'tensor<4xf32>' for a variable of type 'tensor<8xf32>'}}
+nn.variable @v : tensor<8xf32> {value = dense<1.0> : tensor<4xf32>}
+
+// -----
+
 // expected-error @+1 {{'nn.variable' op variable shapes must be static, got 'tensor<?xf32>'}}
 nn.variable @v : tensor<?xf32>

@@ -67,6 +67,14 @@ cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2), cl::cat(nncCategory),
                            cl::desc("Optimisation level: -O0 compiles the model as written, every "
                                     "intermediate buffer in its own memory; -O1 fuses ops (passes/); "
                                     "-O2 (default) also plans the arena by liveness"));
+cl::opt<bool> inference("inference",
+                        cl::desc("Compile for inference only: predict and evaluate, no train step"),
+                        cl::init(false), cl::cat(nncCategory));
+cl::opt<std::string> weightsFile(
+    "weights",
+    cl::desc("With --inference: freeze this checkpoint's weights into the output (BatchNormalization "
+             "and Rescaling fold into the kernels at -O1 and up)"),
+    cl::value_desc("checkpoint"), cl::init(""), cl::cat(nncCategory));
 cl::opt<bool> timeReport("time-report", cl::desc("Print compile phase times and output size"),
                          cl::init(false), cl::cat(nncCategory));
 
@@ -141,6 +149,9 @@ int main(int argc, char **argv) {
     if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
       return error("cannot write '" + outputFile + "': the folder '" + dir + "' does not exist");
   }
+  if (!weightsFile.empty() && !inference)
+    return error("--weights freezes a checkpoint into an inference build: add --inference (to "
+                 "start training from a checkpoint, run the executable's fit --weights W)");
   std::string errorMessage;
   auto file = mlir::openInputFile(inputFile, &errorMessage);
   if (!file)
@@ -148,6 +159,7 @@ int main(int argc, char **argv) {
 
   mlir::MLIRContext context;
   context.loadDialect<nnc::nn::NNDialect, mlir::func::FuncDialect>();
+  context.printOpOnDiagnostic(false); // errors point at the .nn source, not at IR
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
@@ -155,6 +167,8 @@ int main(int argc, char **argv) {
   mlir::OwningOpRef<mlir::ModuleOp> module =
       nnc::frontend::importNNFile(sourceMgr, &context);
   if (!module)
+    return 1;
+  if (inference && mlir::failed(nnc::passes::freezeWeights(*module, weightsFile)))
     return 1;
 
   switch (emit) {
