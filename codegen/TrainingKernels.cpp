@@ -211,6 +211,16 @@ FailureOr<OpLowering> lowerTrainingOp(Operation *op) {
       .Case([](nn::SliceOp o) { return lowerSlice(o); })
       .Case([](nn::DropoutTrainOp o) { return lowerDropout(o, false); })
       .Case([](nn::DropoutGradOp o) { return lowerDropout(o, true); })
+      .Case([](nn::DropoutActivationGradOp o) {
+        auto e = rows(o.getOutput());
+        OpLowering l = kernelCall(
+            share(dropoutActivationBackwardKernel((int)e[0], o.getRate().convertToFloat(),
+                                                  (uint32_t)o.getSalt(),
+                                                  activationOf(o.getActivation(), o.getAlpha()))),
+            {o.getOutput(), o.getOutputGrad(), o.getCounter(), o.getInputGrad()}, {e, e, {2}, e});
+        l.inPlace = 1; // into dy
+        return l;
+      })
       .Case([](nn::BatchNormStatsOp o) { return lowerStats(o); })
       .Case([](nn::MovingAverageOp o) {
         return flatCall(share(movingAverageKernel((int)count(o.getMean()),

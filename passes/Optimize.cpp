@@ -22,6 +22,7 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   pm.addPass(createFoldRescalingPass());
   pm.addPass(createFuseActivationPass());
   pm.addPass(createFusePoolActivationPass());
+  pm.addPass(createFuseDropoutActivationPass());
   pm.addPass(mlir::createCanonicalizerPass());
   if (level >= 2)
     pm.addPass(createScheduleUpdatesPass());
@@ -33,6 +34,7 @@ void registerPasses() {
   mlir::registerPass([] { return createFuseActivationPass(); });
   mlir::registerPass([] { return createFusePoolActivationPass(); });
   mlir::registerPass([] { return createScheduleUpdatesPass(); });
+  mlir::registerPass([] { return createFuseDropoutActivationPass(); });
   mlir::registerPass([] { return createFoldBatchNormPass(); });
   mlir::registerPass([] { return createFoldRescalingPass(); });
 }

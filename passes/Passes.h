@@ -32,6 +32,12 @@ std::unique_ptr<mlir::Pass> createFuseActivationPass();
 /// activation's output is no longer needed by the backward pass.
 std::unique_ptr<mlir::Pass> createFusePoolActivationPass();
 
+/// --nn-fuse-dropout-activation: in @train_step, dropout_grad -> activation_grad
+/// (dropout's gradient used only there) becomes nn.dropout_activation_grad; for
+/// relu, leaky_relu and linear it reads the Dropout's output (same sign where kept),
+/// so the activation's output dies at the Dropout.
+std::unique_ptr<mlir::Pass> createFuseDropoutActivationPass();
+
 /// --nn-schedule-updates: each state update (optimizer step, BN moving average) and
 /// its nn.assign ops move to the earliest point after the last reader of the
 /// variables' old values, so a weight gradient's buffer is free once applied (-O2:

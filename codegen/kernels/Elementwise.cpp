@@ -154,6 +154,24 @@ static Kernel dropout(int channels, float rate, uint32_t salt, bool backward) {
   return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
 }
 
+Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
+                                        const Activation &act) {
+  ImageParam y(Float(32), 2, "output"), dy(Float(32), 2, "dy"), seed(UInt(32), 1, "seed");
+  Var c("c"), m("m");
+  // ---- algorithm ---- (the unfused kernels' expressions, composed: same bits)
+  Expr layerSeed = seed(0) ^ Expr(uint32_t(salt * 0x27D4EB2Fu));
+  Expr keep = counterUniform(layerSeed, seed(1), c + m * channels) >= rate;
+  Func dz("dropout_activation_dz");
+  dz(c, m) = activationGradient(y(c, m), select(keep, dy(c, m) * (1.0f / (1.0f - rate)), 0.0f),
+                                act);
+  y.dim(0).set_bounds(0, channels);
+  dy.dim(0).set_bounds(0, channels);
+  seed.dim(0).set_bounds(0, 2);
+  // ---- schedule (CPU) ----
+  scheduleRows(dz, c, m);
+  return {"dropout_activation_dz", {y, dy, seed}, dz};
+}
+
 Kernel dropoutKernel(int channels, float rate, uint32_t salt) {
   return dropout(channels, rate, salt, false);
 }

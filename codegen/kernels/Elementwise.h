@@ -29,6 +29,10 @@ Kernel channelSumKernel(int channels);
 /// the model's Dropout layers apart (each draws its own mask).
 Kernel dropoutKernel(int channels, float rate, uint32_t salt = 0);
 Kernel dropoutBackwardKernel(int channels, float rate, uint32_t salt = 0);
+/// activation'(y) * dropoutBackward(dy) in one pass (y: the activation's output, or
+/// for relu / leaky_relu / linear the Dropout's output; same sign where kept).
+Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
+                                        const Activation &act);
 
 /// The counter-based uniform in [0, 1) that Dropout and augmentation layers draw.
 Halide::Expr counterUniform(Halide::Expr seed, Halide::Expr step, Halide::Expr index);

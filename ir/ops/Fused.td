@@ -90,4 +90,22 @@ def NN_MaxPool2DActivationGradOp : NN_Op<"max_pool2d_activation_grad", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+def NN_DropoutActivationGradOp : NN_Op<"dropout_activation_grad",
+    [Pure, AllTypesMatch<["output", "output_grad", "input_grad"]>]> {
+  let summary = "backward of activation + Dropout in one pass";
+  let description = [{
+    input_grad = activation'(output) * (kept ? output_grad / (1 - rate) : 0), the
+    mask recomputed from (counter, salt) as nn.dropout_grad does. `output` is the
+    activation's output, or, for relu, leaky_relu and linear (whose derivative
+    needs only the sign), the Dropout's output: the activation's output then dies
+    in the forward pass. Made by --nn-fuse-dropout-activation from nn.dropout_grad
+    -> nn.activation_grad.
+  }];
+  let arguments = !con((ins NN_Tensor:$output, NN_Tensor:$output_grad, NN_Counter:$counter,
+                            F32Attr:$rate, I64Attr:$salt),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // NNC_IR_OPS_FUSED_TD
