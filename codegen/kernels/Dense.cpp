@@ -7,26 +7,38 @@ namespace nnc::codegen {
 
 namespace {
 
+/// How tileProduct spreads a product over threads.
+enum class Spread {
+  Rows,       // blocks of 4 rows per task (the batch rows of a forward pass)
+  RowGroups,  // 64 rows per task: many short static rows (weight gradients)
+  Columns     // blocks of v per task, every row inside: each block of the v-side
+              // operand is read once while hot (dX reads W^T once, not once per rows)
+};
+
 /// The register-tiled schedule of a matrix product out(v, row) = acc(v, row), acc a
 /// pure init plus one update over the reduction `r`: blocks of (32 or 16) v-values x
 /// 4 rows of accumulators stay in vector registers across the whole reduction (each
-/// step loads the block's weight vectors once and broadcasts 4 row values). Blocks of
-/// rows in parallel; the last block of rows is guarded. False (nothing scheduled)
-/// when `vExtent` is not a multiple of 16.
-bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent) {
+/// step loads the block's weight vectors once and broadcasts 4 row values). Tasks as
+/// `spread` says; the last block of rows is guarded. False (nothing scheduled) when
+/// `vExtent` is not a multiple of 16.
+bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
+                 Spread spread = Spread::Rows) {
   int vt = vExtent % 32 == 0 ? 32 : vExtent % 16 == 0 ? 16 : 0;
   if (!vt)
     return false;
   const int rows = 4;
-  Var vo("vo"), vi("vi"), ro("ro"), ri("ri");
-  out.split(v, vo, vi, vt)
-      .split(row, ro, ri, rows, TailStrategy::GuardWithIf)
-      .reorder(vi, ri, vo, ro)
-      .vectorize(vi, 16)
-      .unroll(vi)
-      .unroll(ri)
-      .parallel(ro);
-  acc.compute_at(out, vo).vectorize(v, 16).unroll(v);
+  Var vo("vo"), vi("vi"), ro("ro"), ri("ri"), rg("rg");
+  out.split(v, vo, vi, vt).split(row, ro, ri, rows, TailStrategy::GuardWithIf);
+  if (spread == Spread::Columns)
+    out.reorder(vi, ri, ro, vo).parallel(vo);
+  else
+    out.reorder(vi, ri, vo, ro);
+  out.vectorize(vi, 16).unroll(vi).unroll(ri);
+  if (spread == Spread::RowGroups)
+    out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf).parallel(rg);
+  else if (spread == Spread::Rows)
+    out.parallel(ro);
+  acc.compute_at(out, spread == Spread::Columns ? ro : vo).vectorize(v, 16).unroll(v);
   acc.update().reorder(v, row, r).vectorize(v, 16).unroll(v).unroll(row);
   return true;
 }
@@ -129,7 +141,7 @@ Kernel denseBackwardDataKernel(int features, int units) {
       .tile(k, uu, ko, uo, ki, ui, 16, 16, TailStrategy::GuardWithIf)
       .vectorize(ki)
       .parallel(uo);
-  if (!tileProduct(dx, acc, k, m, u, features)) {
+  if (!tileProduct(dx, acc, k, m, u, features, Spread::Columns)) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
@@ -151,7 +163,7 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
   x.dim(0).set_bounds(0, features);
   dz.dim(0).set_bounds(0, units);
   // ---- schedule (CPU) ----
-  if (!tileProduct(dw, acc, u, k, m, units)) {
+  if (!tileProduct(dw, acc, u, k, m, units, Spread::RowGroups)) {
     // Few units: blocks of 64 features per task, vectorized along the features (the
     // input's contiguous axis), each dZ value broadcast.
     Var ko("ko"), ki("ki");

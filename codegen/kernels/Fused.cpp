@@ -138,8 +138,9 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   // ---- schedule (CPU) ----
   Var yn("yn");
-  out.fuse(y, n, yn).parallel(yn);
-  best.compute_at(out, yn);
+  out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  best.compute_at(out, yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
   return {"max_pool2d_argmax", {in}, out};
 }
 
@@ -149,17 +150,31 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
   int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
   // ---- algorithm ----
+  Func dx("max_pool2d_activation_dx");
+  for (ImageParam *p : {&index, &pooled, &dy})
+    p->dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  Var yn("yn");
+  if (pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
+    // Windows tile the input without overlap: each input pixel belongs to at most one
+    // window, so dX is a gather (one vectorized pass, nothing scattered).
+    Expr ox = x / s.poolW, oy = y / s.poolH;
+    Expr inside = ox < s.outW() && oy < s.outH();
+    Expr cx = min(ox, s.outW() - 1), cy = min(oy, s.outH() - 1);
+    Expr mine = cast<int>(index(c, cx, cy, n)) == (x - ox * s.poolW) + s.poolW * (y - oy * s.poolH);
+    dx(c, x, y, n) = select(inside && mine,
+                            activationGradient(pooled(c, cx, cy, n), dy(c, cx, cy, n), act), 0.0f);
+    // ---- schedule (CPU) ----
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
+  }
   RDom o(0, s.outW(), 0, s.outH(), "o");
   Expr at = cast<int>(index(c, o.x, o.y, n));
   Expr bx = clamp(o.x * s.strideW - pl + at % s.poolW, 0, s.width - 1);
   Expr by = clamp(o.y * s.strideH - pt + at / s.poolW, 0, s.height - 1);
-  Func dx("max_pool2d_activation_dx");
   dx(c, x, y, n) = 0.0f;
   dx(c, bx, by, n) += activationGradient(pooled(c, o.x, o.y, n), dy(c, o.x, o.y, n), act);
-  for (ImageParam *p : {&index, &pooled, &dy})
-    p->dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  dx.parallel(n);
+  dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
 }

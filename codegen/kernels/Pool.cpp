@@ -66,8 +66,15 @@ Func windowArgmax(const PoolShape &s, const ImageParam &in) {
   Func padded = BoundaryConditions::constant_exterior(
       in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
   RDom w(0, s.poolW, 0, s.poolH, "w");
+  // (kx, ky, value) of the first maximum in (kx, ky) order: a named Func (not an
+  // inline argmax) so that callers can vectorize its update across channels.
   Func best("max_pool_argmax");
-  best(c, x, y, n) = argmax(padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n));
+  Expr v = padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n);
+  best(c, x, y, n) = Tuple(0, 0, Float(32).min());
+  Expr better = v > best(c, x, y, n)[2];
+  best(c, x, y, n) = Tuple(select(better, w.x, best(c, x, y, n)[0]),
+                           select(better, w.y, best(c, x, y, n)[1]),
+                           select(better, v, best(c, x, y, n)[2]));
   return best;
 }
 
@@ -88,7 +95,8 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  best.compute_at(dx, n);
+  best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
   dx.parallel(n);
   dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   return {"max_pool2d_dx", {in, dy}, dx};

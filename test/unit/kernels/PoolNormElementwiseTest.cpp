@@ -1,6 +1,7 @@
 // Pooling, BatchNormalization (inference) and elementwise kernels against naive
 // references over 20+ configurations each.
 #include "codegen/kernels/Elementwise.h"
+#include "codegen/kernels/Fused.h"
 #include "codegen/kernels/Norm.h"
 #include "codegen/kernels/Pool.h"
 #include "test/unit/kernels/KernelTestUtil.h"
@@ -303,3 +304,54 @@ TEST(ConcatenateSliceKernel, InvertsConcatenate) {
 }
 
 } // namespace
+
+// The fused pooling kernels of the train step (the forward records each window's
+// maximum; the backward routes dY through the activation's derivative to it) give the
+// unfused kernels' bits: max_pool2d + max_pool2d_dx + activation_dx. Covers the
+// gather path (stride = window, no padding; odd sizes leave pixels in no window) and
+// the scatter path (overlapping or padded windows; where windows overlap, to 1e-5).
+TEST(MaxPool2DFused, MatchesUnfusedKernels) {
+  std::mt19937 rng(41);
+  std::vector<PoolShape> shapes = {{28, 28, 32, 2, 2, 2, 2, false}, {7, 9, 3, 2, 2, 2, 2, false},
+                                   {7, 7, 5, 3, 3, 2, 2, true},    {6, 6, 17, 2, 2, 1, 1, false}};
+  for (const PoolShape &s : shapes)
+    for (Act kind : {Act::Relu, Act::Sigmoid}) {
+      SCOPED_TRACE(testing::Message() << s.height << "x" << s.width << "x" << s.channels
+                                      << " pool " << s.poolH << " stride " << s.strideH
+                                      << (kind == Act::Relu ? " relu" : " sigmoid"));
+      int n = 3, oh = s.outH(), ow = s.outW();
+      Tensor y = randomTensor({n, s.height, s.width, s.channels}, rng, -1, 1);
+      for (size_t i = 0; i < y.data.size(); i += 7)
+        y.data[i + 1 < y.data.size() ? i + 1 : i] = y.data[i]; // ties: the first one wins
+      Tensor dy = randomTensor({n, oh, ow, s.channels}, rng);
+      Tensor pooled({n, oh, ow, s.channels}), index({n, oh, ow, s.channels});
+      Kernel argmax = maxPool2dArgmaxKernel(s);
+      runTuple(argmax, {&y}, {&pooled, &index});
+      Tensor refPooled({n, oh, ow, s.channels});
+      Kernel pool = maxPool2dKernel(s);
+      run(pool, {&y}, refPooled);
+      EXPECT_EQ(pooled.data, refPooled.data);
+
+      Tensor dx({n, s.height, s.width, s.channels});
+      Kernel fused = maxPool2dActivationBackwardKernel(s, Activation{kind});
+      run(fused, {&index, &pooled, &dy}, dx);
+      // Unfused: dA = activation_dx(pooled, dy) scattered by max_pool2d_dx.
+      // (the activation kernel sees rows of channels: 2-D views of the same data)
+      int rows = n * oh * ow;
+      Tensor pooled2({rows, s.channels}), dy2({rows, s.channels}), da2({rows, s.channels});
+      pooled2.data = pooled.data;
+      dy2.data = dy.data;
+      Kernel act = activationBackwardKernel(s.channels, Activation{kind});
+      run(act, {&pooled2, &dy2}, da2);
+      Tensor da({n, oh, ow, s.channels}), refDx({n, s.height, s.width, s.channels});
+      da.data = da2.data;
+      Kernel scatter = maxPool2dBackwardKernel(s);
+      run(scatter, {&y, &da}, refDx);
+      if (s.strideW == s.poolW || kind == Act::Relu) {
+        EXPECT_EQ(dx.data, refDx.data);
+      } else { // overlapping windows sum terms the fused kernel may contract (FMA)
+        std::vector<double> want(refDx.data.begin(), refDx.data.end());
+        expectClose(dx, want);
+      }
+    }
+}
