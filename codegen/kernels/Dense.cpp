@@ -22,7 +22,7 @@ enum class Spread {
 /// `spread` says; the last block of rows is guarded. False (nothing scheduled) when
 /// `vExtent` is not a multiple of 16.
 bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
-                 Spread spread = Spread::Rows) {
+                 Spread spread = Spread::Rows, int64_t flopsPerRow = 0) {
   int vt = vExtent % 32 == 0 ? 32 : vExtent % 16 == 0 ? 16 : 0;
   if (!vt)
     return false;
@@ -34,10 +34,16 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
   else
     out.reorder(vi, ri, vo, ro);
   out.vectorize(vi, 16).unroll(vi).unroll(ri);
-  if (spread == Spread::RowGroups)
+  if (spread == Spread::RowGroups) {
     out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf).parallel(rg);
-  else if (spread == Spread::Rows)
+  } else if (spread == Spread::Rows && flopsPerRow > 0) {
+    // Waking the thread pool costs about as much as 2 MFLOP on one core: calls with
+    // less work than twice that (a small layer at a small batch) run on one thread.
+    Expr rowCount = out.output_buffer().dim(1).extent();
+    out.specialize(rowCount >= (int)std::max<int64_t>(1, 4000000 / flopsPerRow)).parallel(ro);
+  } else if (spread == Spread::Rows) {
     out.parallel(ro);
+  }
   acc.compute_at(out, spread == Spread::Columns ? ro : vo).vectorize(v, 16).unroll(v);
   acc.update().reorder(v, row, r).vectorize(v, 16).unroll(v).unroll(row);
   return true;
@@ -67,7 +73,8 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     b.dim(0).set_bounds(0, units);
 
   // ---- schedule (CPU) ----
-  if (act.kind != Act::Softmax && tileProduct(out, acc, u, m, k, units)) {
+  if (act.kind != Act::Softmax &&
+      tileProduct(out, acc, u, m, k, units, Spread::Rows, 2 * (int64_t)units * features)) {
     Kernel kernel{"dense", {in, w}, out};
     if (bias)
       kernel.inputs.push_back(b);
