@@ -36,11 +36,13 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
   out.vectorize(vi, 16).unroll(vi).unroll(ri);
   if (spread == Spread::RowGroups) {
     out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf).parallel(rg);
-  } else if (spread == Spread::Rows && flopsPerRow > 0) {
+  } else if (spread == Spread::Rows && 4000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
     // Waking the thread pool costs about as much as 2 MFLOP on one core: calls with
     // less work than twice that (a small layer at a small batch) run on one thread.
+    // (Layers that reach it within two row blocks always go parallel: a specialised
+    // branch that short would give the accumulator a variable, unrollable extent.)
     Expr rowCount = out.output_buffer().dim(1).extent();
-    out.specialize(rowCount >= (int)std::max<int64_t>(1, 4000000 / flopsPerRow)).parallel(ro);
+    out.specialize(rowCount >= (int)(4000000 / flopsPerRow)).parallel(ro);
   } else if (spread == Spread::Rows) {
     out.parallel(ro);
   }

@@ -19,6 +19,7 @@ TEST(DenseKernel, MatchesReference) {
   ASSERT_GE(configs.size(), 12u);
   configs.push_back({784, 128, true, 1});
   configs.push_back({128, 64, true, 1});
+  configs.push_back({3136, 64, true, 1}); // one thread below 9 rows, two from 9
   configs.push_back({64, 10, true, 4});
   configs.push_back({30, 16, true, 2});
   configs.push_back({2, 2, true, 2});
