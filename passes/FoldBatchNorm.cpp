@@ -18,49 +18,40 @@ namespace nnc::passes {
 
 namespace {
 
-/// Frozen kernel and bias with BatchNormalization folded in: per output channel c
-/// (the kernel's last dimension) s = gamma / sqrt(variance + epsilon),
-/// kernel * s and (bias - mean) * s + beta. None unless every operand is frozen.
-struct Folded {
-  Value kernel, bias;
-};
-std::optional<Folded> fold(Operation *at, Value kernel, Value bias, Value gamma, Value beta,
-                           Value mean, Value variance, double epsilon) {
-  auto k = frozenValues(kernel), g = frozenValues(gamma), be = frozenValues(beta),
-       m = frozenValues(mean), v = frozenValues(variance);
-  std::optional<std::vector<double>> b = bias ? frozenValues(bias) : std::vector<double>();
-  if (!k || !g || !be || !m || !v || !b)
+/// A layer's frozen kernel and bias with BatchNormalization folded in: per output
+/// channel c s = gamma / sqrt(variance + epsilon), kernel * s and (bias - mean) * s +
+/// beta. None unless every operand is frozen.
+std::optional<LayerValues> fold(Value kernel, Value bias, Value gamma, Value beta, Value mean,
+                                Value variance, double epsilon) {
+  auto l = frozenLayer(kernel, bias);
+  auto g = frozenValues(gamma), be = frozenValues(beta), m = frozenValues(mean),
+       v = frozenValues(variance);
+  if (!l || !g || !be || !m || !v)
     return std::nullopt;
   size_t channels = g->size();
-  if (b->empty())
-    b->assign(channels, 0.0);
   std::vector<double> scale(channels);
   for (size_t c = 0; c < channels; ++c) {
     scale[c] = (*g)[c] / std::sqrt((*v)[c] + epsilon);
-    (*b)[c] = ((*b)[c] - (*m)[c]) * scale[c] + (*be)[c];
+    l->bias[c] = (l->bias[c] - (*m)[c]) * scale[c] + (*be)[c];
   }
-  for (size_t i = 0; i < k->size(); ++i)
-    (*k)[i] *= scale[i % channels];
-  auto kType = llvm::cast<RankedTensorType>(kernel.getType());
-  auto bType = RankedTensorType::get({(int64_t)channels}, kType.getElementType());
-  StringRef name = variableName(kernel);
-  std::string layer = name.substr(0, name.rfind('.')).str();
-  return Folded{newFrozen(at, name.str() + "/bn_folded", kType, *k),
-                newFrozen(at, layer + ".bias/bn_folded", bType, *b)};
+  for (size_t i = 0; i < l->kernel.size(); ++i)
+    l->kernel[i] *= scale[i % channels];
+  return l;
 }
 
 /// nn.conv2d_bn (inference) -> nn.conv2d with the folded kernel and bias.
 void foldFused(nn::Conv2DBNOp op) {
-  auto f = fold(op, op.getKernel(), op.getBias(), op.getGamma(), op.getBeta(), op.getMean(),
+  auto f = fold(op.getKernel(), op.getBias(), op.getGamma(), op.getBeta(), op.getMean(),
                 op.getVariance(), op.getEpsilon().convertToFloat());
   if (!f)
     return;
   OpBuilder b(op);
   auto layers = op.getLayers().getAsRange<StringAttr>();
   auto conv = b.create<nn::Conv2DOp>(
-      op.getLoc(), op.getType(), op.getInput(), f->kernel, f->bias, op.getStridesAttr(),
-      op.getDilationAttr(), op.getPaddingAttr(), op.getActivationAttr(), op.getAlphaAttr(),
-      layers.empty() ? StringAttr() : *layers.begin());
+      op.getLoc(), op.getType(), op.getInput(), op.getKernel(), op.getBias(),
+      op.getStridesAttr(), op.getDilationAttr(), op.getPaddingAttr(), op.getActivationAttr(),
+      op.getAlphaAttr(), layers.empty() ? StringAttr() : *layers.begin());
+  setFrozenLayer(conv, *f, "bn_folded");
   op.getResult().replaceAllUsesWith(conv.getResult());
   op.erase();
 }
@@ -71,15 +62,11 @@ template <typename LayerOp> bool foldInto(nn::BatchNormOp bn) {
   auto layer = bn.getInput().template getDefiningOp<LayerOp>();
   if (!layer || layer.getActivation() != "linear" || !layer.getResult().hasOneUse())
     return false;
-  auto f = fold(layer, layer.getKernel(), layer.getBias(), bn.getGamma(), bn.getBeta(),
+  auto f = fold(layer.getKernel(), layer.getBias(), bn.getGamma(), bn.getBeta(),
                 bn.getMovingMean(), bn.getMovingVariance(), bn.getEpsilon().convertToFloat());
   if (!f)
     return false;
-  layer.getKernelMutable().assign(f->kernel);
-  if (layer.getBias())
-    layer.getBiasMutable().assign(f->bias);
-  else
-    layer.getBiasMutable().append(f->bias);
+  setFrozenLayer(layer, *f, "bn_folded");
   bn.getResult().replaceAllUsesWith(layer.getResult());
   bn.erase();
   return true;

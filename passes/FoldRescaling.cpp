@@ -26,28 +26,15 @@ template <typename LayerOp> bool foldInto(nn::RescalingOp r) {
   if (offset != 0.0)
     if (auto conv = dyn_cast<nn::Conv2DOp>(layer.getOperation()); conv && conv.getPadding() != "valid")
       return false;
-  auto k = frozenValues(layer.getKernel());
-  std::optional<std::vector<double>> b =
-      layer.getBias() ? frozenValues(layer.getBias()) : std::vector<double>();
-  if (!k || !b)
+  auto l = frozenLayer(layer.getKernel(), layer.getBias());
+  if (!l)
     return false;
-  auto kType = llvm::cast<RankedTensorType>(layer.getKernel().getType());
-  size_t channels = (size_t)kType.getShape().back();
-  if (b->empty())
-    b->assign(channels, 0.0);
-  for (size_t i = 0; i < k->size(); ++i) {
-    (*b)[i % channels] += offset * (*k)[i];
-    (*k)[i] *= scale;
+  size_t channels = l->bias.size();
+  for (size_t i = 0; i < l->kernel.size(); ++i) {
+    l->bias[i % channels] += offset * l->kernel[i];
+    l->kernel[i] *= scale;
   }
-  StringRef name = variableName(layer.getKernel());
-  std::string base = name.substr(0, name.rfind('.')).str();
-  layer.getKernelMutable().assign(newFrozen(layer, name.str() + "/rescaled", kType, *k));
-  Value bias = newFrozen(layer, base + ".bias/rescaled",
-                         RankedTensorType::get({(int64_t)channels}, kType.getElementType()), *b);
-  if (layer.getBias())
-    layer.getBiasMutable().assign(bias);
-  else
-    layer.getBiasMutable().append(bias);
+  setFrozenLayer(layer, *l, "rescaled");
   layer.getInputMutable().assign(r.getInput());
   r.erase();
   return true;

@@ -64,6 +64,30 @@ Value newFrozen(Operation *at, StringRef base, RankedTensorType type,
   return b.create<nn::ReadOp>(at->getLoc(), type, name);
 }
 
+std::optional<LayerValues> frozenLayer(Value kernel, Value bias) {
+  auto k = frozenValues(kernel);
+  std::optional<std::vector<double>> b = bias ? frozenValues(bias) : std::vector<double>();
+  if (!k || !b)
+    return std::nullopt;
+  if (b->empty())
+    b->assign((size_t)llvm::cast<RankedTensorType>(kernel.getType()).getShape().back(), 0.0);
+  return LayerValues{std::move(*k), std::move(*b)};
+}
+
+void setFrozenLayer(Operation *layer, const LayerValues &values, StringRef suffix) {
+  Value kernel = layer->getOperand(1);
+  auto kType = llvm::cast<RankedTensorType>(kernel.getType());
+  auto bType = RankedTensorType::get({kType.getShape().back()}, kType.getElementType());
+  StringRef name = variableName(kernel);
+  std::string base = name.substr(0, name.rfind('.')).str();
+  layer->setOperand(1, newFrozen(layer, name.str() + "/" + suffix.str(), kType, values.kernel));
+  Value bias = newFrozen(layer, base + ".bias/" + suffix.str(), bType, values.bias);
+  if (layer->getNumOperands() > 2)
+    layer->setOperand(2, bias);
+  else
+    layer->insertOperands(2, bias);
+}
+
 void eraseUnusedFrozen(ModuleOp module) {
   SmallVector<nn::ReadOp> reads; // reads left unused by a fold
   module.walk([&](nn::ReadOp r) {

@@ -27,6 +27,19 @@ llvm::StringRef variableName(mlir::Value v);
 mlir::Value newFrozen(mlir::Operation *at, llvm::StringRef base, mlir::RankedTensorType type,
                       const std::vector<double> &values);
 
+/// A Dense/Conv2D's frozen kernel and bias (zeros when the layer has none), per
+/// output channel = the kernel's last dimension.
+struct LayerValues {
+  std::vector<double> kernel, bias;
+};
+/// None unless `kernel` and `bias` (if not null) read frozen variables.
+std::optional<LayerValues> frozenLayer(mlir::Value kernel, mlir::Value bias);
+
+/// `layer` (a Dense or Conv2D, operands input, kernel, bias?) takes new frozen
+/// variables holding `values`, named after `kernel`'s variable plus `suffix`
+/// ("conv2d.kernel/bn_folded", "conv2d.bias/bn_folded"); a missing bias is added.
+void setFrozenLayer(mlir::Operation *layer, const LayerValues &values, llvm::StringRef suffix);
+
 /// Erases the frozen variables that no op references any more.
 void eraseUnusedFrozen(mlir::ModuleOp module);
 
