@@ -22,8 +22,7 @@ struct nnc_model {
   int frozen;             /* weights compiled in (nnc --weights): no checkpoint loads */
 };
 
-/* Grows the model's arena for a call on n samples (train_step: at least
- * desc[NNRT_DESC_ARENA_MIN_BATCH]); 0, or -1 with the error set. */
+/* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
 
 static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {

@@ -92,8 +92,6 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
 }
 
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb) {
-  if (strcmp(verb, "train_step") == 0 && n < m->desc[NNRT_DESC_ARENA_MIN_BATCH])
-    n = m->desc[NNRT_DESC_ARENA_MIN_BATCH];
   int64_t perSample = m->desc[NNRT_DESC_ARENA], fixed = m->desc[NNRT_DESC_ARENA_FIXED];
   if (perSample > 0 && n > (INT64_MAX / 8 - fixed) / perSample)
     return nnrt_fail("%s: %lld samples are too many for one call", verb, (long long)n);

@@ -32,7 +32,11 @@ static int check(nnc_model *m, const float *x, const void *y, int64_t n, const f
 NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int64_t n,
                                 float *loss, float *metrics) {
   nnrt_clear_error();
-  if (check(m, x, y, n, loss, "train_step") != 0 || nnrt_reserve_arena(m, n, "train_step") != 0)
+  if (check(m, x, y, n, loss, "train_step") != 0)
+    return -1;
+  /* The train step's plan holds at least ARENA_MIN_BATCH samples (fit()'s batch). */
+  int64_t minBatch = m->desc[NNRT_DESC_ARENA_MIN_BATCH];
+  if (nnrt_reserve_arena(m, n < minBatch ? minBatch : n, "train_step") != 0)
     return -1;
   float *iter = iterations(m);
   if (!iter)
