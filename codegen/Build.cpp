@@ -75,6 +75,9 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   return mlir::success();
 }
 
+/// Host code for this CPU unless the kernels target another machine's CPU.
+bool portableHost(const std::string &target) { return target != "host" && target != "cuda"; }
+
 } // namespace
 
 mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &options) {
@@ -88,6 +91,8 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     if (mlir::failed(nn::printSummary(model, os)))
       return mlir::failure();
   }
+  bool gpu = isGpuTarget(options.target);
+  GpuScheduleScope kernelsOnGpu(gpu);
   mlir::FailureOr<ModelBuild> build =
       buildHost(model, name, executable ? &summary : nullptr, options.optLevel);
   if (mlir::failed(build))
@@ -107,6 +112,8 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   auto phase = Clock::now();
   try {
     for (auto &[symbol, kernel] : build->kernels) {
+      if (gpu)
+        scheduleGpu(*kernel);
       objects.push_back(file(symbol + ".o"));
       compileKernel(*kernel, objects.back(), symbol, options.target);
     }
@@ -120,7 +127,7 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   phase = Clock::now();
   objects.push_back(file("host.o"));
   if (mlir::failed(emitObject(*build->host, objects.back(), nullptr, false,
-                              options.target != "host")))
+                              portableHost(options.target))))
     return mlir::failure();
   double hostTime = seconds(phase);
 
@@ -187,6 +194,8 @@ static bool appendFile(const std::string &path, std::string &text) {
 
 mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
                                    const std::string &target, bool assembly, std::string &text) {
+  bool gpu = isGpuTarget(target);
+  GpuScheduleScope kernelsOnGpu(gpu);
   mlir::FailureOr<ModelBuild> build = buildHost(model, name);
   if (mlir::failed(build))
     return mlir::failure();
@@ -197,7 +206,7 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
   text.clear();
   if (assembly) {
     std::string hostAsm = (dir + "/host.s").str();
-    if (mlir::failed(emitObject(*build->host, hostAsm, nullptr, true, target != "host")))
+    if (mlir::failed(emitObject(*build->host, hostAsm, nullptr, true, portableHost(target))))
       return mlir::failure();
     text += "; ---- host code ----\n";
     appendFile(hostAsm, text);
@@ -205,6 +214,8 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
   try {
     for (auto &[symbol, kernel] : build->kernels) {
       std::string path = (dir + "/" + symbol + ".txt").str();
+      if (gpu)
+        scheduleGpu(*kernel);
       writeKernelText(*kernel, path, symbol, target, assembly);
       text += (assembly ? "; ---- kernel " : "// ---- kernel ") + symbol + " ----\n";
       if (!appendFile(path, text))

@@ -4,6 +4,7 @@
 
 #include "codegen/FunctionEmitter.h"
 #include "codegen/OpKernelUtil.h"
+#include "codegen/kernels/GpuTarget.h"
 #include "ir/NNOps.h"
 #include "ir/Passes.h"
 #include "passes/Passes.h"
@@ -140,6 +141,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   llvm::StringMap<int64_t> varIndex;
   SmallVector<int64_t> desc(NNRT_DESC_VARS, 0);
   desc[NNRT_DESC_ABI] = NNRT_ABI_VERSION;
+  desc[NNRT_DESC_DEVICE] = gpuSchedules() ? NNRT_DEVICE_CUDA : NNRT_DEVICE_HOST;
   std::string names;
   std::vector<float> constants; // the values of frozen variables, one after the other
   for (auto var : model.getOps<nn::VariableOp>()) {

@@ -223,12 +223,25 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
 }
 
 bool isValidTarget(const std::string &target) {
-  return target == "host" || Halide::Target::validate_target_string(target);
+  return target == "host" || target == "cuda" || Halide::Target::validate_target_string(target);
 }
 
+/// "host": this CPU; "cuda": this CPU plus CUDA kernels as PTX for compute capability
+/// 7.0 (the driver compiles it for newer GPUs when it loads the module).
+static Halide::Target halideTarget(const std::string &target) {
+  if (target == "host")
+    return Halide::get_host_target();
+  if (target == "cuda")
+    return Halide::get_host_target()
+        .with_feature(Halide::Target::CUDA)
+        .with_feature(Halide::Target::CUDACapability70);
+  return Halide::Target(target);
+}
+
+bool isGpuTarget(const std::string &target) { return halideTarget(target).has_gpu_feature(); }
+
 static Halide::Target kernelTarget(const std::string &target) {
-  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
-  return t.with_feature(Halide::Target::NoRuntime);
+  return halideTarget(target).with_feature(Halide::Target::NoRuntime);
 }
 
 void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
@@ -250,8 +263,7 @@ void compileKernel(const Kernel &kernel, const std::string &path, const std::str
 }
 
 void compileRuntime(const std::string &path, const std::string &target) {
-  Halide::Target t = target == "host" ? Halide::get_host_target() : Halide::Target(target);
-  Halide::compile_standalone_runtime(path, t);
+  Halide::compile_standalone_runtime(path, halideTarget(target));
 }
 
 } // namespace nnc::codegen

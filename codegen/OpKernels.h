@@ -45,8 +45,12 @@ void compileKernel(const Kernel &kernel, const std::string &path, const std::str
 void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
                      const std::string &target, bool assembly);
 
-/// Whether `target` is "host" or a Halide target string.
+/// Whether `target` is "host", "cuda" or a Halide target string.
 bool isValidTarget(const std::string &target);
+
+/// Whether `target` (valid) runs kernels on a GPU ("cuda", or a Halide target with
+/// a GPU feature).
+bool isGpuTarget(const std::string &target);
 
 /// Writes the one Halide runtime every output links.
 void compileRuntime(const std::string &path, const std::string &target);

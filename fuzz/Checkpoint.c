@@ -13,7 +13,7 @@
 /* Dense(4) on 2 inputs with Adam's slots: the shapes and roles a trained model has. */
 #define VAR(count, role) count, NNRT_INIT_GLOROT_UNIFORM, 2, 4, role, 1, count, 0, 0, 0
 static const int64_t kDesc[] = {
-    NNRT_ABI_VERSION, 5, 2, 4, 0, 0, 1, 1, 1, 32, 0, 0, NNRT_LOSS_SPARSE_CATEGORICAL, 1,
+    NNRT_ABI_VERSION, 5, 2, 4, 0, 0, 1, 1, 1, 32, 0, 0, NNRT_LOSS_SPARSE_CATEGORICAL, 1, NNRT_DEVICE_HOST,
     VAR(8, NNRT_ROLE_TRAINABLE), VAR(4, NNRT_ROLE_TRAINABLE), VAR(8, NNRT_ROLE_SLOT),
     VAR(4, NNRT_ROLE_FROZEN), VAR(1, NNRT_ROLE_ITERATIONS)};
 static const char kNames[] = "dense/kernel\0dense/bias\0dense/kernel/m\0bn/moving_mean\0"

@@ -150,6 +150,10 @@ static int format_path(const char *pattern, int64_t epoch, const nnrt_logs *logs
 int nnrt_copy_weights(nnc_model *m, float ***saved, int restore) {
   if (!*saved && !(*saved = calloc((size_t)m->nvars, sizeof **saved)))
     return nnrt_fail("out of memory");
+  if (nnrt_weights_on_host(m) != 0)
+    return -1;
+  if (restore)
+    nnrt_weights_changed(m);
   for (int64_t i = 0; i < m->nvars; ++i) {
     int64_t role = nnrt_var(m, i)[NNRT_VAR_ROLE];
     if (role != NNRT_ROLE_FROZEN && role != NNRT_ROLE_TRAINABLE)

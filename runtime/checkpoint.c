@@ -40,6 +40,8 @@ int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extr
   nnrt_clear_error();
   if (!m || !path)
     return nnrt_fail("save: null model or path");
+  if (nnrt_weights_on_host((nnc_model *)m) != 0)
+    return -1;
   nnrt_output out;
   if (nnrt_output_open(&out, path, "checkpoint") != 0)
     return -1;
@@ -208,6 +210,8 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
     rc = extra(&c.records[i], ctx) == 0 ? 0 : -1;
   for (int64_t i = 0; rc == 0 && i < m->nvars; ++i)
     memcpy(m->weights[i], c.records[i].data, (size_t)c.records[i].count * sizeof(float));
+  if (rc == 0)
+    nnrt_weights_changed(m);
   release(&c);
   return rc;
 }
@@ -233,7 +237,12 @@ int nnrt_load_matching(nnc_model *m, const char *path, int64_t *loaded, int64_t 
                          (long long)nnrt_var(m, i)[NNRT_VAR_COUNT]);
           break;
         }
+        if (nnrt_weights_on_host(m) != 0) { /* the other weights stay as trained */
+          rc = -1;
+          break;
+        }
         memcpy(m->weights[i], c.records[j].data, (size_t)c.records[j].count * sizeof(float));
+        nnrt_weights_changed(m);
         ++*loaded;
         break;
       }

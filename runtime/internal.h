@@ -20,6 +20,7 @@ struct nnc_model {
   float *arena;
   int64_t arena_capacity; /* floats */
   int frozen;             /* weights compiled in (nnc --weights): no checkpoint loads */
+  struct nnrt_device *device; /* device copies of a --target=cuda model (device.c) */
 };
 
 /* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
@@ -28,6 +29,24 @@ int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
 static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
   return m->desc + NNRT_DESC_VARS + i * NNRT_VAR_FIELDS;
 }
+
+/* Device memory of models compiled for a GPU (runtime/device.c); no-ops for others.
+ * Kernels run between nnrt_device_enter (allocates, uploads host-newer weights; 0 or
+ * -1 with the error set) and nnrt_device_leave (wrote_weights: a training step). */
+int nnrt_device_enter(nnc_model *m);
+void nnrt_device_leave(nnc_model *m, int wrote_weights);
+/* Before the runtime reads m->weights: copies device-newer weights back (0 or -1). */
+int nnrt_weights_on_host(nnc_model *m);
+/* After the runtime wrote m->weights: the next kernel call uploads them. */
+void nnrt_weights_changed(nnc_model *m);
+void nnrt_device_release(nnc_model *m);
+/* Inside nnrt_invoke: a tensor in the running model's arena or weights is bound to
+ * its device copy; unbind copies results back to host memory. 0 or Halide's error. */
+struct halide_buffer_t;
+int nnrt_device_bind(struct halide_buffer_t *b);
+int nnrt_device_unbind(struct halide_buffer_t *b);
+/* nnrt_copy for a running device model: 0 or an error; 1 when not on a device. */
+int nnrt_device_copy(float *dst, const float *src, int64_t count);
 
 /* Records the message returned by nnc_last_error(); returns -1. */
 int nnrt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

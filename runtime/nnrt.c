@@ -63,6 +63,7 @@ oom:
 NNRT_EXPORT void nnrt_destroy(nnc_model *m) {
   if (!m)
     return;
+  nnrt_device_release(m);
   if (m->weights)
     for (int64_t i = 0; i < m->nvars; ++i)
       free(m->weights[i]);
@@ -85,7 +86,10 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
     return nnrt_fail("predict: null input or output buffer");
   if (nnrt_reserve_arena(m, n, "predict") != 0)
     return -1;
+  if (nnrt_device_enter(m) != 0)
+    return -1;
   int rc = m->forward(m->weights, x, NULL, NULL, n, y, m->arena);
+  nnrt_device_leave(m, 0);
   if (rc != 0 && nnc_last_error()[0] == 0)
     nnrt_fail("predict: kernel failed with code %d", rc);
   return rc == 0 ? 0 : -1;
@@ -138,9 +142,21 @@ NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data
     bufs[t].dim = shape[t];
     args[t] = &bufs[t];
   }
-  return fn(args);
+  int rc = 0, bound = 0;
+  for (; rc == 0 && bound < count; ++bound)
+    rc = nnrt_device_bind(&bufs[bound]);
+  if (rc == 0)
+    rc = fn(args);
+  for (int32_t t = 0; t < bound; ++t) {
+    int unbound = nnrt_device_unbind(&bufs[t]);
+    if (rc == 0)
+      rc = unbound;
+  }
+  return rc;
 }
 
 NNRT_EXPORT void nnrt_copy(float *dst, const float *src, int64_t count) {
-  memmove(dst, src, (size_t)count * sizeof(float));
+  int rc = nnrt_device_copy(dst, src, count);
+  if (rc == 1)
+    memmove(dst, src, (size_t)count * sizeof(float));
 }

@@ -38,12 +38,17 @@ enum {
   NNRT_DESC_LOSS = 12,       /* NNRT_LOSS_* */
   NNRT_DESC_ARENA_MIN_BATCH = 13, /* train_step's arena is planned for at least this many
                                      samples: fixed + max(n, this) * ARENA floats */
-  NNRT_DESC_VARS = 14,       /* then per variable: NNRT_VAR_FIELDS values */
+  NNRT_DESC_DEVICE = 14,     /* NNRT_DEVICE_*: where the kernels run */
+  NNRT_DESC_VARS = 15,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
   NNRT_VAR_ROLE = 4, NNRT_VAR_RANK = 5, NNRT_VAR_DIMS = 6, /* up to 4 dimensions */
   NNRT_VAR_FIELDS = 10
 };
-#define NNRT_ABI_VERSION 4
+#define NNRT_ABI_VERSION 5
+
+/* Where a model's kernels run (nnc --target): the host CPU, or a CUDA GPU whose
+ * memory holds the weights and the arena between calls. */
+enum { NNRT_DEVICE_HOST = 0, NNRT_DEVICE_CUDA = 1 };
 
 /* Losses. */
 enum {

@@ -48,7 +48,10 @@ NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int
   int64_t nm = m->desc[NNRT_DESC_METRICS];
   if (nm > 64)
     return nnrt_fail("train_step: %lld metrics exceed the runtime's limit", (long long)nm);
+  if (nnrt_device_enter(m) != 0)
+    return -1;
   int rc = m->train(m->weights, x, (const float *)y, counter, n, results, m->arena);
+  nnrt_device_leave(m, 1);
   if (rc != 0) {
     if (nnc_last_error()[0] == 0)
       nnrt_fail("train_step: kernel failed with code %d", rc);
@@ -81,12 +84,15 @@ NNRT_EXPORT int nnrt_evaluate(nnc_model *m, const float *x, const void *y, int64
   double sums[1 + 64] = {0};
   float results[1 + 64];
   const float *labels = (const float *)y;
+  if (nnrt_device_enter(m) != 0)
+    return -1;
   for (int64_t start = 0; start < n; start += batch) {
     int64_t count = n - start < batch ? n - start : batch;
     int rc = m->evaluate(m->weights, x + start * m->desc[NNRT_DESC_INPUT],
                          labels + start * m->desc[NNRT_DESC_LABELS], NULL, count, results,
                          m->arena);
     if (rc != 0) {
+      nnrt_device_leave(m, 0);
       if (nnc_last_error()[0] == 0)
         nnrt_fail("evaluate: kernel failed with code %d", rc);
       return -1;
@@ -94,6 +100,7 @@ NNRT_EXPORT int nnrt_evaluate(nnc_model *m, const float *x, const void *y, int64
     for (int64_t i = 0; i <= nm; ++i)
       sums[i] += (double)results[i] * (double)count;
   }
+  nnrt_device_leave(m, 0);
   *loss = (float)(sums[0] / (double)n);
   for (int64_t i = 0; i < nm; ++i)
     metrics[i] = (float)(sums[1 + i] / (double)n);

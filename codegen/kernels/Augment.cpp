@@ -28,6 +28,8 @@ struct Inputs {
 };
 
 void scheduleImage(Func out) {
+  if (gpuSchedules())
+    return;
   Var c = out.args()[0], x = out.args()[1], y = out.args()[2], n = out.args()[3], yn("yn");
   out.fuse(y, n, yn).parallel(yn).vectorize(x, kVector, TailStrategy::GuardWithIf);
 }
@@ -112,7 +114,9 @@ Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uin
   Func out("random_flip");
   out(c, x, y, n) = in.images(c, sx, sy, n);
   // ---- schedule (CPU) ----
-  scheduleImage(out);
+  if (!gpuSchedules()) {
+    scheduleImage(out);
+  }
   return {"random_flip", {in.images, in.seed}, out};
 }
 

@@ -94,6 +94,14 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
   Func acc = c.acc;
   Func out = activate(acc, act, s.filters, "conv2d");
 
+  if (gpuSchedules()) {
+    if (act.kind != Act::Softmax)
+      scheduleGpuImage(out, acc, co, x, y, n, c.r, s.filters);
+    Kernel kernel{"conv2d", {in, w}, out};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  }
   // ---- schedule (CPU) ----
   Var yn("yn");
   if (act.kind != Act::Softmax && c.scheduleTiled(out, s)) {
@@ -145,8 +153,12 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
                         wT(ci, r.x, r.y, r.z);
     dx(ci, x, y, n) = acc(ci, x, y, n);
     // ---- schedule (CPU) ----
-    wT.compute_root().vectorize(a, 16);
-    tileImage(dx, acc, ci, x, y, n, r, s.channels, s.width);
+    if (gpuSchedules()) {
+      scheduleGpuImage(dx, acc, ci, x, y, n, r, s.channels);
+    } else {
+      wT.compute_root().vectorize(a, 16);
+      tileImage(dx, acc, ci, x, y, n, r, s.channels, s.width);
+    }
     return {"conv2d_dx", {dz, w}, dx};
   }
   // ---- algorithm ----
@@ -162,10 +174,12 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
                                      w(r.x, ci, r.y, r.z),
                             0.0f);
   // ---- schedule (CPU) ----
-  Var yn("yn");
-  dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
-  dx.update().fuse(y, n, yn).reorder(ci, r.x, x, r.y, r.z, yn).parallel(yn);
-  dx.update().vectorize(ci, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
+    dx.update().fuse(y, n, yn).reorder(ci, r.x, x, r.y, r.z, yn).parallel(yn);
+    dx.update().vectorize(ci, kVector, TailStrategy::GuardWithIf);
+  }
   return {"conv2d_dx", {dz, w}, dx};
 }
 
@@ -184,6 +198,19 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
   dw(co, ci, kx, ky) = acc(co, ci, kx, ky);
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  if (gpuSchedules()) {
+    // Partial sums per sample and block of rows in parallel (blocks large enough to
+    // keep about 64k weights x rows of partials per sample), then summed per weight.
+    int64_t weights = (int64_t)s.filters * s.channels * s.kernelW * s.kernelH;
+    int rows = (int)std::clamp<int64_t>(s.outH() * weights / 65536, 4, std::max(s.outH(), 4));
+    RVar ryo("ryo"), ryi("ryi");
+    acc.compute_root();
+    Func partial = acc.update()
+                       .split(r.y, ryo, ryi, rows, TailStrategy::GuardWithIf)
+                       .rfactor({{ryo, Var("row_block")}, {r.z, Var("sample")}});
+    partial.compute_root();
+    return {"conv2d_dw", {in, dz}, dw};
+  }
   // ---- schedule (CPU) ----
   int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
   int ciTile = s.channels % 4 == 0 ? 4 : s.channels % 2 == 0 ? 2 : 1;

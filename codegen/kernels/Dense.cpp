@@ -74,6 +74,18 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   if (bias)
     b.dim(0).set_bounds(0, units);
 
+  if (gpuSchedules()) {
+    // A long dot product per output would leave few threads each walking it alone
+    // (a batch-1 call has `units` threads): 16 partial sums per output in parallel.
+    if (features >= 256)
+      scheduleGpuRowSum(acc, k, (features + 15) / 16);
+    else if (act.kind == Act::Softmax)
+      acc.compute_root(); // read by the row statistics and the output: computed once
+    Kernel kernel{"dense", {in, w}, out};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  }
   // ---- schedule (CPU) ----
   if (act.kind != Act::Softmax &&
       tileProduct(out, acc, u, m, k, units, Spread::Rows, 2 * (int64_t)units * features)) {
@@ -144,6 +156,8 @@ Kernel denseBackwardDataKernel(int features, int units) {
   dx(k, m) = acc(k, m);
   dz.dim(0).set_bounds(0, units);
   w.dim(0).set_bounds(0, units).dim(1).set_bounds(0, features).set_stride(units);
+  if (gpuSchedules())
+    return {"dense_dx", {dz, w}, dx};
   // ---- schedule (CPU) ----
   Var ko("ko"), ki("ki"), uo("uo"), ui("ui");
   wT.compute_root()
@@ -171,6 +185,8 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
   dw(u, k) = acc(u, k);
   x.dim(0).set_bounds(0, features);
   dz.dim(0).set_bounds(0, units);
+  if (gpuSchedules())
+    return {"dense_dw", {x, dz}, dw};
   // ---- schedule (CPU) ----
   if (!tileProduct(dw, acc, u, k, m, units, Spread::RowGroups)) {
     // Few units: blocks of 64 features per task, vectorized along the features (the

@@ -21,7 +21,9 @@ Kernel activationKernel(int channels, const Activation &act) {
   Func out = activate(x, act, channels, "activation");
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  scheduleRows(out, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(out, c, m);
+  }
   return {"activation", {in}, out};
 }
 
@@ -33,7 +35,9 @@ Kernel rescalingKernel(int channels, float scale, float offset) {
   out(c, m) = in(c, m) * scale + offset;
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  scheduleRows(out, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(out, c, m);
+  }
   return {"rescaling", {in}, out};
 }
 
@@ -50,7 +54,9 @@ Kernel addKernel(int channels, int count) {
   Func out("add");
   out(c, m) = total;
   // ---- schedule (CPU) ----
-  scheduleRows(out, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(out, c, m);
+  }
   return {"add", inputs, out};
 }
 
@@ -76,7 +82,9 @@ Kernel concatenateKernel(int inner, const std::vector<int> &lengths) {
   Func out("concatenate");
   out(i, j, o) = value;
   // ---- schedule (CPU) ----
-  out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  }
   return {"concatenate", inputs, out};
 }
 
@@ -98,7 +106,9 @@ Kernel activationBackwardKernel(int channels, const Activation &act) {
   y.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  scheduleRows(dz, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(dz, c, m);
+  }
   return {"activation_dz", {y, dy}, dz};
 }
 
@@ -114,12 +124,16 @@ Kernel channelSumKernel(int channels) {
   out(c) = acc(c);
   x.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  // The accumulator is a padded scratch: RoundUp computes past the channel count
-  // there, reading zeros. Guarding the update's vector loop instead crashed in
-  // Halide 14 for channel counts that are not a multiple of the vector width.
-  acc.compute_root().vectorize(c, kVector, TailStrategy::RoundUp);
-  acc.update().reorder(c, m).vectorize(c, kVector, TailStrategy::RoundUp);
-  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (gpuSchedules()) {
+    scheduleGpuRowSum(acc, m, 256);
+  } else {
+    // The accumulator is a padded scratch: RoundUp computes past the channel count
+    // there, reading zeros. Guarding the update's vector loop instead crashed in
+    // Halide 14 for channel counts that are not a multiple of the vector width.
+    acc.compute_root().vectorize(c, kVector, TailStrategy::RoundUp);
+    acc.update().reorder(c, m).vectorize(c, kVector, TailStrategy::RoundUp);
+    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"channel_sum", {x}, out};
 }
 
@@ -150,7 +164,9 @@ static Kernel dropout(int channels, float rate, uint32_t salt, bool backward) {
   x.dim(0).set_bounds(0, channels);
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
-  scheduleRows(out, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(out, c, m);
+  }
   return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
 }
 
@@ -168,7 +184,9 @@ Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
   dy.dim(0).set_bounds(0, channels);
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
-  scheduleRows(dz, c, m);
+  if (!gpuSchedules()) {
+    scheduleRows(dz, c, m);
+  }
   return {"dropout_activation_dz", {y, dy, seed}, dz};
 }
 
@@ -188,7 +206,9 @@ Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
   dy.dim(0).set_bounds(0, inner).dim(1).set_bounds(0, total);
   out.output_buffer().dim(0).set_bounds(0, inner).dim(1).set_bounds(0, length);
   // ---- schedule (CPU) ----
-  out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+  }
   return {"concatenate_dx", {dy}, out};
 }
 

@@ -34,7 +34,9 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
   // ---- schedule (CPU) ----
   scale.compute_root();
   shift.compute_root();
-  if (act.kind == Act::Softmax || !c.scheduleTiled(out, s)) {
+  if (gpuSchedules() && act.kind != Act::Softmax)
+    scheduleGpuImage(out, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
+  else if (!gpuSchedules() && (act.kind == Act::Softmax || !c.scheduleTiled(out, s))) {
     Var yn = scheduleMap(out, c);
     c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
     c.scheduleUpdate(c.acc);
@@ -78,7 +80,9 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   gamma.dim(0).set_bounds(0, s.filters);
   beta.dim(0).set_bounds(0, s.filters);
   // ---- schedule (CPU) ----
-  if (!c.scheduleTiled(conv, s)) {
+  if (gpuSchedules())
+    scheduleGpuImage(conv, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
+  else if (!c.scheduleTiled(conv, s)) {
     Var yn = scheduleMap(conv, c);
     c.acc.compute_at(conv, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
     c.scheduleUpdate(c.acc);
@@ -87,7 +91,8 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   scheduleChannelSum(dev);
   for (Func f : {mean, scale, shift})
     f.compute_root();
-  scheduleMap(out, c);
+  if (!gpuSchedules())
+    scheduleMap(out, c);
   Kernel k{"conv2d_bn_train", {c.input, c.kernel, gamma, beta}, out, {conv, stats}};
   if (bias)
     k.inputs.push_back(c.bias);
@@ -121,9 +126,11 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   inv.compute_root();
   scheduleChannelSum(dgamma);
   scheduleChannelSum(dbeta);
-  Var mo("mo"), mi("mi");
-  dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-  dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var mo("mo"), mi("mi");
+    dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"bn_activation_dx", {x, y, dy, gamma, mean, var}, dx, {params}};
 }
 
@@ -137,10 +144,12 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
                           cast<float>(best(c, x, y, n)[0] + s.poolW * best(c, x, y, n)[1]));
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   // ---- schedule (CPU) ----
-  Var yn("yn");
-  out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
-  best.compute_at(out, yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
-  best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    best.compute_at(out, yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"max_pool2d_argmax", {in}, out};
 }
 
@@ -164,7 +173,9 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
     dx(c, x, y, n) = select(inside && mine,
                             activationGradient(pooled(c, cx, cy, n), dy(c, cx, cy, n), act), 0.0f);
     // ---- schedule (CPU) ----
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    if (!gpuSchedules()) {
+      dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    }
     return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
   }
   RDom o(0, s.outW(), 0, s.outH(), "o");
@@ -174,8 +185,10 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
   dx(c, x, y, n) = 0.0f;
   dx(c, bx, by, n) += activationGradient(pooled(c, o.x, o.y, n), dy(c, o.x, o.y, n), act);
   // ---- schedule (CPU) ----
-  dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
-  dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
 }
 

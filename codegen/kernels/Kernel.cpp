@@ -84,6 +84,14 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
 }
 
 void scheduleChannelSum(Halide::Func f) {
+  if (gpuSchedules()) {
+    auto rvars = f.update().get_schedule().rvars();
+    if (rvars.size() > 1)
+      scheduleGpuImageSum(f);
+    else
+      scheduleGpuRowSum(f, Halide::RVar(rvars[0].var), 256);
+    return;
+  }
   Halide::Var c = f.args()[0];
   f.compute_root().vectorize(c, 16, Halide::TailStrategy::GuardWithIf);
   f.update().vectorize(c, 16, Halide::TailStrategy::GuardWithIf);

@@ -9,6 +9,8 @@
 #ifndef NNC_CODEGEN_KERNELS_KERNEL_H
 #define NNC_CODEGEN_KERNELS_KERNEL_H
 
+#include "codegen/kernels/GpuTarget.h"
+
 #include "Halide.h"
 
 #include <string>
@@ -52,6 +54,28 @@ Halide::Expr activationGradient(Halide::Expr y, Halide::Expr dy, const Activatio
 /// the channels vectorized: each channel's sum still runs in row order, so kernels
 /// that sum the same values this way agree to the bit.
 void scheduleChannelSum(Halide::Func f);
+
+/// The default GPU schedule (codegen/kernels/GpuSchedule.cpp): every output and every
+/// Func computed at root that has no GPU loops yet gets its pure loops fused and tiled
+/// over GPU blocks of threads (one thread per point; a stage without pure loops runs
+/// on one GPU thread); Funcs left inline are computed inside those threads.
+void scheduleGpu(Kernel &kernel);
+
+/// GPU schedule of a sum `f` (pure init, one update over `r` among its reduction
+/// variables) whose reduction variable `r` runs over many rows: partial sums over
+/// blocks of `chunk` rows in parallel (rfactor), then the partials summed per point.
+void scheduleGpuRowSum(Halide::Func f, Halide::RVar r, int chunk = 64);
+
+/// GPU schedule of an image-shaped product out(c, x, y, n) = g(acc(c, x, y, n)), acc a
+/// pure init plus one update over `r` (a convolution): each thread keeps 4 channels of
+/// one pixel in registers across the reduction (each input value loaded once for the
+/// 4), blocks of 8 x 4 channels by 16 columns; rows and samples index the blocks.
+void scheduleGpuImage(Halide::Func out, Halide::Func acc, Halide::Var c, Halide::Var x,
+                      Halide::Var y, Halide::Var n, Halide::RDom r, int channels);
+
+/// GPU schedule of a sum `f` over an image's rows (reduction variables x, y, n):
+/// partial sums along x for every (y, n) in parallel, then summed per point.
+void scheduleGpuImageSum(Halide::Func f);
 
 /// Vector width in floats used by the CPU schedules.
 constexpr int kVector = 8;

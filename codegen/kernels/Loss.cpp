@@ -79,7 +79,9 @@ Kernel lossKernel(LossKind kind, int classes, bool fromLogits) {
   Func mean("loss");
   mean() = sum(perSample(b)) / in.batch;
   // ---- schedule (CPU) ----
-  perSample.compute_root();
+  if (!gpuSchedules()) {
+    perSample.compute_root();
+  }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss", inputs, mean};
 }
@@ -118,9 +120,11 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
     break;
   }
   // ---- schedule (CPU) ----
-  Var no("no"), ni("ni");
-  grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
-  grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var no("no"), ni("ni");
+    grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
+    grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad", inputs, grad};
 }
@@ -140,9 +144,11 @@ Kernel lossGradThroughActivationKernel(LossKind kind, int classes) {
     grad(c, n) = (p * total(n) - y) / in.batch;
   }
   // ---- schedule (CPU) ----
-  Var no("no"), ni("ni");
-  grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
-  grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var no("no"), ni("ni");
+    grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
+    grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad_fused", inputs, grad};
 }

@@ -22,11 +22,13 @@ Kernel batchNormInferenceKernel(int channels, float epsilon) {
     p->dim(0).set_bounds(0, channels);
 
   // ---- schedule (CPU) ----
-  scale.compute_root();
-  shift.compute_root();
-  Var mo("mo"), mi("mi");
-  out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    scale.compute_root();
+    shift.compute_root();
+    Var mo("mo"), mi("mi");
+    out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"batch_norm", {in, gamma, beta, mean, var}, out};
 }
 
@@ -67,7 +69,9 @@ Kernel movingAverageKernel(int channels, float momentum) {
   for (ImageParam *p : {&mm, &mv, &mean, &var})
     p->dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"moving_average", {mm, mv, mean, var}, out};
 }
 
@@ -107,9 +111,11 @@ Kernel batchNormBackwardDataKernel(int channels, float epsilon) {
   x.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  Var mo("mo"), mi("mi");
-  dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-  dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var mo("mo"), mi("mi");
+    dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"batch_norm_dx", {x, dy, gamma, mean, var, dgamma, dbeta}, dx};
 }
 

@@ -10,6 +10,8 @@ namespace nnc::codegen {
 namespace {
 /// Updates are elementwise over a flat tensor: vectorized, in parallel chunks.
 void scheduleFlat(Func f, Var i) {
+  if (gpuSchedules())
+    return;
   Var o("o"), in("in");
   f.split(i, o, in, 4096, TailStrategy::GuardWithIf).parallel(o);
   f.vectorize(in, kVector, TailStrategy::GuardWithIf);

@@ -36,8 +36,10 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
 
   // ---- schedule (CPU) ----
-  Var yn("yn");
-  out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {isMax ? "max_pool2d" : "avg_pool2d", {in}, out};
 }
 
@@ -55,7 +57,9 @@ Kernel globalAvgPool2dKernel(int height, int width, int channels) {
   in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
 
   // ---- schedule (CPU) ----
-  out.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    out.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"global_avg_pool2d", {in}, out};
 }
 
@@ -86,19 +90,32 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   // ---- algorithm ----
   // For every output position: the window's first maximum, then scatter its dY there.
   Func best = windowArgmax(s, in);
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
+  if (gpuSchedules() && pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
+    // Windows tile the input: each pixel gathers from its one window (the same values
+    // as the scatter; a scatter would run one GPU thread per channel and sample).
+    Expr ox = x / s.poolW, oy = y / s.poolH;
+    Expr cx = min(ox, s.outW() - 1), cy = min(oy, s.outH() - 1);
+    Expr mine = best(c, cx, cy, n)[0] == x - ox * s.poolW && best(c, cx, cy, n)[1] == y - oy * s.poolH;
+    Func dx("max_pool2d_dx");
+    dx(c, x, y, n) = select(ox < s.outW() && oy < s.outH() && mine, dy(c, cx, cy, n), 0.0f);
+    best.compute_root();
+    return {"max_pool2d_dx", {in, dy}, dx};
+  }
   RDom o(0, s.outW(), 0, s.outH(), "o");
   Expr bx = clamp(o.x * s.strideW - pl + best(c, o.x, o.y, n)[0], 0, s.width - 1);
   Expr by = clamp(o.y * s.strideH - pt + best(c, o.x, o.y, n)[1], 0, s.height - 1);
   Func dx("max_pool2d_dx");
   dx(c, x, y, n) = 0.0f;
   dx(c, bx, by, n) += dy(c, o.x, o.y, n);
-  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
-  dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
-  best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
-  dx.parallel(n);
-  dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.parallel(n);
+    dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"max_pool2d_dx", {in, dy}, dx};
 }
 
@@ -118,9 +135,11 @@ Kernel avgPool2dBackwardKernel(const PoolShape &s) {
   dx(c, x, y, n) += select(covers, dy(c, o.x, o.y, n) / cast<float>(count), 0.0f);
   dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  Var yn("yn");
-  dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
-  dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"avg_pool2d_dx", {dy}, dx};
 }
 
@@ -132,8 +151,10 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
   dx(c, x, y, n) = dy(c, n) / float(height * width);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  Var yn("yn");
-  dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
   return {"global_avg_pool2d_dx", {dy}, dx};
 }
 

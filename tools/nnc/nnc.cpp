@@ -59,8 +59,9 @@ cl::opt<Emit> emit(
     cl::cat(nncCategory));
 
 cl::opt<std::string> target("target",
-                            cl::desc("Halide target of the kernels (default: this CPU)"),
-                            cl::value_desc("host|x86-64-linux-avx2|..."), cl::init("host"),
+                            cl::desc("where the kernels run: host (this CPU, the default), cuda (this "
+                                     "CPU plus an NVIDIA GPU), or a Halide target string"),
+                            cl::value_desc("host|cuda|HALIDE-TARGET"), cl::init("host"),
                             cl::cat(nncCategory));
 
 cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2), cl::cat(nncCategory),
@@ -143,7 +144,7 @@ int main(int argc, char **argv) {
 
   if (!nnc::codegen::isValidTarget(target))
     return error("unknown --target '" + target +
-                 "': use host or a Halide target such as x86-64-linux-avx2");
+                 "': use host, cuda or a Halide target such as x86-64-linux-avx2");
   if (outputFile != "-") {
     llvm::StringRef dir = llvm::sys::path::parent_path(outputFile);
     if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
