@@ -34,3 +34,19 @@ else:
     if config.nnc_sanitize_flags:
         config.available_features.add("sanitizer")
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
+
+    # 'cuda': an NVIDIA GPU and its driver are present (--target=cuda outputs run).
+    def _cuda_gpu():
+        import ctypes
+        try:
+            cuda = ctypes.CDLL("libcuda.so.1")
+            count = ctypes.c_int(0)
+            return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 \
+                and count.value > 0
+        except (OSError, AttributeError):
+            return False
+
+    if _cuda_gpu():
+        config.available_features.add("cuda")
+    else:
+        lit_config.note("no CUDA GPU: tests that run --target=cuda outputs are unsupported")
