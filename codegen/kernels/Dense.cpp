@@ -46,7 +46,13 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
   } else if (spread == Spread::Rows) {
     out.parallel(ro);
   }
-  acc.compute_at(out, spread == Spread::Columns ? ro : vo).vectorize(v, 16).unroll(v);
+  // The block's accumulators have a constant size (the last block of rows is only
+  // guarded): stack storage, not a heap allocation per block.
+  acc.compute_at(out, spread == Spread::Columns ? ro : vo)
+      .bound_storage(v, vt)
+      .bound_storage(row, rows)
+      .vectorize(v, 16)
+      .unroll(v);
   acc.update().reorder(v, row, r).vectorize(v, 16).unroll(v).unroll(row);
   return true;
 }
@@ -104,7 +110,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
       acc.compute_root().parallel(m);
       acc.update().parallel(m);
     } else {
-      acc.compute_at(out, mo);
+      acc.compute_at(out, mo).bound_storage(m, 4);
     }
     Func partial = acc.update().split(k, ko, ki, 16).rfactor(ki, lane);
     partial.reorder_storage(lane, u, m).compute_at(acc, m).vectorize(lane);
@@ -130,7 +136,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
         .parallel(amo)
         .vectorize(u, kVector, TailStrategy::GuardWithIf);
   } else {
-    acc.compute_at(out, mo);
+    acc.compute_at(out, mo).bound_storage(m, 4);
     acc.vectorize(u, kVector, TailStrategy::GuardWithIf);
     acc.update().reorder(u, m, k).vectorize(u, kVector, TailStrategy::GuardWithIf);
   }
@@ -168,7 +174,7 @@ Kernel denseBackwardDataKernel(int features, int units) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
-    acc.compute_at(dx, mo).vectorize(k, kVector, TailStrategy::GuardWithIf);
+    acc.compute_at(dx, mo).bound_storage(m, 4).vectorize(k, kVector, TailStrategy::GuardWithIf);
     acc.update().reorder(k, m, u).vectorize(k, kVector, TailStrategy::GuardWithIf);
   }
   return {"dense_dx", {dz, w}, dx};
@@ -193,7 +199,8 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
     // input's contiguous axis), each dZ value broadcast.
     Var ko("ko"), ki("ki");
     dw.split(k, ko, ki, 64, TailStrategy::GuardWithIf).parallel(ko);
-    acc.reorder_storage(k, u).compute_at(dw, ko).vectorize(k, 16, TailStrategy::GuardWithIf);
+    acc.reorder_storage(k, u).compute_at(dw, ko).bound_storage(k, 64);
+    acc.vectorize(k, 16, TailStrategy::GuardWithIf);
     acc.update().reorder(k, u, m).vectorize(k, 16, TailStrategy::GuardWithIf);
   }
   return {"dense_dw", {x, dz}, dw};
