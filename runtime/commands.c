@@ -421,7 +421,7 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   int ncb = 0, images = is_images(&o);
   int64_t loaded_tensors = 0, total = 0;
   nnc_model *m = nnrt_create(p->desc, p->names, p->constants, p->forward, p->train, p->evaluate, o.seed);
-  if (!m || (o.weights && nnrt_load(m, o.weights) != 0) ||
+  if (!m || nnrt_device_ready(m) != 0 || (o.weights && nnrt_load(m, o.weights) != 0) ||
       (o.weights_from && nnrt_load_matching(m, o.weights_from, &loaded_tensors, &total) != 0) ||
       (ncb = callbacks(p, &o, cbs, 8)) < 0 ||
       (images ? open_images(p, &o, &d, !o.no_validation) : load(p, &o, &d.train, &d.test)) != 0)
@@ -514,7 +514,7 @@ int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
   memset(&d, 0, sizeof d);
   int images = is_images(&o);
   nnc_model *m = nnrt_create(p->desc, p->names, p->constants, p->forward, p->train, p->evaluate, o.seed);
-  if (!m || (o.weights && nnrt_load(m, o.weights) != 0) ||
+  if (!m || nnrt_device_ready(m) != 0 || (o.weights && nnrt_load(m, o.weights) != 0) ||
       (images ? open_images(p, &o, &d, 1) : load(p, &o, &d.train, &d.test)) != 0)
     return finish(argv[0], m, &d);
   nnrt_samples set;

@@ -138,6 +138,13 @@ void nnrt_device_leave(nnc_model *m, int wrote_weights) {
     m->device->weights = kDeviceNewer;
 }
 
+int nnrt_device_ready(nnc_model *m) {
+  if (nnrt_device_enter(m) != 0)
+    return -1;
+  nnrt_device_leave(m, 0);
+  return 0;
+}
+
 int nnrt_weights_on_host(nnc_model *m) {
   struct nnrt_device *d = m->device;
   if (!d || d->weights != kDeviceNewer)

@@ -35,6 +35,10 @@ static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
  * -1 with the error set) and nnrt_device_leave (wrote_weights: a training step). */
 int nnrt_device_enter(nnc_model *m);
 void nnrt_device_leave(nnc_model *m, int wrote_weights);
+/* Whether the model's kernels can run here (a --target=cuda model: a GPU is found and
+ * its memory allocated): 0, or -1 with the error set. Lets commands fail before long
+ * work such as loading a dataset. */
+int nnrt_device_ready(nnc_model *m);
 /* Before the runtime reads m->weights: copies device-newer weights back (0 or -1). */
 int nnrt_weights_on_host(nnc_model *m);
 /* After the runtime wrote m->weights: the next kernel call uploads them. */
