@@ -107,7 +107,7 @@ void scheduleGpuImage(Func out, Func acc, Var c, Var x, Var y, Var n, RDom r, in
   Var co(p + "_co"), ci(p + "_ci"), tx(p + "_tx"), ty(p + "_ty"), bx(p + "_bx"),
       by(p + "_by"), b1(p + "_b1"), b2(p + "_b2"), b3(p + "_b3");
   // The channel extent is fixed and a multiple of `regs`: the accumulator a thread
-  // needs is then a constant 4 (registers), not a guarded, variable-sized box.
+  // needs is then a constant `regs` values (registers), not a guarded, variable box.
   out.compute_root()
       .bound(c, 0, channels)
       .split(c, co, ci, regs, TailStrategy::RoundUp)
@@ -138,6 +138,7 @@ void scheduleGpuImageSum(Func f) {
     partial.compute_root();
     scheduleFunction(partial);
   } catch (const Halide::CompileError &) {
+    // Not provably associative: one thread per point sums every row.
   }
   scheduleFunction(f);
 }
