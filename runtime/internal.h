@@ -52,6 +52,9 @@ int nnrt_device_unbind(struct halide_buffer_t *b);
 /* nnrt_copy for a running device model: 0 or an error; 1 when not on a device. */
 int nnrt_device_copy(float *dst, const float *src, int64_t count);
 
+/* Makes the kernels' parallel loops run on nnrt's thread pool (runtime/threads.c). */
+void nnrt_threads_install(void);
+
 /* Records the message returned by nnc_last_error(); returns -1. */
 int nnrt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nnrt_clear_error(void);

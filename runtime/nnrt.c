@@ -15,6 +15,7 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
     nnrt_fail("create: model descriptor version mismatch (runtime ABI %d)", NNRT_ABI_VERSION);
     return NULL;
   }
+  nnrt_threads_install();
   nnc_model *m = calloc(1, sizeof *m);
   if (!m)
     goto oom;
