@@ -214,6 +214,26 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
   // ---- schedule (CPU) ----
   int coTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
   int ciTile = s.channels % 4 == 0 ? 4 : s.channels % 2 == 0 ? 2 : 1;
+  if (s.filters % 16 == 0 && s.channels * s.kernelW * s.kernelH <= 16) {
+    // Few weights per filter (a first layer on 1-channel images): every tap of a
+    // block of 16 filters accumulates in registers during one pass over the batch,
+    // which reads dZ once instead of once per tap. Blocks of filters in parallel;
+    // each weight still sums its positions in (x, y, sample) order.
+    Var coo("coo"), coi("coi");
+    dw.bound(ci, 0, s.channels).bound(kx, 0, s.kernelW).bound(ky, 0, s.kernelH);
+    dw.split(co, coo, coi, 16).reorder(coi, ci, kx, ky, coo).parallel(coo).vectorize(coi);
+    acc.compute_at(dw, coo)
+        .bound_storage(co, 16)
+        .vectorize(co, 16);
+    acc.update()
+        .split(co, coo, coi, 16)
+        .reorder(coi, ci, kx, ky, r.x, r.y, r.z, coo)
+        .vectorize(coi)
+        .unroll(ci)
+        .unroll(kx)
+        .unroll(ky);
+    return {"conv2d_dw", {in, dz}, dw};
+  }
   Var t("t");
   dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
   if (coTile) {

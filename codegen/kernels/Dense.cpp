@@ -16,14 +16,19 @@ enum class Spread {
 };
 
 /// The register-tiled schedule of a matrix product out(v, row) = acc(v, row), acc a
-/// pure init plus one update over the reduction `r`: blocks of (32 or 16) v-values x
+/// pure init plus one update over the reduction `r`: blocks of (64, 32 or 16) v-values x
 /// 4 rows of accumulators stay in vector registers across the whole reduction (each
 /// step loads the block's weight vectors once and broadcasts 4 row values). Tasks as
 /// `spread` says; the last block of rows is guarded. False (nothing scheduled) when
 /// `vExtent` is not a multiple of 16.
 bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
                  Spread spread = Spread::Rows, int64_t flopsPerRow = 0) {
-  int vt = vExtent % 32 == 0 ? 32 : vExtent % 16 == 0 ? 16 : 0;
+  // Forward blocks of 64 units: 16 accumulators, 4 weight vectors and 4 broadcasts per
+  // step (32 units: 8 accumulators, 6 loads per 8 FMAs).
+  int vt = spread == Spread::Rows && vExtent % 64 == 0 ? 64
+           : vExtent % 32 == 0                         ? 32
+           : vExtent % 16 == 0                         ? 16
+                                                       : 0;
   if (!vt)
     return false;
   const int rows = 4;

@@ -139,15 +139,40 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   Var c("c"), x("x"), y("y"), n("n");
   // ---- algorithm ----
   // The first maximum in (kx, ky) order, as maxPool2dBackwardKernel routes gradients.
-  Func best = windowArgmax(s, in), out("max_pool2d_argmax");
+  Func out("max_pool2d_argmax");
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  if (s.windowsInside()) {
+    // Every window inside the image: the same scan (strictly greater replaces, from
+    // the lowest float) unrolled into one expression per output, no boundary and no
+    // intermediate storage; vectorized across channels.
+    Expr best = Float(32).min(), at = 0;
+    for (int ky = 0; ky < s.poolH; ++ky)
+      for (int kx = 0; kx < s.poolW; ++kx) {
+        Expr v = in(c, x * s.strideW + kx, y * s.strideH + ky, n);
+        Expr better = v > best;
+        at = select(better, kx + s.poolW * ky, at);
+        best = select(better, v, best);
+      }
+    out(c, x, y, n) = Tuple(best, cast<float>(at));
+    if (!gpuSchedules()) {
+      Var yn("yn");
+      out.fuse(y, n, yn).parallel(yn).vectorize(c, 16, TailStrategy::GuardWithIf);
+    }
+    return {"max_pool2d_argmax", {in}, out};
+  }
+  Func best = windowArgmax(s, in);
   out(c, x, y, n) = Tuple(best(c, x, y, n)[2],
                           cast<float>(best(c, x, y, n)[0] + s.poolW * best(c, x, y, n)[1]));
-  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   // ---- schedule (CPU) ----
   if (!gpuSchedules()) {
     Var yn("yn");
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
-    best.compute_at(out, yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    // A row of windows per task, in constant (stack) storage: sized from the output
+    // buffer, it was a heap allocation per row.
+    best.compute_at(out, yn)
+        .bound_storage(c, (s.channels + kVector - 1) / kVector * kVector)
+        .bound_storage(x, s.outW())
+        .vectorize(c, kVector, TailStrategy::GuardWithIf);
     best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"max_pool2d_argmax", {in}, out};

@@ -13,6 +13,8 @@ struct PoolShape {
   bool same = false;
   int outH() const;
   int outW() const;
+  /// No padding and every window inside the image: no boundary condition needed.
+  bool windowsInside() const;
 };
 
 /// Each window's first maximum in (kx, ky) order: best(c, x, y, n) = Tuple(kx, ky, max)
