@@ -40,7 +40,14 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
     out.reorder(vi, ri, vo, ro);
   out.vectorize(vi, 16).unroll(vi).unroll(ri);
   if (spread == Spread::RowGroups) {
-    out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf).parallel(rg);
+    // Tasks: 64 rows x one block of v (a product with few rows still has one task
+    // per block of v).
+    Var vg("vg"), task("task");
+    out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf)
+        .split(vo, vg, vo, 1)
+        .reorder(vi, ri, vo, ro, rg, vg)
+        .fuse(rg, vg, task)
+        .parallel(task);
   } else if (spread == Spread::Rows && 4000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
     // Waking the thread pool costs about as much as 2 MFLOP on one core: calls with
     // less work than twice that (a small layer at a small batch) run on one thread.
