@@ -23,9 +23,9 @@ enum class Spread {
 /// `vExtent` is not a multiple of 16.
 bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
                  Spread spread = Spread::Rows, int64_t flopsPerRow = 0) {
-  // Forward blocks of 64 units: 16 accumulators, 4 weight vectors and 4 broadcasts per
-  // step (32 units: 8 accumulators, 6 loads per 8 FMAs).
-  int vt = spread == Spread::Rows && vExtent % 64 == 0 ? 64
+  // Blocks of 64: 16 accumulators, 4 vector loads and 4 broadcasts per step (32: 8
+  // accumulators, 6 loads per 8 FMAs); split by columns, only when that leaves 2 tasks.
+  int vt = vExtent % 64 == 0 && (spread != Spread::Columns || vExtent >= 128) ? 64
            : vExtent % 32 == 0                         ? 32
            : vExtent % 16 == 0                         ? 16
                                                        : 0;

@@ -126,6 +126,13 @@ Kernel channelSumKernel(int channels) {
   // ---- schedule (CPU) ----
   if (gpuSchedules()) {
     scheduleGpuRowSum(acc, m, 256);
+  } else if (channels % 16 == 0 && channels >= 32) {
+    // Blocks of 16 channels in parallel, each summing its rows in order (a bias
+    // gradient over a large batch of images reads megabytes: one thread took them all).
+    Var co("co"), ci("ci");
+    acc.compute_root().bound(c, 0, channels).vectorize(c, 16);
+    acc.update().split(c, co, ci, 16).reorder(ci, m, co).parallel(co).vectorize(ci);
+    out.vectorize(c, 16, TailStrategy::GuardWithIf);
   } else {
     // The accumulator is a padded scratch: RoundUp computes past the channel count
     // there, reading zeros. Guarding the update's vector loop instead crashed in
