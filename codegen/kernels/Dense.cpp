@@ -42,12 +42,29 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
   if (spread == Spread::RowGroups) {
     // Tasks: 64 rows x one block of v (a product with few rows still has one task
     // per block of v).
-    Var vg("vg"), task("task");
+    Var task("task");
     out.split(ro, rg, ro, 16, TailStrategy::GuardWithIf)
-        .split(vo, vg, vo, 1)
-        .reorder(vi, ri, vo, ro, rg, vg)
-        .fuse(rg, vg, task)
+        .reorder(vi, ri, ro, vo, rg)
+        .fuse(vo, rg, task)
         .parallel(task);
+    // The task's accumulators (up to 64 rows x vt) stay in L1 while the reduction
+    // runs in blocks of 256 steps, every block of rows sweeping each block in turn:
+    // the operands' block is read from memory once per task, not once per 4 rows.
+    // Each output still sums its reduction in order.
+    Var a4o("a4o"), a4i("a4i");
+    RVar mo("mo"), mi("mi");
+    acc.compute_at(out, task)
+        .bound_storage(v, vt)
+        .bound_storage(row, 16 * rows)
+        .vectorize(v, 16);
+    acc.update()
+        .split(row, a4o, a4i, rows, TailStrategy::GuardWithIf)
+        .split(r, mo, mi, 256, TailStrategy::GuardWithIf)
+        .reorder(v, a4i, mi, a4o, mo)
+        .vectorize(v, 16)
+        .unroll(v)
+        .unroll(a4i);
+    return true;
   } else if (spread == Spread::Rows && 4000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
     // Waking the thread pool costs about as much as 2 MFLOP on one core: calls with
     // less work than twice that (a small layer at a small batch) run on one thread.
