@@ -226,11 +226,19 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
   if (!tileProduct(dw, acc, u, k, m, units, Spread::RowGroups)) {
     // Few units: blocks of 64 features per task, vectorized along the features (the
     // input's contiguous axis), each dZ value broadcast.
+    // With at most 12 units (an output layer), blocks of 32 features keep all
+    // 2 x units accumulator vectors in registers across the rows.
     Var ko("ko"), ki("ki");
-    dw.split(k, ko, ki, 64, TailStrategy::GuardWithIf).parallel(ko);
-    acc.reorder_storage(k, u).compute_at(dw, ko).bound_storage(k, 64);
+    bool inRegisters = units <= 12;
+    int block = inRegisters ? 32 : 64;
+    if (inRegisters)
+      dw.bound(u, 0, units);
+    dw.split(k, ko, ki, block, TailStrategy::GuardWithIf).parallel(ko);
+    acc.reorder_storage(k, u).compute_at(dw, ko).bound_storage(k, block);
     acc.vectorize(k, 16, TailStrategy::GuardWithIf);
     acc.update().reorder(k, u, m).vectorize(k, 16, TailStrategy::GuardWithIf);
+    if (inRegisters)
+      acc.update().unroll(u);
   }
   return {"dense_dw", {x, dz}, dw};
 }
