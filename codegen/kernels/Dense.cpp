@@ -24,8 +24,9 @@ enum class Spread {
 bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
                  Spread spread = Spread::Rows, int64_t flopsPerRow = 0) {
   // Blocks of 64: 16 accumulators, 4 vector loads and 4 broadcasts per step (32: 8
-  // accumulators, 6 loads per 8 FMAs); split by columns, only when that leaves 2 tasks.
-  int vt = vExtent % 64 == 0 && (spread != Spread::Columns || vExtent >= 128) ? 64
+  // accumulators, 6 loads per 8 FMAs). Not when split by columns: fashion-mlp's dX
+  // (128 features) took 340 us with two 64-wide tasks, 265 us with four 32-wide ones.
+  int vt = vExtent % 64 == 0 && spread != Spread::Columns ? 64
            : vExtent % 32 == 0                         ? 32
            : vExtent % 16 == 0                         ? 16
                                                        : 0;
