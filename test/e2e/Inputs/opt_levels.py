@@ -3,26 +3,19 @@ checks that predictions agree within 1e-5 (relative to the largest output) and t
 losses of 10 train steps within 1e-4 (relative).
 usage: opt_levels.py WORKDIR CC_COMMAND MODEL.nn..."""
 import os
-import re
 import shlex
 import subprocess
 import sys
 
+from parity_build import build_parity
+
 work, cc, models = sys.argv[1], shlex.split(sys.argv[2]), sys.argv[3:]
-here = os.path.dirname(os.path.abspath(__file__))
 
 
 def run(level, model):
     base = os.path.splitext(os.path.basename(model))[0]
-    out = os.path.join(work, "%s-O%d" % (base, level))
-    os.makedirs(out, exist_ok=True)
-    subprocess.run(["nnc", model, "-O%d" % level, "-o", os.path.join(out, base + ".so")], check=True)
-    name = re.sub(r"[^A-Za-z0-9_]", "_", base)
-    exe = os.path.join(out, "parity")
-    subprocess.run(cc + ["-I" + out, '-DHEADER="%s.h"' % base, "-DNAME=" + name,
-                         "-DUNAME=" + name.upper(), os.path.join(here, "opt_parity.c"),
-                         os.path.join(out, base + ".so"), "-Wl,-rpath," + out, "-o", exe],
-                   check=True)
+    exe = build_parity(model, os.path.join(work, "%s-O%d" % (base, level)), cc,
+                       ["-O%d" % level])
     done = subprocess.run([exe], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit("%s failed (%d):\n%s" % (exe, done.returncode, done.stderr))

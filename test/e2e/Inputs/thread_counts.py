@@ -3,26 +3,18 @@ losses of 10 train steps) with HL_NUM_THREADS set to each thread count, and chec
 every run prints exactly the same numbers as the one-thread run.
 usage: thread_counts.py WORKDIR CC_COMMAND MODEL.nn..."""
 import os
-import re
 import shlex
 import subprocess
 import sys
 
+from parity_build import build_parity
+
 work, cc, models = sys.argv[1], shlex.split(sys.argv[2]), sys.argv[3:]
-here = os.path.dirname(os.path.abspath(__file__))
 COUNTS = [1, 2, 3, 17]
 
 for model in models:
     base = os.path.splitext(os.path.basename(model))[0]
-    out = os.path.join(work, base)
-    os.makedirs(out, exist_ok=True)
-    subprocess.run(["nnc", model, "-o", os.path.join(out, base + ".so")], check=True)
-    name = re.sub(r"[^A-Za-z0-9_]", "_", base)
-    exe = os.path.join(out, "parity")
-    subprocess.run(cc + ["-I" + out, '-DHEADER="%s.h"' % base, "-DNAME=" + name,
-                         "-DUNAME=" + name.upper(), os.path.join(here, "opt_parity.c"),
-                         os.path.join(out, base + ".so"), "-Wl,-rpath," + out, "-o", exe],
-                   check=True)
+    exe = build_parity(model, os.path.join(work, base), cc)
     outputs = {}
     for n in COUNTS:
         done = subprocess.run([exe], capture_output=True, text=True,
