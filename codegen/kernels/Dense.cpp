@@ -17,9 +17,10 @@ enum class Spread {
 
 /// The register-tiled schedule of a matrix product out(v, row) = acc(v, row), acc a
 /// pure init plus one update over the reduction `r`: blocks of (64, 32 or 16) v-values x
-/// 4 rows of accumulators stay in vector registers across the whole reduction (each
-/// step loads the block's weight vectors once and broadcasts 4 row values). Tasks as
-/// `spread` says; the last block of rows is guarded. False (nothing scheduled) when
+/// 4 rows of accumulators stay in vector registers across the reduction (each step
+/// loads the block's vectors once and broadcasts 4 row values; RowGroups sweeps the
+/// reduction in blocks, its accumulators in L1 between them). Tasks as `spread` says;
+/// the last block of rows is guarded. False (nothing scheduled) when
 /// `vExtent` is not a multiple of 16.
 bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
                  Spread spread = Spread::Rows, int64_t flopsPerRow = 0) {
@@ -225,10 +226,10 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
     return {"dense_dw", {x, dz}, dw};
   // ---- schedule (CPU) ----
   if (!tileProduct(dw, acc, u, k, m, units, Spread::RowGroups)) {
-    // Few units: blocks of 64 features per task, vectorized along the features (the
-    // input's contiguous axis), each dZ value broadcast.
-    // With at most 12 units (an output layer), blocks of 32 features keep all
-    // 2 x units accumulator vectors in registers across the rows.
+    // Few units: blocks of features per task, vectorized along the features (the
+    // input's contiguous axis), each dZ value broadcast. With at most 12 units (an
+    // output layer) the unit loop is unrolled over blocks of 32 features: all
+    // 2 x units accumulator vectors stay in registers; otherwise blocks of 64.
     Var ko("ko"), ki("ki");
     bool inRegisters = units <= 12;
     int block = inRegisters ? 32 : 64;
