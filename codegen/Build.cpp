@@ -61,6 +61,8 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
     args.insert(args.end(), {runtimeLibrary("libnnrt_main.a"), runtimeLibrary("libnnrt_data.a")});
   args.insert(args.end(), {"-Wl,--whole-archive", runtimeLibrary("libnnrt.a"),
                            "-Wl,--no-whole-archive"});
+  if (executable) // kernel names for NNRT_PROFILE=1's report (dladdr)
+    args.push_back("-Wl,--export-dynamic");
   if (executable) // image decoding, linked statically: the executable needs only libc/libm
     args.insert(args.end(), {"-l:libpng.a", "-l:libjpeg.a", "-l:libz.a"});
   args.insert(args.end(), {"-lm", "-lpthread", "-ldl"});

@@ -55,6 +55,11 @@ int nnrt_device_copy(float *dst, const float *src, int64_t count);
 /* Makes the kernels' parallel loops run on nnrt's thread pool (runtime/threads.c). */
 void nnrt_threads_install(void);
 
+// NNRT_PROFILE=1: per-kernel wall time, reported at exit (profile.c).
+int nnrt_profile_enabled(void);
+long long nnrt_profile_now(void);
+void nnrt_profile_add(const void *fn, long long ns);
+
 /* Records the message returned by nnc_last_error(); returns -1. */
 int nnrt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nnrt_clear_error(void);

@@ -146,8 +146,13 @@ NNRT_EXPORT int nnrt_invoke(nnrt_kernel_fn fn, int32_t count, float *const *data
   int rc = 0, bound = 0;
   for (; rc == 0 && bound < count; ++bound)
     rc = nnrt_device_bind(&bufs[bound]);
-  if (rc == 0)
+  if (rc == 0 && nnrt_profile_enabled()) {
+    long long start = nnrt_profile_now();
     rc = fn(args);
+    nnrt_profile_add((const void *)fn, nnrt_profile_now() - start);
+  } else if (rc == 0) {
+    rc = fn(args);
+  }
   for (int32_t t = 0; t < bound; ++t) {
     int unbound = nnrt_device_unbind(&bufs[t]);
     if (rc == 0)
