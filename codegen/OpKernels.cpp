@@ -85,6 +85,24 @@ OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op) {
   return fusedConvCall(op, maxPool2dArgmaxKernel(s));
 }
 
+OpLowering lowerConvPoolArgmax(nn::Conv2DMaxPoolArgmaxOp op) {
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  ArrayRef<int64_t> pool = op.getPoolSize();
+  return fusedConvCall(op, conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(),
+                                                     activationOf(op.getActivation(), op.getAlpha()),
+                                                     (int)pool[1], (int)pool[0]));
+}
+
+OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op) {
+  ConvShape s = convShape(op.getInput(), op.getKernelGrad(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  ArrayRef<int64_t> pool = op.getPoolSize();
+  return fusedConvCall(op, conv2dMaxPoolBackwardWeightsKernel(
+                               s, activationOf(op.getActivation(), op.getAlpha()), (int)pool[1],
+                               (int)pool[0]));
+}
+
 OpLowering lowerPoolActivationGrad(nn::MaxPool2DActivationGradOp op) {
   PoolShape s = poolShape(op.getInputGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
   return fusedConvCall(op, maxPool2dActivationBackwardKernel(
@@ -207,6 +225,8 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
       .Case([](nn::Conv2DBNOp o) { return lowerConvBN(o); })
       .Case([](nn::Conv2DBNTrainOp o) { return lowerConvBNTrain(o); })
       .Case([](nn::MaxPool2DArgmaxOp o) { return lowerPoolArgmax(o); })
+      .Case([](nn::Conv2DMaxPoolArgmaxOp o) { return lowerConvPoolArgmax(o); })
+      .Case([](nn::Conv2DMaxPoolGradKernelOp o) { return lowerConvPoolGradKernel(o); })
       .Case([](nn::MaxPool2DActivationGradOp o) { return lowerPoolActivationGrad(o); })
       .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })
       .Case([](nn::AvgPool2DOp o) { return lowerPool(o, false); })

@@ -95,6 +95,20 @@ OpLowering lowerDenseGradInput(nn::DenseGradInputOp op) {
                     {rows(op.getPreGrad()), {ks[1], ks[0]}, rows(op.getGrad())});
 }
 
+/// dX in the (features, m) view whatever the activation output's shape (a Flatten's
+/// reshape between them keeps the per-sample count).
+OpLowering lowerDenseGradInputActivation(nn::DenseGradInputActivationOp op) {
+  auto ks = shapeOf(op.getKernel());
+  int64_t perSample = 1;
+  for (int64_t d : shapeOf(op.getOutput()).drop_front())
+    perSample *= d;
+  std::vector<int64_t> view{ks[0], -(perSample / ks[0])};
+  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1],
+                                                  activationOf(op.getActivation(), op.getAlpha()))),
+                    {op.getPreGrad(), op.getKernel(), op.getOutput(), op.getInputGrad()},
+                    {rows(op.getPreGrad()), {ks[1], ks[0]}, view, view});
+}
+
 OpLowering lowerDenseGradKernel(nn::DenseGradKernelOp op) {
   auto ks = shapeOf(op.getGrad());
   return kernelCall(share(denseBackwardWeightsKernel((int)ks[0], (int)ks[1])),
@@ -202,6 +216,7 @@ FailureOr<OpLowering> lowerTrainingOp(Operation *op) {
       })
       .Case([](nn::DenseGradInputOp o) { return lowerDenseGradInput(o); })
       .Case([](nn::DenseGradKernelOp o) { return lowerDenseGradKernel(o); })
+      .Case([](nn::DenseGradInputActivationOp o) { return lowerDenseGradInputActivation(o); })
       .Case([](nn::BiasGradOp o) { return lowerBiasGrad(o); })
       .Case([](nn::Conv2DGradInputOp o) { return lowerConvGradInput(o); })
       .Case([](nn::Conv2DGradKernelOp o) { return lowerConvGradKernel(o); })

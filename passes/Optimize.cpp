@@ -22,7 +22,9 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   pm.addPass(createFoldRescalingPass());
   pm.addPass(createFuseActivationPass());
   pm.addPass(createFusePoolActivationPass());
+  pm.addPass(createFuseConvPoolPass());
   pm.addPass(createFuseDropoutActivationPass());
+  pm.addPass(createFuseDenseGradActivationPass());
   pm.addPass(mlir::createCanonicalizerPass());
   if (level >= 2)
     pm.addPass(createScheduleUpdatesPass());
@@ -33,8 +35,10 @@ void registerPasses() {
   mlir::registerPass([] { return createFuseConvBNActPass(); });
   mlir::registerPass([] { return createFuseActivationPass(); });
   mlir::registerPass([] { return createFusePoolActivationPass(); });
+  mlir::registerPass([] { return createFuseConvPoolPass(); });
   mlir::registerPass([] { return createScheduleUpdatesPass(); });
   mlir::registerPass([] { return createFuseDropoutActivationPass(); });
+  mlir::registerPass([] { return createFuseDenseGradActivationPass(); });
   mlir::registerPass([] { return createFoldBatchNormPass(); });
   mlir::registerPass([] { return createFoldRescalingPass(); });
 }

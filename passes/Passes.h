@@ -32,11 +32,22 @@ std::unique_ptr<mlir::Pass> createFuseActivationPass();
 /// activation's output is no longer needed by the backward pass.
 std::unique_ptr<mlir::Pass> createFusePoolActivationPass();
 
+/// --nn-fuse-conv-pool: a Conv2D whose only user is a max_pool2d_argmax with windows
+/// tiling its output (strides = pool size, "valid") becomes nn.conv2d_max_pool2d_argmax:
+/// the conv output is never stored; a first layer's backward (kernel and bias
+/// gradients of that pooling's gradient) becomes nn.conv2d_max_pool2d_grad_kernel.
+std::unique_ptr<mlir::Pass> createFuseConvPoolPass();
+
 /// --nn-fuse-dropout-activation: in @train_step, dropout_grad -> activation_grad
 /// (dropout's gradient used only there) becomes nn.dropout_activation_grad; for
 /// relu, leaky_relu and linear it reads the Dropout's output (same sign where kept),
 /// so the activation's output dies at the Dropout.
 std::unique_ptr<mlir::Pass> createFuseDropoutActivationPass();
+
+/// --nn-fuse-dense-grad-activation: in @train_step, dense_grad_input [-> reshape]
+/// -> activation_grad (not softmax; the product used only there) becomes
+/// nn.dense_grad_input_activation: the derivative is the product's epilogue.
+std::unique_ptr<mlir::Pass> createFuseDenseGradActivationPass();
 
 /// --nn-schedule-updates: each state update (optimizer step, BN moving average) and
 /// its nn.assign ops move to the earliest point after the last reader of the

@@ -33,7 +33,7 @@ ConvAccumulator::ConvAccumulator(const ConvShape &s, bool hasBias, const std::st
       y("y"), n("n") {
   // acc(co, x, y, n) = bias(co) + sum_{ci,kx,ky} in(ci, x*sw + kx*dw - pl, y*sh + ky*dh - pt, n)
   //                                             * w(co, ci, kx, ky), zero outside the image.
-  Func padded = BoundaryConditions::constant_exterior(
+  padded = BoundaryConditions::constant_exterior(
       input, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
   acc(co, x, y, n) = hasBias ? bias(co) : Expr(0.0f);
   acc(co, x, y, n) += padded(r.x, x * s.strideW + r.y * s.dilationW - s.padLeft(),

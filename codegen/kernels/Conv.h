@@ -32,6 +32,7 @@ struct ConvAccumulator {
   ConvAccumulator(const ConvShape &s, bool hasBias, const std::string &name);
   Halide::ImageParam input, kernel, bias; // (c, x, y, n), (co, ci, kx, ky), (co)
   Halide::RDom r;                         // (ci, kx, ky)
+  Halide::Func padded;                    // the input, zero outside the image
   Halide::Func acc;
   Halide::Var co, x, y, n;
   /// The CPU schedule of acc's (or a copy's) reduction: filters vectorized inside

@@ -145,7 +145,10 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     }
     Func partial = acc.update().split(k, ko, ki, 16).rfactor(ki, lane);
     partial.reorder_storage(lane, u, m).compute_at(acc, m).vectorize(lane);
-    partial.update().vectorize(lane);
+    // Every unit's partial sums in registers: `units` independent FMA chains per step
+    // of k (one chain at a time waited on each FMA's latency).
+    out.bound(u, 0, units);
+    partial.update().reorder(lane, u, ko).vectorize(lane).unroll(u);
     Kernel kernel{"dense", {in, w}, out};
     if (bias)
       kernel.inputs.push_back(b);
@@ -178,8 +181,8 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   return kernel;
 }
 
-Kernel denseBackwardDataKernel(int features, int units) {
-  ImageParam dz(Float(32), 2, "dz"), w(Float(32), 2, "kernel");
+Kernel denseBackwardDataKernel(int features, int units, const std::optional<Activation> &previous) {
+  ImageParam dz(Float(32), 2, "dz"), w(Float(32), 2, "kernel"), y(Float(32), 2, "output");
   Var k("k"), m("m");
   // ---- algorithm ----
   // dX = dZ . W^T. W (u contiguous) is transposed once per call so that the product
@@ -190,25 +193,36 @@ Kernel denseBackwardDataKernel(int features, int units) {
   wT(k, uu) = w(uu, k);
   acc(k, m) = 0.0f;
   acc(k, m) += dz(u, m) * wT(k, u);
-  dx(k, m) = acc(k, m);
+  // The previous activation's derivative as an epilogue: the same float the separate
+  // activation_grad kernel would compute from the stored product.
+  dx(k, m) = previous ? activationGradient(y(k, m), acc(k, m), *previous) : acc(k, m);
   dz.dim(0).set_bounds(0, units);
   w.dim(0).set_bounds(0, units).dim(1).set_bounds(0, features).set_stride(units);
+  std::vector<ImageParam> inputs{dz, w};
+  if (previous) {
+    y.dim(0).set_bounds(0, features);
+    inputs.push_back(y);
+  }
   if (gpuSchedules())
-    return {"dense_dx", {dz, w}, dx};
+    return {"dense_dx", inputs, dx};
   // ---- schedule (CPU) ----
   Var ko("ko"), ki("ki"), uo("uo"), ui("ui");
   wT.compute_root()
       .tile(k, uu, ko, uo, ki, ui, 16, 16, TailStrategy::GuardWithIf)
       .vectorize(ki)
       .parallel(uo);
-  if (!tileProduct(dx, acc, k, m, u, features, Spread::Columns)) {
+  // A small W^T (up to 256 KB) stays in L2 while blocks of rows sweep it: tasks by rows,
+  // each writing whole rows of dX (fashion-mlp 64->128: 196 -> 175 us, 10-unit output
+  // layer: 44 -> 39 us, b128). A large one is read once, by blocks of columns.
+  Spread spread = (int64_t)units * features * 4 <= 256 * 1024 ? Spread::Rows : Spread::Columns;
+  if (!tileProduct(dx, acc, k, m, u, features, spread, 2 * (int64_t)units * features)) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
     acc.compute_at(dx, mo).bound_storage(m, 4).vectorize(k, kVector, TailStrategy::GuardWithIf);
     acc.update().reorder(k, m, u).vectorize(k, kVector, TailStrategy::GuardWithIf);
   }
-  return {"dense_dx", {dz, w}, dx};
+  return {"dense_dx", inputs, dx};
 }
 
 Kernel denseBackwardWeightsKernel(int features, int units) {
@@ -233,14 +247,28 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
     Var ko("ko"), ki("ki");
     bool inRegisters = units <= 12;
     int block = inRegisters ? 32 : 64;
+    // Registers: tasks of 256 features, each sweeping 16 rows at a time over its 8
+    // blocks of 32 (the accumulators reloaded per block of rows, in L1): a row's 1 KB
+    // run is read contiguously. One 32-wide block over every row read 128-byte runs
+    // 7 KB apart (fashion-mlp's 1792 -> 10 layer, b128: 120 -> 44 us).
+    int task = inRegisters ? 256 : block;
     if (inRegisters)
       dw.bound(u, 0, units);
-    dw.split(k, ko, ki, block, TailStrategy::GuardWithIf).parallel(ko);
-    acc.reorder_storage(k, u).compute_at(dw, ko).bound_storage(k, block);
+    dw.split(k, ko, ki, task, TailStrategy::GuardWithIf).parallel(ko);
+    acc.reorder_storage(k, u).compute_at(dw, ko).bound_storage(k, task);
     acc.vectorize(k, 16, TailStrategy::GuardWithIf);
-    acc.update().reorder(k, u, m).vectorize(k, 16, TailStrategy::GuardWithIf);
-    if (inRegisters)
-      acc.update().unroll(u);
+    if (inRegisters) {
+      RVar mo("mo"), mi("mi");
+      Var kbo("kbo"), kbi("kbi");
+      acc.update()
+          .split(k, kbo, kbi, block, TailStrategy::GuardWithIf)
+          .split(m, mo, mi, 16, TailStrategy::GuardWithIf)
+          .reorder(kbi, u, mi, kbo, mo)
+          .vectorize(kbi, 16)
+          .unroll(u);
+    } else {
+      acc.update().reorder(k, u, m).vectorize(k, 16, TailStrategy::GuardWithIf);
+    }
   }
   return {"dense_dw", {x, dz}, dw};
 }

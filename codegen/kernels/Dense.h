@@ -4,6 +4,8 @@
 
 #include "codegen/kernels/Kernel.h"
 
+#include <optional>
+
 namespace nnc::codegen {
 
 /// Inputs: input (k, m) with K features (rows m = every leading axis folded),
@@ -11,8 +13,11 @@ namespace nnc::codegen {
 Kernel denseKernel(int features, int units, bool bias, const Activation &act);
 
 /// Backward, data: dX(k, m) = sum_u dZ(u, m) * kernel(u, k), with dZ the gradient of
-/// the pre-activation. Inputs: dZ (u, m), kernel (u, k).
-Kernel denseBackwardDataKernel(int features, int units);
+/// the pre-activation. Inputs: dZ (u, m), kernel (u, k); with `previous` (the
+/// activation whose output is this layer's input, not softmax) also that output
+/// y (k, m), and the result is that activation's backward: act'(y) * dX.
+Kernel denseBackwardDataKernel(int features, int units,
+                               const std::optional<Activation> &previous = std::nullopt);
 
 /// Backward, weights: dKernel(u, k) = sum_m X(k, m) * dZ(u, m), over every row of the
 /// batch. Inputs: X (k, m), dZ (u, m). The bias gradient is channelSumKernel(units).

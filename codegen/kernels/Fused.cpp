@@ -178,6 +178,132 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   return {"max_pool2d_argmax", {in}, out};
 }
 
+/// A small input (a first layer's few channels) copied with its zero border once per
+/// call: the taps then read it without a bounds test each.
+static void materializePadded(Func padded, int channels) {
+  std::vector<Var> a = padded.args(); // (c, x, y, n)
+  padded.compute_root().parallel(a[3]);
+  if (channels == 1)
+    padded.vectorize(a[1], 8, TailStrategy::GuardWithIf);
+}
+
+/// The first maximum of each window of `f` (c, x, y, n) in (kx, ky) order, scanned as
+/// maxPool2dArgmaxKernel does (strictly greater replaces, from the lowest float):
+/// Tuple(max, kx + poolW * ky as float) at (c, px, py, n).
+static Tuple windowMaximum(Func f, Var c, Var px, Var py, Var n, int poolW, int poolH) {
+  Expr best = Float(32).min(), at = 0;
+  for (int ky = 0; ky < poolH; ++ky)
+    for (int kx = 0; kx < poolW; ++kx) {
+      Expr v = f(c, px * poolW + kx, py * poolH + ky, n);
+      Expr better = v > best;
+      at = select(better, kx + poolW * ky, at);
+      best = select(better, v, best);
+    }
+  return Tuple(best, cast<float>(at));
+}
+
+Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
+                                 int poolW, int poolH) {
+  ConvAccumulator c(s, bias, "conv_pool_acc");
+  // ---- algorithm ----
+  Func conv = activate(c.acc, act, s.filters, "conv2d");
+  Var px("px"), py("py");
+  Func out("conv2d_max_pool2d_argmax");
+  out(c.co, px, py, c.n) = windowMaximum(conv, c.co, px, py, c.n, poolW, poolH);
+  Kernel kernel{"conv2d_max_pool2d_argmax", {c.input, c.kernel}, out};
+  if (bias)
+    kernel.inputs.push_back(c.bias);
+  if (gpuSchedules()) {
+    scheduleGpuImage(conv, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
+    return kernel;
+  }
+  // ---- schedule (CPU) ----
+  int cTile = s.filters % 32 == 0 ? 32 : s.filters % 16 == 0 ? 16 : 0;
+  Var yn("yn");
+  if (cTile && poolW * poolH * cTile / 16 <= 16) {
+    // Per task a row of windows; per window and block of filters the conv values of
+    // the whole window accumulate in registers (a block of filters x poolW x poolH),
+    // then reduce to the maximum: the conv output is never stored.
+    Var co("co_o"), ci("co_i");
+    out.split(c.co, co, ci, cTile)
+        .reorder(ci, co, px, py, c.n)
+        .vectorize(ci, 16)
+        .unroll(ci)
+        .fuse(py, c.n, yn)
+        .parallel(yn);
+    c.acc.compute_at(out, co).vectorize(c.co, 16).unroll(c.co).unroll(c.x).unroll(c.y);
+    if (s.channels <= 4)
+      materializePadded(c.padded, s.channels);
+    c.acc.update()
+        .reorder(c.co, c.x, c.y, c.r.x, c.r.y, c.r.z)
+        .vectorize(c.co, 16)
+        .unroll(c.co)
+        .unroll(c.x)
+        .unroll(c.y);
+    return kernel;
+  }
+  // Other filter counts: conv2dKernel's row schedule into a scratch, then the windows.
+  Var cyn("cyn");
+  conv.compute_root().fuse(c.y, c.n, cyn).parallel(cyn).vectorize(c.co, kVector,
+                                                                   TailStrategy::GuardWithIf);
+  c.acc.compute_at(conv, cyn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  c.scheduleUpdate(c.acc);
+  out.fuse(py, c.n, yn).parallel(yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  return kernel;
+}
+
+Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &act, int poolW,
+                                          int poolH) {
+  ImageParam in(Float(32), 4, "input"), index(Float(32), 4, "index"),
+      pooled(Float(32), 4, "pooled"), dy(Float(32), 4, "dy");
+  Var co("co"), ci("ci"), kx("kx"), ky("ky"), t("t"), x("x"), y("y"), n("n");
+  int poolOutW = s.outW() / poolW, poolOutH = s.outH() / poolH;
+  // ---- algorithm ----
+  // dZ at conv position (x, y): the window's gradient where the window's recorded
+  // maximum is (x, y), else zero (maxPool2dActivationBackwardKernel's gather).
+  Expr ox = x / poolW, oy = y / poolH;
+  Expr inside = ox < poolOutW && oy < poolOutH;
+  Expr cx = min(ox, poolOutW - 1), cy = min(oy, poolOutH - 1);
+  Expr mine = cast<int>(index(co, cx, cy, n)) == (x - ox * poolW) + poolW * (y - oy * poolH);
+  Func dz("conv_pool_dz");
+  dz(co, x, y, n) = select(inside && mine,
+                           activationGradient(pooled(co, cx, cy, n), dy(co, cx, cy, n), act), 0.0f);
+  // Taps t = ci + channels * (kx + kernelW * ky), and t = taps for the bias (dZ * 1).
+  int taps = s.channels * s.kernelW * s.kernelH;
+  Func padded = BoundaryConditions::constant_exterior(
+      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
+  RDom r(0, s.outW(), 0, s.outH(), 0, dy.dim(3).extent(), "r");
+  Expr tci = t % s.channels, tkx = t / s.channels % s.kernelW, tky = t / (s.channels * s.kernelW);
+  Expr tapValue = padded(tci, r.x * s.strideW + tkx * s.dilationW - s.padLeft(),
+                         r.y * s.strideH + tky * s.dilationH - s.padTop(), r.z);
+  Func acc("conv_pool_dw_acc"), sums("conv_pool_dw_sums"), dw("conv2d_dw"), db("conv2d_db");
+  acc(co, t) = 0.0f;
+  acc(co, t) += dz(co, r.x, r.y, r.z) * select(t < taps, tapValue, 1.0f);
+  sums(co, t) = acc(co, t);
+  dw(co, ci, kx, ky) = sums(co, ci + s.channels * (kx + s.kernelW * ky));
+  db(co) = sums(co, taps);
+  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
+  for (ImageParam *p : {&index, &pooled, &dy})
+    p->dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, poolOutW).dim(2).set_bounds(0, poolOutH);
+  Kernel kernel{"conv2d_max_pool2d_dw", {in, index, pooled, dy}, dw, {db}};
+  sums.compute_root().bound(co, 0, s.filters).bound(t, 0, taps + 1);
+  if (gpuSchedules())
+    return kernel;
+  // ---- schedule (CPU) ----
+  // As conv2dBackwardWeightsKernel's few-weights schedule: per block of 16 filters, every
+  // tap and the bias accumulate in registers during one pass over (x, y, sample).
+  Var coo("coo"), coi("coi");
+  materializePadded(padded, s.channels);
+  sums.split(co, coo, coi, 16).reorder(coi, t, coo).parallel(coo).vectorize(coi);
+  acc.compute_at(sums, coo).bound_storage(co, 16).vectorize(co, 16);
+  acc.update()
+      .split(co, coo, coi, 16)
+      .reorder(coi, t, r.x, r.y, r.z, coo)
+      .vectorize(coi)
+      .unroll(t);
+  return kernel;
+}
+
 Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act) {
   ImageParam index(Float(32), 4, "index"), pooled(Float(32), 4, "pooled"), dy(Float(32), 4, "dy");
   Var c("c"), x("x"), y("y"), n("n");

@@ -30,6 +30,20 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
 /// maximum, as float) per output element. Inputs: input (c, x, y, n).
 Kernel maxPool2dArgmaxKernel(const PoolShape &s);
 
+/// Training Conv2D + activation + max pooling (windows of poolW x poolH tiling the
+/// conv output, no padding) in one pipeline: the outputs of maxPool2dArgmaxKernel on
+/// conv2dKernel's output, without storing that output. Inputs: as conv2dKernel.
+Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
+                                 int poolW, int poolH);
+
+/// Conv2D's kernel and bias gradients where dZ is maxPool2dActivationBackwardKernel's
+/// result (windows tiling the conv output), dZ made inline: outputs dW (co, ci, kx, ky)
+/// and dBias (co), the same sums in the same order as conv2dBackwardWeightsKernel and
+/// channelSumKernel. Only for filters a multiple of 16 and at most 16 weights per
+/// filter. Inputs: input (c, x, y, n), index, pooled, dy (co, px, py, n).
+Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &act, int poolW,
+                                          int poolH);
+
 /// Backward of activation + max pooling from the recorded maxima: dx at each window's
 /// maximum gets act'(pooled) * dy (pooled: the activation's output there), zero
 /// elsewhere. Inputs: index, pooled, dy (c, ox, oy, n).

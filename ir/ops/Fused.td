@@ -76,6 +76,23 @@ def NN_MaxPool2DArgmaxOp : NN_Op<"max_pool2d_argmax", [Pure]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+def NN_Conv2DMaxPoolArgmaxOp : NN_Op<"conv2d_max_pool2d_argmax", [Pure]> {
+  let summary = "training Conv2D + activation + MaxPooling2D with recorded maxima, one kernel";
+  let description = [{
+    The results of nn.max_pool2d_argmax (windows pool_size, strides pool_size,
+    "valid") applied to nn.conv2d's output, computed without storing that output:
+    each window's conv values are made in registers and reduced at once. Made by
+    --nn-fuse-conv-pool when the conv output has no other user.
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$kernel, Optional<NN_Tensor>:$bias,
+                            DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilation,
+                            StrAttr:$padding, DenseI64ArrayAttr:$pool_size),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$output, NN_Tensor:$index);
+  let assemblyFormat =
+      "$input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+}
+
 def NN_MaxPool2DActivationGradOp : NN_Op<"max_pool2d_activation_grad", [Pure]> {
   let summary = "backward of activation + MaxPooling2D from the recorded maxima";
   let description = [{
@@ -87,6 +104,42 @@ def NN_MaxPool2DActivationGradOp : NN_Op<"max_pool2d_activation_grad", [Pure]> {
   let arguments = !con((ins NN_Tensor:$index, NN_Tensor:$output, NN_Tensor:$output_grad),
                        NN_PoolAttrs, NN_FusedActivation);
   let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_DenseGradInputActivationOp : NN_Op<"dense_grad_input_activation",
+    [Pure, AllTypesMatch<["output", "input_grad"]>]> {
+  let summary = "Dense's input gradient and the previous activation's backward, one kernel";
+  let description = [{
+    input_grad = activation'(output) * (pre_grad . kernel^T), reshaped to the
+    activation output's shape: the product's rows go through the activation's
+    derivative before they are stored, so dX is never written or read back. Made
+    by --nn-fuse-dense-grad-activation from nn.dense_grad_input [-> nn.reshape] ->
+    nn.activation_grad (not softmax, whose derivative reads a whole row).
+  }];
+  let arguments = !con((ins NN_Tensor:$pre_grad, NN_Tensor:$kernel, NN_Tensor:$output),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_Conv2DMaxPoolGradKernelOp : NN_Op<"conv2d_max_pool2d_grad_kernel", [Pure]> {
+  let summary = "Conv2D's kernel and bias gradients through activation + MaxPooling2D, "
+                "one kernel";
+  let description = [{
+    nn.conv2d_grad_kernel and nn.bias_grad of the conv-output gradient that
+    nn.max_pool2d_activation_grad (windows pool_size, strides pool_size, "valid")
+    makes from the recorded maxima, computed without storing that gradient: each
+    position's value is made where the reduction reads it. Made by
+    --nn-fuse-conv-pool when the gradient has no other user (no input gradient:
+    a first layer).
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$index, NN_Tensor:$pooled,
+                            NN_Tensor:$output_grad, DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$dilation, StrAttr:$padding,
+                            DenseI64ArrayAttr:$pool_size),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$kernel_grad, NN_Tensor:$bias_grad);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 

@@ -1,0 +1,100 @@
+// --nn-fuse-conv-pool: in the train step, a Conv2D whose only user is the
+// max_pool2d_argmax made by --nn-fuse-pool-activation (windows that tile the conv
+// output: strides = pool size, "valid") becomes one nn.conv2d_max_pool2d_argmax, so
+// the conv output — the largest tensor of a typical CNN step — is never stored. In
+// the backward, the conv-output gradient of a first layer (kernel and bias gradients
+// only) is not stored either: nn.conv2d_max_pool2d_grad_kernel.
+#include "passes/Passes.h"
+
+#include "ir/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+using namespace mlir;
+
+namespace nnc::passes {
+
+namespace {
+
+void fuse(nn::MaxPool2DArgmaxOp pool) {
+  auto conv = pool.getInput().getDefiningOp<nn::Conv2DOp>();
+  if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
+      pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize())
+    return;
+  OpBuilder b(pool);
+  auto fused = b.create<nn::Conv2DMaxPoolArgmaxOp>(
+      pool.getLoc(), pool.getOutput().getType(), pool.getIndex().getType(), conv.getInput(),
+      conv.getKernel(), conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
+      conv.getPaddingAttr(), pool.getPoolSizeAttr(), conv.getActivationAttr(),
+      conv.getAlphaAttr());
+  pool.getOutput().replaceAllUsesWith(fused.getOutput());
+  pool.getIndex().replaceAllUsesWith(fused.getIndex());
+  pool.erase();
+  conv.erase();
+}
+
+/// The backward: max_pool2d_activation_grad with tiling windows whose result feeds
+/// only a conv2d_grad_kernel (and its bias_grad) — a first layer, no input gradient —
+/// where the fused kernel's schedule applies (filters a multiple of 16, at most 16
+/// weights per filter).
+void fuse(nn::MaxPool2DActivationGradOp grad) {
+  if (grad.getPadding() != "valid" || grad.getStrides() != grad.getPoolSize())
+    return;
+  nn::Conv2DGradKernelOp dw;
+  nn::BiasGradOp db;
+  for (Operation *user : grad.getResult().getUsers()) {
+    if (auto k = dyn_cast<nn::Conv2DGradKernelOp>(user); k && !dw && k.getPreGrad() == grad.getResult())
+      dw = k;
+    else if (auto b = dyn_cast<nn::BiasGradOp>(user); b && !db)
+      db = b;
+    else
+      return;
+  }
+  if (!dw)
+    return;
+  auto kernel = llvm::cast<RankedTensorType>(dw.getType()).getShape(); // kH, kW, C, F
+  if (kernel[3] % 16 != 0 || kernel[0] * kernel[1] * kernel[2] > 16)
+    return;
+  // At the earlier of the two ops: every operand is defined before the pooling's
+  // backward, which comes before both.
+  Operation *first = db && db->isBeforeInBlock(dw) ? db.getOperation() : dw.getOperation();
+  OpBuilder b(first);
+  auto biasType = RankedTensorType::get({kernel[3]}, b.getF32Type());
+  auto fused = b.create<nn::Conv2DMaxPoolGradKernelOp>(
+      grad.getLoc(), dw.getType(), biasType, dw.getInput(), grad.getIndex(), grad.getOutput(),
+      grad.getOutputGrad(), dw.getStridesAttr(), dw.getDilationAttr(), dw.getPaddingAttr(),
+      grad.getPoolSizeAttr(), grad.getActivationAttr(), grad.getAlphaAttr());
+  dw.getResult().replaceAllUsesWith(fused.getKernelGrad());
+  if (db)
+    db.getResult().replaceAllUsesWith(fused.getBiasGrad());
+  dw.erase();
+  if (db)
+    db.erase();
+  grad.erase();
+}
+
+struct FuseConvPoolPass : PassWrapper<FuseConvPoolPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseConvPoolPass)
+  StringRef getArgument() const override { return "nn-fuse-conv-pool"; }
+  StringRef getDescription() const override {
+    return "fuses a Conv2D into the max_pool2d_argmax that is its only user";
+  }
+  void runOnOperation() override {
+    SmallVector<nn::MaxPool2DArgmaxOp> pools;
+    getOperation().walk([&](nn::MaxPool2DArgmaxOp p) { pools.push_back(p); });
+    for (nn::MaxPool2DArgmaxOp p : pools)
+      fuse(p);
+    SmallVector<nn::MaxPool2DActivationGradOp> grads;
+    getOperation().walk([&](nn::MaxPool2DActivationGradOp g) { grads.push_back(g); });
+    for (nn::MaxPool2DActivationGradOp g : grads)
+      fuse(g);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createFuseConvPoolPass() { return std::make_unique<FuseConvPoolPass>(); }
+
+} // namespace nnc::passes
