@@ -2,6 +2,8 @@
 // training) and the BatchNormalization + activation backward, one pipeline each.
 #include "codegen/kernels/Fused.h"
 
+#include <algorithm>
+
 using namespace Halide;
 
 namespace nnc::codegen {
@@ -287,8 +289,19 @@ Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &
     p->dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, poolOutW).dim(2).set_bounds(0, poolOutH);
   Kernel kernel{"conv2d_max_pool2d_dw", {in, index, pooled, dy}, dw, {db}};
   sums.compute_root().bound(co, 0, s.filters).bound(t, 0, taps + 1);
-  if (gpuSchedules())
+  if (gpuSchedules()) {
+    // As conv2dBackwardWeightsKernel on the GPU: partial sums per sample and block of
+    // rows in parallel, then summed per weight.
+    int rows = (int)std::clamp<int64_t>((int64_t)s.outH() * s.filters * (taps + 1) / 65536, 4,
+                                        std::max(s.outH(), 4));
+    RVar ryo("ryo"), ryi("ryi");
+    acc.compute_root();
+    acc.update()
+        .split(r.y, ryo, ryi, rows, TailStrategy::GuardWithIf)
+        .rfactor({{ryo, Var("row_block")}, {r.z, Var("sample")}})
+        .compute_root();
     return kernel;
+  }
   // ---- schedule (CPU) ----
   // As conv2dBackwardWeightsKernel's few-weights schedule: per block of 16 filters, every
   // tap and the bias accumulate in registers during one pass over (x, y, sample).
