@@ -67,13 +67,15 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
         .unroll(v)
         .unroll(a4i);
     return true;
-  } else if (spread == Spread::Rows && 4000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
-    // Waking the thread pool costs about as much as 2 MFLOP on one core: calls with
-    // less work than twice that (a small layer at a small batch) run on one thread.
+  } else if (spread == Spread::Rows && 2000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
+    // Calls under 2 MFLOP (a small layer at a small batch) run on one thread: below
+    // that, handing half to nnrt's pool costs more than it saves. (At 4 MFLOP, the
+    // threshold for Halide's pool, cats-dogs' Dense 128->64 at batch 128 — 2.1 MFLOP —
+    // took 10.5 us on one thread, 8.5 us on two.)
     // (Layers that reach it within two row blocks always go parallel: a specialised
     // branch that short would give the accumulator a variable, unrollable extent.)
     Expr rowCount = out.output_buffer().dim(1).extent();
-    out.specialize(rowCount >= (int)(4000000 / flopsPerRow)).parallel(ro);
+    out.specialize(rowCount >= (int)(2000000 / flopsPerRow)).parallel(ro);
   } else if (spread == Spread::Rows) {
     out.parallel(ro);
   }
