@@ -20,7 +20,9 @@ Kernel denseBackwardDataKernel(int features, int units,
                                const std::optional<Activation> &previous = std::nullopt);
 
 /// Backward, weights: dKernel(u, k) = sum_m X(k, m) * dZ(u, m), over every row of the
-/// batch. Inputs: X (k, m), dZ (u, m). The bias gradient is channelSumKernel(units).
+/// batch (tiled, at most 256 KB of weights: the two halves of the rows summed apart,
+/// then added). Inputs: X (k, m), dZ (u, m). The bias gradient is
+/// channelSumKernel(units).
 Kernel denseBackwardWeightsKernel(int features, int units);
 
 } // namespace nnc::codegen

@@ -19,7 +19,9 @@ Kernel addKernel(int channels, int count);
 /// (softmax: dZ = Y * (dY - sum_c dY*Y)). Inputs: Y (c, m), dY (c, m).
 Kernel activationBackwardKernel(int channels, const Activation &act);
 
-/// Sum over every row: out(c) = sum_m x(c, m) (bias gradients). Inputs: x (c, m).
+/// Sum over every row: out(c) = sum_m x(c, m) (bias gradients). Inputs: x (c, m). On
+/// the CPU with 16 to 256 channels (a multiple of 16): the two halves of the rows
+/// summed apart, each in order, then added (the order depends on the rows only).
 Kernel channelSumKernel(int channels);
 
 /// Dropout in training: element i of the (c, m) view is kept when

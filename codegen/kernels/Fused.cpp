@@ -270,7 +270,8 @@ Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &
   Func dz("conv_pool_dz");
   dz(co, x, y, n) = select(inside && mine,
                            activationGradient(pooled(co, cx, cy, n), dy(co, cx, cy, n), act), 0.0f);
-  // Taps t = ci + channels * (kx + kernelW * ky), and t = taps for the bias (dZ * 1).
+  // Taps t = ci + channels * (kx + kernelW * ky), and t = taps for the bias (dZ * 1,
+  // the rows summed in order).
   int taps = s.channels * s.kernelW * s.kernelH;
   Func padded = BoundaryConditions::constant_exterior(
       in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});

@@ -38,9 +38,9 @@ Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation
 
 /// Conv2D's kernel and bias gradients where dZ is maxPool2dActivationBackwardKernel's
 /// result (windows tiling the conv output), dZ made inline: outputs dW (co, ci, kx, ky)
-/// and dBias (co), the same sums in the same order as conv2dBackwardWeightsKernel and
-/// channelSumKernel. Only for filters a multiple of 16 and at most 16 weights per
-/// filter. Inputs: input (c, x, y, n), index, pooled, dy (co, px, py, n).
+/// and dBias (co); dW is conv2dBackwardWeightsKernel's (same sums, same order), dBias
+/// sums the rows in order. Only for filters a multiple of 16 and at most 16 weights
+/// per filter. Inputs: input (c, x, y, n), index, pooled, dy (co, px, py, n).
 Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &act, int poolW,
                                           int poolH);
 

@@ -48,7 +48,9 @@ TEST(DenseBackward, MatchesFiniteDifferences) {
   for (auto [k, u, m] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {3, 5, 7}, {17, 10, 37}, {64, 33, 4},
         // register-tiled products (units or features a multiple of 16; row tails) and
         // the few-units paths
-        {96, 64, 37}, {48, 16, 5}, {64, 10, 9}, {33, 48, 3}}) {
+        {96, 64, 37}, {48, 16, 5}, {64, 10, 9}, {33, 48, 3},
+        // the row halves of small weight gradients: one row (the second half empty)
+        {32, 16, 1}}) {
     SCOPED_TRACE(testing::Message() << "K=" << k << " U=" << u << " M=" << m);
     Tensor x = randomTensor({m, k}, rng), w = randomTensor({k, u}, rng), dz = randomTensor({m, u}, rng);
     // L(x, w) = sum dz * (x . w)

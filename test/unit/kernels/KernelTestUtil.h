@@ -67,6 +67,16 @@ inline void runTuple(codegen::Kernel &k, std::vector<Tensor *> inputs, std::vect
   k.output.realize(Halide::Realization(bufs));
 }
 
+/// Binds `inputs` and realizes every output of a kernel (output, then moreOutputs).
+inline void runAll(codegen::Kernel &k, std::vector<Tensor *> inputs, std::vector<Tensor *> outs) {
+  for (size_t i = 0; i < inputs.size(); ++i)
+    k.inputs[i].set(view(*inputs[i]));
+  std::vector<Halide::Buffer<>> bufs;
+  for (Tensor *t : outs)
+    bufs.push_back(view(*t));
+  k.pipeline().realize(Halide::Realization(bufs));
+}
+
 /// max |got - want| <= 1e-5 * max(1, max |want|).
 inline void expectClose(const Tensor &got, const std::vector<double> &want) {
   ASSERT_EQ(got.data.size(), want.size());
