@@ -19,6 +19,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdlib>
 
@@ -49,6 +51,22 @@ std::string runtimeLibrary(const char *file) {
   return (llvm::Twine(NNC_RUNTIME_DIR) + "/" + file).str();
 }
 
+/// The first line of a tool's log that says "error" (else its first line, else
+/// `fallback`), without the tool's path prefix.
+std::string firstToolError(llvm::StringRef logPath, const std::string &fallback) {
+  auto text = llvm::MemoryBuffer::getFile(logPath);
+  if (!text)
+    return fallback.empty() ? "the linker failed" : fallback;
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines)
+    if (line.contains("error"))
+      return line.trim().str();
+  if (!lines.empty())
+    return lines.front().trim().str();
+  return fallback.empty() ? "the linker failed" : fallback;
+}
+
 /// Runs `cc` to link the objects into a shared library or an executable at `out`.
 mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &objects,
                          const std::string &out, bool executable) {
@@ -69,11 +87,18 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   if (*NNC_SANITIZE_LINK) // a sanitizer build's runtime needs the sanitizers' own runtime
     args.push_back(NNC_SANITIZE_LINK);
   std::vector<llvm::StringRef> refs(args.begin(), args.end());
+  // The linker's own lines go to a file: a failure is reported as one nnc line
+  // with the tool's first error, not as the linker's page of relocations.
+  llvm::SmallString<128> log;
+  if (llvm::sys::fs::createTemporaryFile("nnc-link", "log", log))
+    return mlir::emitError(loc, "cannot create a temporary file");
+  auto removeLog = llvm::make_scope_exit([&] { llvm::sys::fs::remove(log); });
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(), log.str()};
   std::string error;
-  int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, {}, 0, 0, &error);
+  int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, redirects, 0, 0, &error);
   if (rc != 0)
-    return mlir::emitError(loc, "linking ") << out << " failed"
-                                            << (error.empty() ? "" : ": " + error);
+    return mlir::emitError(loc, fmt::format("linking {} failed: {}", out,
+                                            firstToolError(log, error)));
   return mlir::success();
 }
 

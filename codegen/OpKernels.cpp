@@ -14,6 +14,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <fmt/format.h>
+
 using namespace mlir;
 
 namespace nnc::codegen {
@@ -256,6 +258,26 @@ static Halide::Target halideTarget(const std::string &target) {
         .with_feature(Halide::Target::CUDA)
         .with_feature(Halide::Target::CUDACapability70);
   return Halide::Target(target);
+}
+
+std::string targetProblem(const std::string &target, bool linking) {
+  Halide::Target t = halideTarget(target);
+  using F = Halide::Target::Feature;
+  const std::pair<F, const char *> otherGpus[] = {
+      {F::OpenCL, "opencl"}, {F::Metal, "metal"}, {F::OpenGLCompute, "openglcompute"},
+      {F::D3D12Compute, "d3d12compute"}};
+  for (const auto &[feature, name] : otherGpus)
+    if (t.has_feature(feature))
+      return fmt::format("--target '{}': the '{}' feature has no runtime in nnc (its GPU "
+                         "runtime drives CUDA only); remove it, or use --target=cuda",
+                         target, name);
+  Halide::Target host = Halide::get_host_target();
+  if (linking && (t.arch != host.arch || t.bits != host.bits || t.os != host.os))
+    return fmt::format("--target '{}': cross-compiling for another machine is not supported "
+                       "yet (outputs are linked by this machine's cc for {}); --emit=asm or "
+                       "--emit=halide show the kernels for any target",
+                       target, Halide::Target(host.os, host.arch, host.bits).to_string());
+  return "";
 }
 
 bool isGpuTarget(const std::string &target) { return halideTarget(target).has_gpu_feature(); }

@@ -48,6 +48,11 @@ void writeKernelText(const Kernel &kernel, const std::string &path, const std::s
 /// Whether `target` is "host", "cuda" or a Halide target string.
 bool isValidTarget(const std::string &target);
 
+/// Why nnc cannot build outputs for `target` (valid) on this machine, or "": a GPU
+/// API other than CUDA (nnc's runtime drives CUDA only), or, when `linking`, another
+/// architecture or OS than this machine's (outputs are linked with its `cc`).
+std::string targetProblem(const std::string &target, bool linking);
+
 /// Whether `target` (valid) runs kernels on a GPU ("cuda", or a Halide target with
 /// a GPU feature).
 bool isGpuTarget(const std::string &target);

@@ -15,6 +15,8 @@ public:
 
   std::vector<Token> run() {
     bool lineStart = true;
+    if (src.starts_with("\xEF\xBB\xBF"))
+      i = 3; // a UTF-8 byte-order mark, as Python accepts it
     while (i < src.size()) {
       char c = src[i];
       if (lineStart && depth == 0) {
@@ -48,10 +50,12 @@ public:
         advance();
         continue;
       }
-      if (std::isalpha((unsigned char)c) || c == '_') {
+      if (std::isalpha((unsigned char)c) || c == '_' || identifierCodePoint(i)) {
         lexName();
         continue;
       }
+      if ((unsigned char)c >= 0x80)
+        failNonAscii();
       if (std::isdigit((unsigned char)c) ||
           (c == '.' && i + 1 < src.size() && std::isdigit((unsigned char)src[i + 1]))) {
         lexNumber();
@@ -79,6 +83,70 @@ private:
   std::vector<Token> brackets;
 
   Pos pos() const { return {line, col}; }
+
+  /// Decodes the UTF-8 sequence at `at`: its length (0 when invalid) and code point.
+  unsigned decode(size_t at, uint32_t &cp) const {
+    unsigned char b = src[at];
+    unsigned len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (len == 0 || at + len > src.size())
+      return 0;
+    cp = len == 1 ? b : b & (0x7F >> len);
+    for (unsigned k = 1; k < len; ++k) {
+      unsigned char next = src[at + k];
+      if ((next & 0xC0) != 0x80)
+        return 0;
+      cp = cp << 6 | (next & 0x3F);
+    }
+    static const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < smallest[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0; // overlong, out of range or a surrogate
+    return len;
+  }
+
+  /// Punctuation, spaces and symbols outside ASCII: never part of a name.
+  static bool isUnicodePunctuation(uint32_t cp) {
+    return cp < 0xC0 || cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF00 && cp <= 0xFF65) || cp >= 0xFFF0 || cp == 0xFEFF;
+  }
+
+  /// The length of a non-ASCII letter at `at` (Python accepts them in names, such as
+  /// Korean variable names), or 0.
+  unsigned identifierCodePoint(size_t at) const {
+    uint32_t cp = 0;
+    if ((unsigned char)src[at] < 0x80)
+      return 0;
+    unsigned len = decode(at, cp);
+    return len && !isUnicodePunctuation(cp) ? len : 0;
+  }
+
+  /// A non-ASCII character that cannot start a name: says which, with a hint for the
+  /// ones pasted from documents (typographic quotes, non-breaking spaces, full width).
+  [[noreturn]] void failNonAscii() {
+    uint32_t cp = 0;
+    unsigned len = decode(i, cp);
+    if (len == 0)
+      fail(pos(), "invalid UTF-8 byte '\\x" + llvm::utohexstr((unsigned char)src[i]) +
+                      "': .nn files are UTF-8 text");
+    std::string shown = src.substr(i, len).str();
+    std::string code = llvm::utohexstr(cp);
+    code = "U+" + std::string(code.size() < 4 ? 4 - code.size() : 0, '0') + code;
+    std::string hint;
+    if (cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x2033)
+      hint = "; it is a typographic quote: use a plain '\"'";
+    else if (cp == 0x2018 || cp == 0x2019 || cp == 0x201A || cp == 0x2032)
+      hint = "; it is a typographic quote: use a plain \"'\"";
+    else if (cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x3000 ||
+             cp == 0xFEFF)
+      hint = "; it is a non-breaking or zero-width space: use a plain space";
+    else if (cp == 0x2212 || cp == 0x2013 || cp == 0x2014)
+      hint = "; use a plain '-'";
+    else if (cp == 0xD7)
+      hint = "; use '*'";
+    else if (cp >= 0xFF01 && cp <= 0xFF5E)
+      hint = "; it is a full-width character: use '" + std::string(1, char(cp - 0xFEE0)) + "'";
+    fail(pos(), "unexpected character '" + shown + "' (" + code + ")" + hint);
+  }
 
   void advance() {
     if (src[i] == '\n') {
@@ -122,8 +190,16 @@ private:
   void lexName() {
     Pos at = pos();
     size_t start = i;
-    while (i < src.size() && (std::isalnum((unsigned char)src[i]) || src[i] == '_'))
-      advance();
+    while (i < src.size()) {
+      if (std::isalnum((unsigned char)src[i]) || src[i] == '_') {
+        advance();
+      } else if (unsigned len = identifierCodePoint(i)) {
+        for (unsigned k = 0; k < len; ++k)
+          advance();
+      } else {
+        break;
+      }
+    }
     llvm::StringRef word = src.slice(start, i);
     if (i < src.size() && (src[i] == '"' || src[i] == '\'') && word.size() <= 2 &&
         word.find_first_not_of("rRbBfFuU") == llvm::StringRef::npos) {

@@ -72,9 +72,16 @@ private:
     for (const Keyword &k : e->keywords)
       d = std::max(d, k.value->depth);
     e->depth = d + 1;
-    if (e->depth > kMaxDepth)
+    if (e->depth > kMaxDepth) {
+      // A long flat chain (a + b + c ...) is deep too, but to its writer it is long.
+      bool chain = e->kind == Expr::Kind::Binary && e->base &&
+                   e->base->kind == Expr::Kind::Binary;
+      if (chain)
+        fail(e->pos, "expression is too long (more than " + std::to_string(kMaxDepth) +
+                         " operators in a row); split it with intermediate names");
       fail(e->pos, "expression is nested too deeply (more than " +
                        std::to_string(kMaxDepth) + " levels)");
+    }
     return e;
   }
 

@@ -7,6 +7,8 @@
 #include "ir/Passes.h"
 #include "ir/NNDialect.h"
 #include "passes/Passes.h"
+#include "tools/nnc/OutputPaths.h"
+#include "tools/nnc/ShortDiagnostics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -24,6 +26,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
 
 #include <functional>
 
@@ -88,6 +92,37 @@ int error(const llvm::Twine &message) {
   return 1;
 }
 
+/// The files this run reads and writes, for checkOutputs: an output never
+/// replaces the model, the checkpoint it freezes, or another output.
+std::string checkPaths() {
+  std::vector<nnc::tools::RolePath> inputs{{inputFile, "the model"}}, outputs;
+  if (!weightsFile.empty())
+    inputs.push_back({weightsFile, "the --weights checkpoint"});
+  if (outputFile != "-")
+    outputs.push_back({outputFile, "the output"});
+  if (emit == Emit::None && outputFile != "-") {
+    llvm::SmallString<128> header(outputFile);
+    llvm::sys::path::replace_extension(header, "h");
+    outputs.push_back({std::string(header), "the generated header"});
+    outputs.push_back({outputFile + ".partial", "the output's temporary file"});
+  } else if (emit == Emit::Dot && outputFile != "-") {
+    outputs.push_back({outputFile + ".partial", "the output's temporary file"});
+  }
+  return nnc::tools::checkOutputs(inputs, outputs);
+}
+
+/// Why the output's C prefix cannot be used, or "": NAME_create etc. must not clash
+/// with the runtime linked into the output (nnrt_*, halide_*, nnc_last_error).
+std::string reservedName(const std::string &name) {
+  for (llvm::StringRef prefix : {"nnrt", "halide", "nnc"})
+    if (name == prefix || llvm::StringRef(name).starts_with((prefix + "_").str()))
+      return fmt::format("the output name '{}' would give C functions ({}_create, {}_predict, "
+                         "...) in the namespace of nnc's runtime ({}_*); rename the output, "
+                         "e.g. -o my_{}",
+                         name, name, name, prefix.str(), llvm::sys::path::filename(outputFile).str());
+  return "";
+}
+
 /// Writes through a temporary file renamed into place, so a failed run
 /// leaves no partial output; "-" is standard output.
 int writeOutput(const std::function<void(llvm::raw_ostream &)> &write) {
@@ -142,9 +177,22 @@ int main(int argc, char **argv) {
                               "  nnc model.nn --emit=summary     print model.summary()\n"
                               "  nnc model.nn --emit=dot -o m.svg  plot_model: the layer graph\n");
 
+  if (optLevel > 2)
+    return error(fmt::format("-O{} is not an optimisation level: use -O0, -O1 or -O2 (the "
+                             "default)",
+                             (unsigned)optLevel));
   if (!nnc::codegen::isValidTarget(target))
     return error("unknown --target '" + target +
                  "': use host, cuda or a Halide target such as x86-64-linux-avx2");
+  bool linking = emit == Emit::None;
+  if (std::string problem = nnc::codegen::targetProblem(target, linking); !problem.empty())
+    return error(problem);
+  if (std::string problem = checkPaths(); !problem.empty())
+    return error(problem);
+  if (linking && outputFile != "-")
+    if (std::string problem = reservedName(nnc::codegen::outputName(outputFile));
+        !problem.empty())
+      return error(problem);
   if (outputFile != "-") {
     llvm::StringRef dir = llvm::sys::path::parent_path(outputFile);
     if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
@@ -164,6 +212,7 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  nnc::tools::registerShortLineHandler(context, sourceMgr);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
       nnc::frontend::importNNFile(sourceMgr, &context);

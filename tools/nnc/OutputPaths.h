@@ -1,0 +1,27 @@
+// The driver's output paths: no output overwrites an input, another output or a folder.
+#ifndef NNC_TOOLS_NNC_OUTPUTPATHS_H
+#define NNC_TOOLS_NNC_OUTPUTPATHS_H
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <string>
+
+namespace nnc::tools {
+
+/// A file the driver reads or writes, and how the user named it ("the model", "-o").
+struct RolePath {
+  std::string path;
+  std::string role;
+};
+
+/// Whether two paths name the same file: the same device and inode when both exist,
+/// else the same absolute path with symbolic links of the folders resolved.
+bool sameFile(const std::string &a, const std::string &b);
+
+/// The error for the first output that would replace an input or another output, or
+/// that is a folder; "" when every output is safe to write.
+std::string checkOutputs(llvm::ArrayRef<RolePath> inputs, llvm::ArrayRef<RolePath> outputs);
+
+} // namespace nnc::tools
+
+#endif
