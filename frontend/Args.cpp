@@ -139,6 +139,9 @@ double Args::getFloat(llvm::StringRef name, std::optional<double> def) const {
   const Value &v = get(name);
   if (!v.isNumber())
     typeError(name, "a number");
+  if (!std::isfinite(v.number))
+    fail(posOf(name), calleeName + " argument '" + name.str() + "' must be a finite number, got " +
+                          formatNumber(v.number));
   return v.number;
 }
 

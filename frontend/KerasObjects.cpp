@@ -139,6 +139,9 @@ Value KerasObjects::makeLayer(const std::string &cls, Pos pos, const CallArgs &c
     obj->args = Args::bind(sig, pos, ca.positional, ca.keywords);
     const Args &a = obj->args;
     obj->name = a.has("name") ? a.getString("name") : uniqueName(cls);
+    if (llvm::StringRef(obj->name).starts_with("fit/"))
+      fail(a.posOf("name"), "layer name '" + obj->name + "' starts with 'fit/', which "
+                            "checkpoints reserve for fit's own state; choose another name");
     obj->trainable = a.getBool("trainable", true);
     if (a.has("input_shape") || a.has("batch_input_shape") || a.has("input_dim"))
       obj->inputSpec = inputSpec(a, "input_shape", a.posOf(a.has("input_shape")
@@ -184,6 +187,8 @@ void KerasObjects::addToSequential(Object &model, const Value &item) {
     // A Sequential used as a layer (a convolutional base): its layers, shared, so
     // base.trainable = False later still freezes them.
     const Object &inner = *item.object;
+    if (&inner == &model)
+      fail(item.pos, "a model cannot be added to itself");
     if (inner.inputSpec) {
       if (!first)
         fail(item.pos, "a Sequential with an Input must come first in a Sequential model");
@@ -208,6 +213,10 @@ void KerasObjects::addToSequential(Object &model, const Value &item) {
   if (layer.row->listInput)
     fail(item.pos, layer.cls + " merges several tensors; use it in the functional API: " +
                        layer.cls + "()([a, b])");
+  if (llvm::is_contained(model.layers, item.object))
+    fail(item.pos, "layer '" + layer.name + "' is already in this Sequential model; Keras "
+                   "refuses a layer twice in a Sequential (names must be unique). To apply one "
+                   "layer twice with shared weights, use the functional API: y = d(d(x))");
   model.layers.push_back(item.object);
 }
 

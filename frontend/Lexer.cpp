@@ -4,6 +4,8 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace nnc::frontend {
@@ -252,6 +254,8 @@ private:
         clean += ch;
     Token t{isFloat ? Tok::Float : Tok::Int, text, at};
     t.number = std::strtod(clean.c_str(), nullptr);
+    if (std::isinf(t.number))
+      fail(at, "number '" + text + "' is too large: it would be infinity");
     tokens.push_back(t);
   }
 

@@ -39,6 +39,22 @@ mlir::LogicalResult checkPair(std::optional<mlir::Location> loc,
   if (v[0] <= 0 || v[1] <= 0)
     return shapeError(loc, llvm::Twine(what) + " must be positive, got (" +
                                llvm::Twine(v[0]) + ", " + llvm::Twine(v[1]) + ")");
+  if (v[0] > kMaxWindow || v[1] > kMaxWindow)
+    return shapeError(loc, llvm::Twine(what) + " must be at most " + llvm::Twine(kMaxWindow) +
+                               " (nnc's limit on window sizes, strides and dilations), got (" +
+                               llvm::Twine(v[0]) + ", " + llvm::Twine(v[1]) + ")");
+  return mlir::success();
+}
+
+mlir::LogicalResult checkWindowSpan(std::optional<mlir::Location> loc, llvm::StringRef layer,
+                                    int64_t window, int64_t dilation) {
+  int64_t span = 0;
+  if (window > kMaxWindow || __builtin_mul_overflow(dilation, window - 1, &span) ||
+      span >= kMaxWindow)
+    return shapeError(loc, llvm::Twine(layer) + " window of " + llvm::Twine(window) +
+                               " with dilation_rate " + llvm::Twine(dilation) + " spans more than " +
+                               llvm::Twine(kMaxWindow) +
+                               " pixels (nnc's limit); reduce the kernel size or the dilation");
   return mlir::success();
 }
 

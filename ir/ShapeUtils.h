@@ -27,7 +27,17 @@ mlir::RankedTensorType rankedType(mlir::Value value);
 int64_t windowOutputSize(int64_t in, int64_t window, int64_t stride,
                          int64_t dilation, bool same);
 
-/// Checks a 2-element positive attribute (strides, pool_size, dilation).
+/// The largest window size, stride, dilation or window span (dilation x (size - 1)
+/// + 1) that shape inference accepts: it bounds the padding and index arithmetic of
+/// the kernels well inside 32 bits before anything is allocated.
+constexpr int64_t kMaxWindow = int64_t(1) << 20;
+
+/// Checks that a window of `window` taps `dilation` apart spans at most kMaxWindow.
+mlir::LogicalResult checkWindowSpan(std::optional<mlir::Location> loc, llvm::StringRef layer,
+                                    int64_t window, int64_t dilation);
+
+/// Checks a 2-element attribute (strides, pool_size, dilation): positive, at most
+/// kMaxWindow.
 mlir::LogicalResult checkPair(std::optional<mlir::Location> loc,
                               llvm::StringRef what, llvm::ArrayRef<int64_t> v);
 

@@ -22,8 +22,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   auto strides = adaptor.getStrides();
   auto dilation = adaptor.getDilation();
   StringRef padding = adaptor.getPadding();
-  if (failed(checkPair(loc, "strides", strides)) ||
-      failed(checkPair(loc, "dilation_rate", dilation)) ||
+  if (failed(checkPair(loc, "Conv2D strides", strides)) ||
+      failed(checkPair(loc, "Conv2D dilation_rate", dilation)) ||
       failed(checkPadding(loc, padding)))
     return failure();
   if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1))
@@ -39,6 +39,9 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
       return shapeError(loc, "Conv2D bias must have shape (" + llvm::Twine(filters) + ",)");
   bool same = padding == "same";
   SmallVector<int64_t> shape{in.getDimSize(0), 0, 0, filters};
+  for (int i = 0; i < 2; ++i)
+    if (failed(checkWindowSpan(loc, "Conv2D", kernel.getDimSize(i), dilation[i])))
+      return failure();
   for (int i = 0; i < 2; ++i) {
     int64_t out = windowOutputSize(in.getDimSize(1 + i), kernel.getDimSize(i),
                                    strides[i], dilation[i], same);

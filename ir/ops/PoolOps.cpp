@@ -17,8 +17,9 @@ static LogicalResult inferPool2D(StringRef layer, std::optional<Location> loc,
   auto pool = adaptor.getPoolSize();
   auto strides = adaptor.getStrides();
   StringRef padding = adaptor.getPadding();
-  if (failed(checkPair(loc, "pool_size", pool)) ||
-      failed(checkPair(loc, "strides", strides)) || failed(checkPadding(loc, padding)))
+  if (failed(checkPair(loc, (layer + " pool_size").str(), pool)) ||
+      failed(checkPair(loc, (layer + " strides").str(), strides)) ||
+      failed(checkPadding(loc, padding)))
     return failure();
   SmallVector<int64_t> shape(in.getShape());
   for (int i = 0; i < 2; ++i) {
