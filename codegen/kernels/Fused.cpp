@@ -151,7 +151,7 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
     for (int ky = 0; ky < s.poolH; ++ky)
       for (int kx = 0; kx < s.poolW; ++kx) {
         Expr v = in(c, x * s.strideW + kx, y * s.strideH + ky, n);
-        Expr better = v > best;
+        Expr better = replacesMax(v, best);
         at = select(better, kx + s.poolW * ky, at);
         best = select(better, v, best);
       }
@@ -171,11 +171,7 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     // A row of windows per task, in constant (stack) storage: sized from the output
     // buffer, it was a heap allocation per row.
-    best.compute_at(out, yn)
-        .bound_storage(c, (s.channels + kVector - 1) / kVector * kVector)
-        .bound_storage(x, s.outW())
-        .vectorize(c, kVector, TailStrategy::GuardWithIf);
-    best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+    scheduleWindowScan(best, out, yn, s);
   }
   return {"max_pool2d_argmax", {in}, out};
 }
@@ -197,7 +193,7 @@ static Tuple windowMaximum(Func f, Var c, Var px, Var py, Var n, int poolW, int 
   for (int ky = 0; ky < poolH; ++ky)
     for (int kx = 0; kx < poolW; ++kx) {
       Expr v = f(c, px * poolW + kx, py * poolH + ky, n);
-      Expr better = v > best;
+      Expr better = replacesMax(v, best);
       at = select(better, kx + poolW * ky, at);
       best = select(better, v, best);
     }

@@ -38,6 +38,21 @@ Pipeline Kernel::pipeline() const {
 
 // ---- algorithm -----------------------------------------------------------
 
+Expr isNaN(Expr x) {
+  // On the bits: Halide compiles float maths with LLVM's fast-math flags, under which
+  // a float is_nan (x != x) may fold to false.
+  Expr bits = reinterpret(UInt(32), x);
+  return (bits & cast<uint32_t>(0x7FFFFFFF)) > cast<uint32_t>(0x7F800000);
+}
+
+Expr nanMax(Expr a, Expr b) { return select(isNaN(a), a, select(isNaN(b), b, max(a, b))); }
+
+Expr replacesMax(Expr v, Expr best) {
+  // The float compare only between numbers: under fast-math flags LLVM may invert it
+  // into an unordered one, true against a NaN.
+  return !isNaN(best) && (isNaN(v) || v > best);
+}
+
 Expr activationGradient(Expr y, Expr dy, const Activation &act) {
   switch (act.kind) {
   case Act::Linear: return dy;
@@ -57,9 +72,9 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
   Expr x = f(at);
   switch (act.kind) {
   case Act::Linear: out(args) = x; break;
-  case Act::Relu: out(args) = max(x, 0.0f); break;
-  case Act::LeakyRelu: out(args) = select(x >= 0.0f, x, x * act.alpha); break;
-  case Act::Sigmoid: out(args) = 1.0f / (1.0f + exp(-x)); break;
+  case Act::Relu: out(args) = select(isNaN(x), x, max(x, 0.0f)); break; // NaN stays NaN
+  case Act::LeakyRelu: out(args) = select(isNaN(x) || x >= 0.0f, x, x * act.alpha); break;
+  case Act::Sigmoid: out(args) = select(isNaN(x), x, 1.0f / (1.0f + exp(-x))); break;
   case Act::Tanh: out(args) = tanh(x); break;
   case Act::Softmax: {
     // softmax(x)_c = exp(x_c - max x) / sum exp(x - max x), over the channel axis.

@@ -48,6 +48,17 @@ Halide::Func activate(const Halide::Func &f, const Activation &act, int channels
                       const std::string &name);
 
 /// d/d(pre-activation) from the activation's output y and dy (not softmax).
+/// Whether x is NaN, decided on its bits (survives fast-math compilation).
+Halide::Expr isNaN(Halide::Expr x);
+
+/// max(a, b) that propagates NaN from either side (Halide's max, like maxps, keeps
+/// one operand), so a NaN reaches the loss and fit's NaN stop.
+Halide::Expr nanMax(Halide::Expr a, Halide::Expr b);
+
+/// Whether `v` replaces `best` in a first-maximum scan: strictly greater, or the
+/// first NaN (which then stays).
+Halide::Expr replacesMax(Halide::Expr v, Halide::Expr best);
+
 Halide::Expr activationGradient(Halide::Expr y, Halide::Expr dy, const Activation &act);
 
 /// Computes `f` (a per-channel sum: pure init plus one update over rows) at root with

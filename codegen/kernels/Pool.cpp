@@ -24,20 +24,19 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   // ---- algorithm ----
   RDom r(0, s.poolW, 0, s.poolH, "r");
   Expr xs = x * s.strideW - pl, ys = y * s.strideH - pt;
-  Func out(isMax ? "max_pool2d" : "avg_pool2d");
+  Func out(isMax ? "max_pool2d" : "avg_pool2d"), scan;
   if (isMax && s.windowsInside()) {
     // The same max from the same start, one expression per output: no boundary
     // condition in the loop (it kept the window scan from vectorizing well).
     Expr best = Float(32).min();
     for (int ky = 0; ky < s.poolH; ++ky)
       for (int kx = 0; kx < s.poolW; ++kx)
-        best = max(best, in(c, xs + kx, ys + ky, n));
+        best = nanMax(best, in(c, xs + kx, ys + ky, n));
     out(c, x, y, n) = best;
   } else if (isMax) {
-    // Padding never wins a max: it is the lowest float.
-    Func padded = BoundaryConditions::constant_exterior(
-        in, Float(32).min(), {{0, s.channels}, {0, s.width}, {0, s.height}});
-    out(c, x, y, n) = maximum(padded(c, xs + r.x, ys + r.y, n));
+    // The training step's scan (padding never wins, a NaN stays), keeping the max.
+    scan = windowArgmax(s, in);
+    out(c, x, y, n) = scan(c, x, y, n)[2];
   } else {
     // Mean over the window's in-image part.
     Func padded = BoundaryConditions::constant_exterior(
@@ -52,6 +51,8 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   if (!gpuSchedules()) {
     Var yn("yn");
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    if (scan.defined()) // a row of windows per task, in constant (stack) storage
+      scheduleWindowScan(scan, out, yn, s);
   }
   return {isMax ? "max_pool2d" : "avg_pool2d", {in}, out};
 }
@@ -88,11 +89,20 @@ Func windowArgmax(const PoolShape &s, const ImageParam &in) {
   Func best("max_pool_argmax");
   Expr v = padded(c, x * s.strideW - pl + w.x, y * s.strideH - pt + w.y, n);
   best(c, x, y, n) = Tuple(0, 0, Float(32).min());
-  Expr better = v > best(c, x, y, n)[2];
+  Expr better = replacesMax(v, best(c, x, y, n)[2]);
   best(c, x, y, n) = Tuple(select(better, w.x, best(c, x, y, n)[0]),
                            select(better, w.y, best(c, x, y, n)[1]),
                            select(better, v, best(c, x, y, n)[2]));
   return best;
+}
+
+void scheduleWindowScan(Func scan, Func out, Var at, const PoolShape &s) {
+  Var c = scan.args()[0], x = scan.args()[1];
+  scan.compute_at(out, at)
+      .bound_storage(c, (s.channels + kVector - 1) / kVector * kVector)
+      .bound_storage(x, s.outW())
+      .vectorize(c, kVector, TailStrategy::GuardWithIf);
+  scan.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
 }
 
 Kernel maxPool2dBackwardKernel(const PoolShape &s) {

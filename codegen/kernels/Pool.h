@@ -20,6 +20,9 @@ struct PoolShape {
 /// Each window's first maximum in (kx, ky) order: best(c, x, y, n) = Tuple(kx, ky, max)
 /// over `in` padded with the lowest float (the max-pool backward routes gradients there).
 Halide::Func windowArgmax(const PoolShape &s, const Halide::ImageParam &in);
+/// CPU schedule of a windowArgmax scan feeding `out`: a row of windows per `at`
+/// iteration, in constant storage, vectorized across channels.
+void scheduleWindowScan(Halide::Func scan, Halide::Func out, Halide::Var at, const PoolShape &s);
 
 /// Inputs: input (c, x, y, n). Average pooling with "same" padding divides by
 /// the number of in-image elements of each window, as TensorFlow does.
