@@ -236,7 +236,10 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     desc[NNRT_DESC_FIT_BATCH] = 32;
   }
 
-  // The descriptor and the exported C API.
+  // The descriptor and the exported C API; the names end with the model's own, which
+  // the runtime quotes when an instance reaches another model's functions.
+  names += h.name;
+  names += '\0';
   OpBuilder &b = h.b;
   Location loc = h.loc;
   auto descGlobal = h.constantArray(desc);
@@ -257,24 +260,29 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
       return b.create<LLVM::AddressOfOp>(loc, emitted[i]);
     return b.create<LLVM::ZeroOp>(loc, ptr);
   };
-  exportWrapper("create", ptr, {i64}, "nnrt_create", [&](ValueRange args) {
+  // The C API's wrappers pass their model's descriptor and names first: the runtime
+  // checks that the instance is a live one of this model (nnrt_api_*).
+  exportWrapper("create", ptr, {i64}, "nnrt_api_create", [&](ValueRange args) {
     return SmallVector<Value>{b.create<LLVM::AddressOfOp>(loc, descGlobal),
                               b.create<LLVM::AddressOfOp>(loc, namesGlobal), constantsPointer(),
                               fnPointer(0), fnPointer(2), fnPointer(1), args[0]};
   });
-  auto pass = [](ValueRange args) { return SmallVector<Value>(args.begin(), args.end()); };
-  exportWrapper("destroy", voidTy, {ptr}, "nnrt_destroy", pass);
-  exportWrapper("load", i32, {ptr, ptr}, "nnrt_load", pass);
-  exportWrapper("save", i32, {ptr, ptr}, "nnrt_save", pass);
-  exportWrapper("predict", i32, {ptr, ptr, i64, ptr}, "nnrt_predict", pass);
+  auto identified = [&](ValueRange args) {
+    SmallVector<Value> all{b.create<LLVM::AddressOfOp>(loc, descGlobal),
+                           b.create<LLVM::AddressOfOp>(loc, namesGlobal)};
+    all.append(args.begin(), args.end());
+    return all;
+  };
+  exportWrapper("destroy", voidTy, {ptr}, "nnrt_api_destroy", identified);
+  exportWrapper("load", i32, {ptr, ptr}, "nnrt_api_load", identified);
+  exportWrapper("save", i32, {ptr, ptr}, "nnrt_api_save", identified);
+  exportWrapper("predict", i32, {ptr, ptr, i64, ptr}, "nnrt_api_predict", identified);
   if (out.trainStep)
-    exportWrapper("train_step", i32, {ptr, ptr, ptr, i64, ptr}, "nnrt_train_step",
-                  [&](ValueRange a) {
-                    return SmallVector<Value>{a[0], a[1], a[2], a[3], a[4],
-                                              b.create<LLVM::ZeroOp>(loc, ptr)};
-                  });
+    exportWrapper("train_step", i32, {ptr, ptr, ptr, i64, ptr}, "nnrt_api_train_step",
+                  identified);
   if (out.training)
-    exportWrapper("evaluate", i32, {ptr, ptr, ptr, i64, ptr, ptr}, "nnrt_evaluate", pass);
+    exportWrapper("evaluate", i32, {ptr, ptr, ptr, i64, ptr, ptr}, "nnrt_api_evaluate",
+                  identified);
   if (exeSummary) {
     // void nnrt_exe_program(nnrt_program *) for runtime/main.c.
     auto summaryGlobal = h.constantString(*exeSummary + std::string(1, '\0'));

@@ -17,7 +17,7 @@ static const int64_t kDesc[] = {
     VAR(8, NNRT_ROLE_TRAINABLE), VAR(4, NNRT_ROLE_TRAINABLE), VAR(8, NNRT_ROLE_SLOT),
     VAR(4, NNRT_ROLE_FROZEN), VAR(1, NNRT_ROLE_ITERATIONS)};
 static const char kNames[] = "dense/kernel\0dense/bias\0dense/kernel/m\0bn/moving_mean\0"
-                             "optimizer.iterations\0accuracy";
+                             "optimizer.iterations\0accuracy\0fuzz";
 
 static nnc_model *model;
 

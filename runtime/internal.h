@@ -4,6 +4,7 @@
 
 #include "runtime/nnrt.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,7 +22,15 @@ struct nnc_model {
   int64_t arena_capacity; /* floats */
   int frozen;             /* weights compiled in (nnc --weights): no checkpoint loads */
   struct nnrt_device *device; /* device copies of a --target=cuda model (device.c) */
+  const char *model;          /* the output's name (NAME_create), after the metric names */
+  atomic_int busy;            /* a C API call is running on it (api.c) */
 };
+
+/* The model name stored after the variables' and metrics' names ("" when absent). */
+const char *nnrt_model_name(const int64_t *desc, const char *names);
+
+/* Frees what an instance holds, not the struct itself (nnrt_destroy frees both). */
+void nnrt_release(nnc_model *m);
 
 /* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);

@@ -54,6 +54,7 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
     m->metric_names[i] = names;
     names += strlen(names) + 1;
   }
+  m->model = names;
   return m;
 oom:
   nnrt_destroy(m);
@@ -64,6 +65,11 @@ oom:
 NNRT_EXPORT void nnrt_destroy(nnc_model *m) {
   if (!m)
     return;
+  nnrt_release(m);
+  free(m);
+}
+
+void nnrt_release(nnc_model *m) {
   nnrt_device_release(m);
   if (m->weights)
     for (int64_t i = 0; i < m->nvars; ++i)
@@ -72,7 +78,9 @@ NNRT_EXPORT void nnrt_destroy(nnc_model *m) {
   free(m->names);
   free(m->metric_names);
   free(m->arena);
-  free(m);
+  m->weights = NULL;
+  m->names = m->metric_names = NULL;
+  m->arena = NULL;
 }
 
 NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) {

@@ -44,7 +44,7 @@ enum {
   NNRT_VAR_ROLE = 4, NNRT_VAR_RANK = 5, NNRT_VAR_DIMS = 6, /* up to 4 dimensions */
   NNRT_VAR_FIELDS = 10
 };
-#define NNRT_ABI_VERSION 5
+#define NNRT_ABI_VERSION 6
 
 /* Where a model's kernels run (nnc --target): the host CPU, or a CUDA GPU whose
  * memory holds the weights and the arena between calls. */
@@ -79,8 +79,8 @@ enum {
 typedef int (*nnrt_tensor_fn)(const char *name, int64_t count, const float *data, void *ctx);
 int nnrt_read_checkpoint(const char *path, nnrt_tensor_fn fn, void *ctx);
 
-/* `names` holds the variables' names, then the metrics' names, each terminated by a
- * NUL. `constants` holds the values of NNRT_INIT_CONSTANT variables (NULL when there
+/* `names` holds the variables' names, then the metrics' names, then the model's name
+ * (the output's NAME), each terminated by a NUL. `constants` holds the values of NNRT_INIT_CONSTANT variables (NULL when there
  * are none). train and evaluate are NULL for a model compiled without compile() or
  * with --inference. */
 nnc_model *nnrt_create(const int64_t *desc, const char *names, const float *constants,
@@ -96,6 +96,22 @@ int nnrt_train_step(nnc_model *model, const float *x, const void *y, int64_t n, 
 /* Loss and metrics in inference mode over n samples, in batches. */
 int nnrt_evaluate(nnc_model *model, const float *x, const void *y, int64_t n, float *loss,
                   float *metrics);
+
+/* The exported C API (NAME_create, ...) calls these with its model's descriptor and
+ * names. They check that `model` is a live instance (created, not yet destroyed) of that
+ * same model and that no other thread is in a call on it, then call the functions
+ * above; a failed check is -1 (NULL, or nothing for destroy) with the error set. */
+nnc_model *nnrt_api_create(const int64_t *desc, const char *names, const float *constants,
+                           nnrt_fn forward, nnrt_fn train, nnrt_fn evaluate, uint64_t seed);
+void nnrt_api_destroy(const int64_t *desc, const char *names, nnc_model *model);
+int nnrt_api_load(const int64_t *desc, const char *names, nnc_model *model, const char *path);
+int nnrt_api_save(const int64_t *desc, const char *names, nnc_model *model, const char *path);
+int nnrt_api_predict(const int64_t *desc, const char *names, nnc_model *model, const float *x,
+                     int64_t n, float *y);
+int nnrt_api_train_step(const int64_t *desc, const char *names, nnc_model *model,
+                        const float *x, const void *y, int64_t n, float *loss);
+int nnrt_api_evaluate(const int64_t *desc, const char *names, nnc_model *model,
+                      const float *x, const void *y, int64_t n, float *loss, float *metrics);
 
 /* Calls a kernel on `count` dense tensors. dims holds, per tensor, a rank word (the
  * rank, plus NNRT_UINT32 for a uint32 tensor; float otherwise) and then its extents
