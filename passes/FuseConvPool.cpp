@@ -18,10 +18,14 @@ namespace nnc::passes {
 
 namespace {
 
+/// The fused kernels keep a window's conv values in registers, unrolled: up to 4x4.
+bool smallWindow(llvm::ArrayRef<int64_t> pool) { return pool[0] * pool[1] <= 16; }
+
 void fuse(nn::MaxPool2DArgmaxOp pool) {
   auto conv = pool.getInput().getDefiningOp<nn::Conv2DOp>();
   if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
-      pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize())
+      pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize() ||
+      !smallWindow(pool.getPoolSize()))
     return;
   OpBuilder b(pool);
   auto fused = b.create<nn::Conv2DMaxPoolArgmaxOp>(
@@ -40,7 +44,8 @@ void fuse(nn::MaxPool2DArgmaxOp pool) {
 /// where the fused kernel's schedule applies (filters a multiple of 16, at most 16
 /// weights per filter).
 void fuse(nn::MaxPool2DActivationGradOp grad) {
-  if (grad.getPadding() != "valid" || grad.getStrides() != grad.getPoolSize())
+  if (grad.getPadding() != "valid" || grad.getStrides() != grad.getPoolSize() ||
+      !smallWindow(grad.getPoolSize()))
     return;
   nn::Conv2DGradKernelOp dw;
   nn::BiasGradOp db;

@@ -143,7 +143,7 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   // The first maximum in (kx, ky) order, as maxPool2dBackwardKernel routes gradients.
   Func out("max_pool2d_argmax");
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
-  if (s.windowsInside()) {
+  if (s.unrolled()) {
     // Every window inside the image: the same scan (strictly greater replaces, from
     // the lowest float) unrolled into one expression per output, no boundary and no
     // intermediate storage; vectorized across channels.

@@ -14,6 +14,7 @@ bool PoolShape::windowsInside() const {
          padBefore(width, poolW, strideW, 1, same) == 0 &&
          (outW() - 1) * strideW + poolW <= width && (outH() - 1) * strideH + poolH <= height;
 }
+bool PoolShape::unrolled() const { return windowsInside() && poolH * poolW <= kMaxUnrolledWindow; }
 
 static Kernel pool2d(const PoolShape &s, bool isMax) {
   ImageParam in(Float(32), 4, "input");
@@ -25,7 +26,7 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   RDom r(0, s.poolW, 0, s.poolH, "r");
   Expr xs = x * s.strideW - pl, ys = y * s.strideH - pt;
   Func out(isMax ? "max_pool2d" : "avg_pool2d"), scan;
-  if (isMax && s.windowsInside()) {
+  if (isMax && s.unrolled()) {
     // The same max from the same start, one expression per output: no boundary
     // condition in the loop (it kept the window scan from vectorizing well).
     Expr best = Float(32).min();

@@ -15,7 +15,14 @@ struct PoolShape {
   int outW() const;
   /// No padding and every window inside the image: no boundary condition needed.
   bool windowsInside() const;
+  /// Windows inside and small enough (kMaxUnrolledWindow taps) to scan as one
+  /// unrolled expression per output; larger ones loop (a 300x300 window unrolled
+  /// overflowed the compiler's stack).
+  bool unrolled() const;
 };
+
+/// The most taps of a window scanned as one unrolled expression.
+constexpr int kMaxUnrolledWindow = 64;
 
 /// Each window's first maximum in (kx, ky) order: best(c, x, y, n) = Tuple(kx, ky, max)
 /// over `in` padded with the lowest float (the max-pool backward routes gradients there).

@@ -48,3 +48,16 @@ func.func @keep(%x: tensor<?x8x8x1xf32>, %k: tensor<3x3x1x16xf32>) -> (tensor<?x
   %p3, %i3 = nn.max_pool2d_argmax %3 {padding = "valid", pool_size = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x8x8x16xf32>) -> (tensor<?x4x4x16xf32>, tensor<?x4x4x16xf32>)
   return %0, %p0, %p1, %p2, %p3 : tensor<?x8x8x16xf32>, tensor<?x4x4x16xf32>, tensor<?x7x7x16xf32>, tensor<?x4x4x16xf32>, tensor<?x4x4x16xf32>
 }
+
+// -----
+
+// Not fused: a 5x5 window (more than the 16 taps the fused kernel keeps unrolled in
+// registers).
+// CHECK-LABEL: func.func @bigwindow
+// CHECK-NEXT: nn.conv2d
+// CHECK-NEXT: nn.max_pool2d_argmax
+func.func @bigwindow(%x: tensor<?x10x10x1xf32>, %k: tensor<1x1x1x16xf32>) -> (tensor<?x2x2x16xf32>, tensor<?x2x2x16xf32>) {
+  %0 = nn.conv2d %x, %k : (tensor<?x10x10x1xf32>, tensor<1x1x1x16xf32>) -> tensor<?x10x10x16xf32>
+  %p, %i = nn.max_pool2d_argmax %0 {padding = "valid", pool_size = array<i64: 5, 5>, strides = array<i64: 5, 5>} : (tensor<?x10x10x16xf32>) -> (tensor<?x2x2x16xf32>, tensor<?x2x2x16xf32>)
+  return %p, %i : tensor<?x2x2x16xf32>, tensor<?x2x2x16xf32>
+}
