@@ -14,6 +14,28 @@ static float *iterations(nnc_model *m) {
   return NULL;
 }
 
+/* Labels the loss cannot take, refused as fit refuses them: sparse class ids outside
+ * 0..classes-1 or not whole, and non-finite targets of any loss (Keras's
+ * binary_crossentropy takes any finite target, so only those are checked there). */
+static int check_labels(const nnc_model *m, const float *y, int64_t n, const char *verb) {
+  int64_t per = m->desc[NNRT_DESC_LABELS], outputs = m->desc[NNRT_DESC_OUTPUT];
+  int sparse = m->desc[NNRT_DESC_LOSS] == NNRT_LOSS_SPARSE_CATEGORICAL;
+  int64_t classes = sparse && per > 0 ? outputs / per : 0;
+  for (int64_t i = 0; per > 0 && i < n * per; ++i) {
+    float label = y[i];
+    if (sparse && !(label >= 0 && label < (float)classes && label == floorf(label)))
+      return nnrt_fail("%s: sample %lld has label %g, but sparse_categorical_crossentropy over "
+                       "the model's %lld outputs takes class ids 0..%lld",
+                       verb, (long long)(i / per), label, (long long)classes,
+                       (long long)classes - 1);
+    if (!isfinite(label))
+      return nnrt_fail("%s: sample %lld has a non-finite target (%g at value %lld of its %lld)",
+                       verb, (long long)(i / per), label, (long long)(i % per),
+                       (long long)per);
+  }
+  return 0;
+}
+
 static int check(nnc_model *m, const float *x, const void *y, int64_t n, const float *loss,
                  const char *verb) {
   if (!m)
@@ -26,7 +48,7 @@ static int check(nnc_model *m, const float *x, const void *y, int64_t n, const f
     return nnrt_fail("%s: the sample count must be positive, got %lld", verb, (long long)n);
   if (!x || !y || !loss)
     return nnrt_fail("%s: null input, label or loss pointer", verb);
-  return 0;
+  return check_labels(m, (const float *)y, n, verb);
 }
 
 NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int64_t n,
