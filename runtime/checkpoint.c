@@ -3,6 +3,7 @@
 #include "runtime/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,30 +95,65 @@ static void release(parsed *c) {
   free(c->records);
 }
 
+/* Reads a checkpoint file whole: regular files only (a FIFO, a device such as
+ * /dev/urandom or a folder would block or never end), its size taken before reading. */
+static int read_whole(const char *path, unsigned char **data, size_t *length) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block here */
+  if (fd < 0)
+    return nnrt_fail("cannot open checkpoint '%s': %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return nnrt_fail("cannot open checkpoint '%s': %s", path, strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return nnrt_fail("checkpoint '%s' is not a regular file (%s)", path,
+                     S_ISDIR(st.st_mode)    ? "a folder"
+                     : S_ISFIFO(st.st_mode) ? "a pipe"
+                     : S_ISCHR(st.st_mode)  ? "a character device"
+                     : S_ISBLK(st.st_mode)  ? "a block device"
+                                            : "a socket or special file");
+  }
+  if ((uint64_t)st.st_size > (uint64_t)(SIZE_MAX / 4)) {
+    close(fd);
+    return nnrt_fail("checkpoint '%s' is too large (%lld bytes)", path, (long long)st.st_size);
+  }
+  size_t size = (size_t)st.st_size;
+  unsigned char *buf = malloc(size ? size : 1);
+  if (!buf) {
+    close(fd);
+    return nnrt_fail("load: out of memory reading '%s' (%zu bytes)", path, size);
+  }
+  size_t got = 0;
+  while (got < size) {
+    ssize_t r = read(fd, buf + got, size - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      int e = r < 0 ? errno : 0;
+      close(fd);
+      free(buf);
+      return e ? nnrt_fail("cannot read checkpoint '%s': %s", path, strerror(e))
+               : nnrt_fail("checkpoint '%s' is corrupt or truncated (it shrank while being "
+                           "read)",
+                           path);
+    }
+    got += (size_t)r;
+  }
+  close(fd);
+  *data = buf;
+  *length = size;
+  return 0;
+}
+
 static int parse_checkpoint(const char *path, parsed *out) {
   memset(out, 0, sizeof *out);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return nnrt_fail("cannot open checkpoint '%s': %s", path, strerror(errno));
   unsigned char *buf = NULL;
-  size_t size = 0, cap = 0;
-  for (;;) {
-    if (size == cap) {
-      cap = cap ? cap * 2 : 1 << 16;
-      unsigned char *grown = realloc(buf, cap);
-      if (!grown) {
-        free(buf);
-        fclose(f);
-        return nnrt_fail("load: out of memory reading '%s'", path);
-      }
-      buf = grown;
-    }
-    size_t got = fread(buf + size, 1, cap - size, f);
-    size += got;
-    if (got == 0)
-      break;
-  }
-  fclose(f);
+  size_t size = 0;
+  if (read_whole(path, &buf, &size) != 0)
+    return -1;
   out->buf = buf;
   uint64_t stored;
   char magic[8];
