@@ -4,6 +4,7 @@
 #include "codegen/HostEmitter.h"
 #include "codegen/ObjectEmitter.h"
 #include "codegen/OpKernels.h"
+#include "codegen/ParallelJobs.h"
 #include "codegen/kernels/Kernel.h"
 #include "ir/ModelSummary.h"
 
@@ -135,20 +136,22 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     return std::string(p);
   };
 
-  std::vector<std::string> objects;
-  auto phase = Clock::now();
-  try {
-    for (auto &[symbol, kernel] : build->kernels) {
+  // Every kernel and the Halide runtime is its own object: compiled on several
+  // processes (ParallelJobs), the runtime first (the longest job).
+  std::vector<std::string> objects{file("halide_runtime.o")};
+  std::vector<std::function<void()>> jobs{
+      [&] { compileRuntime(objects[0], options.target); }};
+  for (auto &[symbol, kernel] : build->kernels) {
+    objects.push_back(file(symbol + ".o"));
+    jobs.push_back([&, path = objects.back(), symbol = symbol, kernel = kernel] {
       if (gpu)
         scheduleGpu(*kernel);
-      objects.push_back(file(symbol + ".o"));
-      compileKernel(*kernel, objects.back(), symbol, options.target);
-    }
-    objects.push_back(file("halide_runtime.o"));
-    compileRuntime(objects.back(), options.target);
-  } catch (const Halide::Error &e) {
-    return mlir::emitError(loc, "kernel generation failed: ") << e.what();
+      compileKernel(*kernel, path, symbol, options.target);
+    });
   }
+  auto phase = Clock::now();
+  if (std::string error = runJobs(jobs, compileProcesses()); !error.empty())
+    return mlir::emitError(loc, "kernel generation failed: ") << error;
   double kernelTime = seconds(phase);
 
   phase = Clock::now();
