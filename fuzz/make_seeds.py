@@ -54,3 +54,11 @@ jpeg = subprocess.run(["cjpeg", "-quality", "80"], input=ppm, capture_output=Tru
 put("image", "rgb.jpg", b"\x01\x0f\x0f" + jpeg)
 put("image", "gray.jpg", b"\x00\x02\x02" + subprocess.run(
     ["cjpeg", "-grayscale"], input=ppm, capture_output=True, check=True).stdout)
+
+# C API sequences (fuzz/CApi.c: op byte, sample byte, value byte per call): create both
+# models, predict, train, evaluate, save, load the other's checkpoint, race, destroy twice.
+put("capi", "lifecycle", bytes([0x00, 3, 1, 0x29, 3, 2, 0x02, 5, 7, 0x03, 5, 9, 0x04, 5, 3,
+                                0x05, 0, 0, 0x26, 0, 0, 0x07, 0, 0, 0x01, 0, 0, 0x01, 0, 0,
+                                0x02, 3, 0, 0x29, 0, 0]))
+put("capi", "labels", bytes([0x00, 0, 5, 0x03, 4, 210, 0x03, 4, 231, 0x20, 0, 5, 0x23, 4, 231,
+                             0x24, 4, 220, 0x06, 0, 2, 0x45, 0, 0]))
