@@ -32,6 +32,29 @@ const char *nnrt_model_name(const int64_t *desc, const char *names);
 /* Frees what an instance holds, not the struct itself (nnrt_destroy frees both). */
 void nnrt_release(nnc_model *m);
 
+/* Subnormals: kernels run with flush-to-zero and denormals-are-zero (MXCSR FTZ 0x8000,
+ * DAZ 0x0040 on x86-64; a no-op elsewhere), as TensorFlow's CPU threads do: an Adam
+ * moment decaying to the smallest subnormal otherwise made every later step several
+ * times slower. nnrt_fp_enter returns the caller's state; nnrt_fp_leave restores it.
+ * x86-64 only: elsewhere (aarch64's FPCR.FZ) the caller's mode stays. */
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+enum { NNRT_MXCSR_FTZ_DAZ = 0x8040, NNRT_MXCSR_ROUNDING = 0x6000 };
+static inline unsigned nnrt_fp_enter(void) { /* also rounds to nearest, whatever the caller's */
+  unsigned saved = _mm_getcsr(), want = (saved & ~NNRT_MXCSR_ROUNDING) | NNRT_MXCSR_FTZ_DAZ;
+  if (saved != want)
+    _mm_setcsr(want);
+  return saved;
+}
+static inline void nnrt_fp_leave(unsigned saved) {
+  if (_mm_getcsr() != saved)
+    _mm_setcsr(saved);
+}
+#else
+static inline unsigned nnrt_fp_enter(void) { return 0; }
+static inline void nnrt_fp_leave(unsigned saved) { (void)saved; }
+#endif
+
 /* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
 

@@ -97,7 +97,9 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
     return -1;
   if (nnrt_device_enter(m) != 0)
     return -1;
+  unsigned fp = nnrt_fp_enter();
   int rc = m->forward(m->weights, x, NULL, NULL, n, y, m->arena);
+  nnrt_fp_leave(fp);
   nnrt_device_leave(m, 0);
   if (rc != 0 && nnc_last_error()[0] == 0)
     nnrt_fail("predict: kernel failed with code %d", rc);

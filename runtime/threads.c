@@ -140,6 +140,7 @@ static unsigned await_generation(unsigned seen) {
 static void *worker_main(void *arg) {
   int self = (int)(intptr_t)arg;
   in_worker = 1;
+  nnrt_fp_enter(); /* this thread runs kernels only: flush subnormals for good */
   unsigned seen = atomic_load(&pool.generation);
   for (;;) {
     seen = await_generation(seen);

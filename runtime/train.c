@@ -72,7 +72,9 @@ NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int
     return nnrt_fail("train_step: %lld metrics exceed the runtime's limit", (long long)nm);
   if (nnrt_device_enter(m) != 0)
     return -1;
+  unsigned fp = nnrt_fp_enter();
   int rc = m->train(m->weights, x, (const float *)y, counter, n, results, m->arena);
+  nnrt_fp_leave(fp);
   nnrt_device_leave(m, 1);
   if (rc != 0) {
     if (nnc_last_error()[0] == 0)
@@ -110,9 +112,11 @@ NNRT_EXPORT int nnrt_evaluate(nnc_model *m, const float *x, const void *y, int64
     return -1;
   for (int64_t start = 0; start < n; start += batch) {
     int64_t count = n - start < batch ? n - start : batch;
+    unsigned fp = nnrt_fp_enter();
     int rc = m->evaluate(m->weights, x + start * m->desc[NNRT_DESC_INPUT],
                          labels + start * m->desc[NNRT_DESC_LABELS], NULL, count, results,
                          m->arena);
+    nnrt_fp_leave(fp);
     if (rc != 0) {
       nnrt_device_leave(m, 0);
       if (nnc_last_error()[0] == 0)
