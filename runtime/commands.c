@@ -10,8 +10,10 @@
 #include "runtime/history.h"
 #include "runtime/images.h"
 #include "runtime/internal.h"
+#include "runtime/paths.h"
 #include "runtime/program.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@
 
 typedef struct {
   const char *data, *save, *history, *weights, *plot, *resume, *weights_from, *checkpoint;
-  const char *classes;
+  const char *classes, *prog;
   int64_t early_stopping; /* patience; -1: as the model says */
   int no_callbacks;
   int64_t epochs, batch, samples;
@@ -64,7 +66,13 @@ static const char kHelp[] =
     "  --standardize         scale features to mean 0, variance 1 (training statistics)\n"
     "  --delimiter C         CSV field separator (default ,)\n"
     "  --label-column K      CSV label column, 0-based (default: the last)\n"
+    "  --skip-bad-rows       CSV: skip rows with a field that is not a number (counted)\n"
+    "  --allow-nonfinite     CSV: accept nan, inf and values beyond float32's range\n"
     "  --quiet               no progress output\n";
+
+/* The largest count option (--epochs, --batch-size, --samples...): beyond it an int64
+ * conversion or a loop bound would overflow long before the work could finish. */
+static const int64_t kMaxCount = 2147483647;
 
 static int bad(const char *prog, const char *what, const char *arg) {
   fprintf(stderr, "%s: error: %s '%s'\n", prog, what, arg);
@@ -74,6 +82,7 @@ static int bad(const char *prog, const char *what, const char *arg) {
 static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
   const int64_t *d = p->desc;
   memset(o, 0, sizeof *o);
+  o->prog = argv[0];
   o->epochs = d[NNRT_DESC_FIT_EPOCHS] > 0 ? d[NNRT_DESC_FIT_EPOCHS] : 1;
   o->batch = d[NNRT_DESC_FIT_BATCH] > 0 ? d[NNRT_DESC_FIT_BATCH] : 32;
   o->validation_split = (double)d[NNRT_DESC_FIT_VALSPLIT_PPM] / 1e6;
@@ -98,6 +107,10 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->no_callbacks = 1;
     else if (strcmp(a, "--strict") == 0)
       o->strict = 1;
+    else if (strcmp(a, "--skip-bad-rows") == 0)
+      o->csv.skip_bad_rows = 1;
+    else if (strcmp(a, "--allow-nonfinite") == 0)
+      o->csv.allow_nonfinite = 1;
     else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
       o->help = 1;
     else
@@ -134,8 +147,25 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->csv.delimiter = v[0];
     else if (strcmp(a, "--label-mode") == 0 && nnrt_parse_label_mode(v) >= 0)
       o->label_mode = nnrt_parse_label_mode(v);
-    else if (!isNum)
+    else if (strcmp(a, "--seed") == 0) {
+      /* exactly, as an unsigned 64-bit number (a double would round large seeds) */
+      errno = 0;
+      unsigned long long seed = strtoull(v, &end, 10);
+      if (!*v || end == v || *end || v[0] == '-' || v[0] == '+' || v[0] == ' ' ||
+          errno == ERANGE) {
+        fprintf(stderr, "%s: error: --seed '%s' is not a whole number in the range "
+                        "0..18446744073709551615 (2^64-1)\n", argv[0], v);
+        return 2;
+      }
+      o->seed = (uint64_t)seed;
+    } else if (!isNum)
       return bad(argv[0], "unknown option or bad value for", a);
+    else if (num > kMaxCount && strcmp(a, "--validation-split") != 0 &&
+             strcmp(a, "--test-split") != 0 && strcmp(a, "--split-seed") != 0) {
+      fprintf(stderr, "%s: error: %s %s is too large (at most %lld)\n", argv[0], a, v,
+              (long long)kMaxCount);
+      return 2;
+    }
     else if (strcmp(a, "--epochs") == 0 && num >= 0 && num == floor(num))
       o->epochs = (int64_t)num;
     else if (strcmp(a, "--batch-size") == 0 && num >= 1 && num == floor(num))
@@ -146,8 +176,6 @@ static int parse(const nnrt_program *p, int argc, char **argv, options *o) {
       o->initial_epoch = (int64_t)num;
     else if (strcmp(a, "--samples") == 0 && num >= 1 && num == floor(num))
       o->samples = (int64_t)num;
-    else if (strcmp(a, "--seed") == 0 && num >= 0 && num == floor(num))
-      o->seed = (uint64_t)num;
     else if (strcmp(a, "--label-column") == 0 && num >= 0 && num == floor(num))
       o->csv.label = (int64_t)num;
     else if (strcmp(a, "--validation-split") == 0 && num >= 0 && num < 1) {
@@ -220,9 +248,9 @@ static int shape_labels(const nnrt_program *p, const options *o, const nnrt_data
     float label = src->y[first + i];
     if ((encode || loss == NNRT_LOSS_SPARSE_CATEGORICAL) &&
         (label < 0 || label >= (float)outputs || label != floorf(label)))
-      return nnrt_fail("sample %lld has label %g, but sparse_categorical_crossentropy over "
-                       "the model's %lld outputs takes class ids 0..%lld",
-                       (long long)(first + i), label, (long long)outputs,
+      return nnrt_fail("sample %lld of '%s' has label %g, but sparse_categorical_crossentropy "
+                       "over the model's %lld outputs takes class ids 0..%lld",
+                       (long long)(first + i), src->labels, label, (long long)outputs,
                        (long long)outputs - 1);
     if (encode)
       out->y[i * lab + (int64_t)label] = 1.0f;
@@ -326,6 +354,9 @@ static int load(const nnrt_program *p, const options *o, samples *train, samples
         test->x[i * in + f] = (float)((test->x[i * in + f] - mean) / sd);
     }
   }
+  if (rc == 0 && all.skipped > 0)
+    fprintf(stderr, "%s: warning: skipped %lld rows of '%s' with a field that is not a "
+                    "number (--skip-bad-rows)\n", o->prog, (long long)all.skipped, all.labels);
   nnrt_free_dataset(&all);
   nnrt_free_dataset(&held);
   return rc;
@@ -391,7 +422,8 @@ static int callbacks(const nnrt_program *p, const options *o, nnrt_callback *cbs
     if (at == max)
       return nnrt_fail("too many callbacks");
     nnrt_callback *cb = &cbs[at];
-    if (at == n++) {
+    if (at == n) { /* none of this class yet (an existing one is replaced in place) */
+      ++n;
       memset(cb, 0, sizeof *cb);
       cb->kind = kind;
       cb->maximize = -1;
@@ -409,6 +441,31 @@ static int callbacks(const nnrt_program *p, const options *o, nnrt_callback *cbs
   return n;
 }
 
+/* fit's outputs (checkpoint, history, plot, a ModelCheckpoint path without {fields})
+ * are checked before anything loads: writable, not a directory, and neither an input
+ * (the data files, --weights, --resume, --weights-from) nor each other. --save may be
+ * the --resume checkpoint: resuming in place replaces it by design. */
+static int check_paths(const options *o, const nnrt_callback *cbs, int ncb) {
+  enum { kMaxFiles = 8, kPath = 4096 };
+  static char files[kMaxFiles][kPath];
+  nnrt_path_use in[3 + kMaxFiles] = {{o->resume, "the --resume checkpoint", "--resume"},
+                                     {o->weights, "the --weights checkpoint", "--weights"},
+                                     {o->weights_from, "the --weights-from checkpoint",
+                                      "--weights-from"}};
+  int nin = 3, nfiles = nnrt_dataset_files(o->data, files[0], kPath, kMaxFiles);
+  for (int i = 0; i < nfiles; ++i)
+    in[nin++] = (nnrt_path_use){files[i], "the --data file", "--data"};
+  nnrt_path_use out[3 + 8] = {{o->save, "checkpoint", "--save"},
+                              {o->history, "history", "--history"},
+                              {o->plot, "plot", "--plot"}};
+  int nout = 3;
+  for (int i = 0; i < ncb && nout < 11; ++i)
+    if (cbs[i].kind == NNRT_MODEL_CHECKPOINT && !strchr(cbs[i].filepath, '{'))
+      out[nout++] = (nnrt_path_use){cbs[i].filepath, "ModelCheckpoint file",
+                                    "the ModelCheckpoint filepath"};
+  return nnrt_check_paths(in, nin, out, nout, 0);
+}
+
 int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   options o;
   int rc = parse(p, argc, argv, &o);
@@ -420,10 +477,11 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
   nnrt_callback cbs[8];
   int ncb = 0, images = is_images(&o);
   int64_t loaded_tensors = 0, total = 0;
+  if ((ncb = callbacks(p, &o, cbs, 8)) < 0 || check_paths(&o, cbs, ncb) != 0)
+    return finish(argv[0], NULL, &d);
   nnc_model *m = nnrt_create(p->desc, p->names, p->constants, p->forward, p->train, p->evaluate, o.seed);
   if (!m || nnrt_device_ready(m) != 0 || (o.weights && nnrt_load(m, o.weights) != 0) ||
       (o.weights_from && nnrt_load_matching(m, o.weights_from, &loaded_tensors, &total) != 0) ||
-      (ncb = callbacks(p, &o, cbs, 8)) < 0 ||
       (images ? open_images(p, &o, &d, !o.no_validation) : load(p, &o, &d.train, &d.test)) != 0)
     return finish(argv[0], m, &d);
   if (o.weights_from && !o.quiet)
@@ -495,8 +553,12 @@ int nnrt_command_plot_history(int argc, char **argv) {
     fprintf(stderr, "usage: %s plot-history HISTORY.csv -o CURVES.svg\n", argv[0]);
     return 2;
   }
-  nnrt_history h;
-  int rc = nnrt_history_read_csv(in, &h) == 0 && nnrt_history_write(&h, out) == 0 ? 0 : 1;
+  nnrt_history h = {0};
+  nnrt_path_use input = {in, "the history file", NULL}, output = {out, "plot", "-o"};
+  int rc = nnrt_check_paths(&input, 1, &output, 1, -1) == 0 &&
+                   nnrt_history_read_csv(in, &h) == 0 && nnrt_history_write(&h, out, "plot") == 0
+               ? 0
+               : 1;
   if (rc)
     fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
   nnrt_history_free(&h);

@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,33 +140,69 @@ static int load_idx_dir(const char *dir, int test, const char *package, nnrt_dat
   }
   out->n = n;
   out->sample_size = per;
+  snprintf(out->labels, sizeof out->labels, "%s", labels);
   return 0;
 }
 
-/* Reads the field starting at *f (ending at `delim` or `stop`) into *value and moves
- * *f past its delimiter. Returns whether the field is a number. */
+/* A CSV field: a number, empty, or text (quoted numbers such as "0" are numbers). */
+enum { kNumber, kEmpty, kText };
+
+/* Reads the field starting at *f (ending at `delim` or `stop`) and moves *f past its
+ * delimiter: surrounding blanks and one pair of double quotes are dropped. Returns its
+ * kind; *value is the number, `shown` the field's first characters (messages). */
 static int parse_field(const unsigned char *text, size_t *f, size_t stop, char delim,
-                       double *value) {
-  size_t g = *f;
+                       double *value, char *shown, size_t shownCap) {
+  size_t a = *f, g = *f;
   while (g < stop && text[g] != (unsigned char)delim)
     ++g;
-  char buf[128];
-  size_t len = g - *f;
-  int fits = len < sizeof buf;
-  if (!fits)
-    len = sizeof buf - 1;
-  memcpy(buf, text + *f, len);
-  buf[len] = 0;
   *f = g + 1;
+  size_t b = g;
+  while (a < b && text[a] != (unsigned char)delim && isspace(text[a]))
+    ++a;
+  while (b > a && isspace(text[b - 1]))
+    --b;
+  if (b - a >= 2 && text[a] == '"' && text[b - 1] == '"')
+    ++a, --b;
+  snprintf(shown, shownCap, "%.*s%s", (int)(b - a < 40 ? b - a : 40), (const char *)text + a,
+           b - a > 40 ? "..." : "");
+  if (a == b)
+    return kEmpty;
+  char buf[128];
+  if (b - a >= sizeof buf)
+    return kText;
+  memcpy(buf, text + a, b - a);
+  buf[b - a] = 0;
   char *endp;
   *value = strtod(buf, &endp);
-  while (*endp && isspace((unsigned char)*endp))
-    ++endp;
-  return fits && endp != buf && *endp == 0;
+  return endp != buf && *endp == 0 ? kNumber : kText;
 }
 
-/* CSV: numbers separated by `delimiter`; a first line that is not all numbers is a
- * header. Every row must have the same number of fields. */
+/* A row's first field that is not a finite number. */
+typedef struct {
+  int64_t line, col;
+  int kind;
+  int64_t count; /* the row's fields */
+  char shown[64];
+} bad_row;
+
+static int bad_field(const char *path, int64_t line, int64_t col, int kind, const char *shown) {
+  if (kind == kEmpty)
+    return nnrt_fail("%s:%lld: column %lld is empty (--skip-bad-rows skips such rows)", path,
+                     (long long)line, (long long)col);
+  if (kind == kText)
+    return nnrt_fail("%s:%lld: column %lld: '%s' is not a number (only a first line without "
+                     "numbers is a header; --skip-bad-rows skips such rows)",
+                     path, (long long)line, (long long)col, shown);
+  return nnrt_fail("%s:%lld: column %lld: '%s' is not a finite float32 value "
+                   "(--allow-nonfinite accepts it)", path, (long long)line, (long long)col,
+                   shown);
+}
+
+/* CSV: numbers separated by `delimiter`. The first line is a header when none of its
+ * fields is a number, or when it mixes numbers and text and has another number of fields
+ * than the next row (sklearn's data files); any other field that is not a finite number is an error naming
+ * the line and column (skip_bad_rows: the row is skipped and counted; allow_nonfinite:
+ * nan and inf are kept). Every row must have the same number of fields. */
 static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset *out) {
   size_t size = 0;
   unsigned char *text = read_maybe_gz(path, &size);
@@ -172,22 +210,26 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
     return -1;
   char delim = opt && opt->delimiter ? opt->delimiter : ',';
   int64_t labelCol = opt ? opt->label : -1;
-  int64_t fields = -1, rows = 0, cap = 0, used = 0;
+  int skipBad = opt && opt->skip_bad_rows, allowNonfinite = opt && opt->allow_nonfinite;
+  int64_t fields = -1, rows = 0, cap = 0, used = 0, skipped = 0;
   double *values = NULL;
-  int rc = 0;
+  int rc = 0, first = 1;
+  bad_row pending = {0, 0, 0, 0, ""};
   size_t pos = 0;
   for (int64_t line = 1; pos < size && rc == 0; ++line) {
     size_t end = pos;
     while (end < size && text[end] != '\n')
       ++end;
     size_t stop = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+    size_t next = end + 1;
     if (stop == pos) { /* blank line */
-      pos = end + 1;
+      pos = next;
       continue;
     }
-    /* Append this row's fields after the rows so far; a header is rolled back. */
-    int64_t count = 0;
-    int numeric = 1;
+    /* Append this row's fields after the rows so far; a header or bad row is dropped. */
+    int64_t count = 0, numbers = 0, badCol = 0;
+    int badKind = kNumber;
+    char shown[64], badShown[64] = "";
     for (size_t f = pos; f <= stop && rc == 0; ++count) {
       if (used + count >= cap) {
         cap = cap ? cap * 2 : 1024;
@@ -197,28 +239,73 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
         else
           values = grown;
       }
-      if (rc == 0)
-        numeric &= parse_field(text, &f, stop, delim, &values[used + count]);
+      if (rc != 0)
+        break;
+      double *v = &values[used + count];
+      int kind = parse_field(text, &f, stop, delim, v, shown, sizeof shown);
+      numbers += kind == kNumber;
+      int nonfinite = kind == kNumber && !allowNonfinite && !(fabs(*v) <= FLT_MAX);
+      if ((kind != kNumber || nonfinite) && badCol == 0) {
+        badCol = count + 1;
+        badKind = kind;
+        memcpy(badShown, shown, sizeof shown);
+      }
     }
     if (rc != 0)
       break;
-    if (!numeric && rows == 0 && fields < 0) {
-      pos = end + 1; /* the header */
-      continue;
+    pos = next;
+    if (pending.line) { /* the first line was a header if this row's width differs */
+      if (count != pending.count)
+        fields = -1;
+      else if (skipBad)
+        ++skipped;
+      else {
+        line = pending.line, badCol = pending.col, badKind = pending.kind;
+        memcpy(badShown, pending.shown, sizeof badShown);
+        rc = bad_field(path, line, badCol, badKind, badShown);
+        break;
+      }
+      pending.line = 0;
     }
-    if (!numeric)
-      rc = nnrt_fail("%s:%lld: a field is not a number", path, (long long)line);
-    else if (fields >= 0 && count != fields)
+    int header = first && numbers == 0;
+    if (first && badCol != 0 && badKind != kNumber && numbers > 0) {
+      /* numbers and text: sklearn's "569,30,malignant,benign" is a header of another
+       * width than the rows; decided by the next row */
+      pending = (bad_row){line, badCol, badKind, count, ""};
+      memcpy(pending.shown, badShown, sizeof badShown);
+      header = 1;
+    }
+    first = 0;
+    if (header)
+      continue;
+    if (badCol == 0 && fields >= 0 && count != fields) {
+      if (skipBad) {
+        ++skipped;
+        continue;
+      }
       rc = nnrt_fail("%s:%lld: %lld fields where earlier rows have %lld", path,
                      (long long)line, (long long)count, (long long)fields);
+      break;
+    }
+    if (badCol != 0) {
+      if (skipBad) {
+        ++skipped;
+        continue;
+      }
+      rc = bad_field(path, line, badCol, badKind, badShown);
+      break;
+    }
     fields = count;
     used += count;
     ++rows;
-    pos = end + 1;
   }
   free(text);
+  if (rc == 0 && pending.line && !skipBad)
+    rc = bad_field(path, pending.line, pending.col, pending.kind, pending.shown);
+  else if (rc == 0 && pending.line)
+    ++skipped;
   if (rc == 0 && rows == 0)
-    rc = nnrt_fail("'%s' holds no data rows", path);
+    rc = nnrt_fail("'%s' holds no data rows%s", path, skipped ? " (all were skipped)" : "");
   if (rc == 0 && fields < 2)
     rc = nnrt_fail("'%s' needs at least one feature column and a label column", path);
   int64_t label = labelCol < 0 ? fields - 1 : labelCol;
@@ -228,6 +315,8 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
   if (rc == 0) {
     out->n = rows;
     out->sample_size = fields - 1;
+    out->skipped = skipped;
+    snprintf(out->labels, sizeof out->labels, "%s", path);
     out->x = malloc((size_t)(rows * (fields - 1)) * sizeof(float));
     out->y = malloc((size_t)rows * sizeof(float));
     if (!out->x || !out->y) {
@@ -250,6 +339,42 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
   return rc;
 }
 
+/* The folder of fashion_mnist / mnist, and the hint when it is missing. */
+static const char *named_dir(const char *spec, char *dir, size_t cap) {
+  int mnist = strcmp(spec, "mnist") == 0;
+  const char *root = getenv("NNC_DATA");
+  snprintf(dir, cap, "%s/%s", root && *root ? root : "/usr/share/datasets",
+           mnist ? "mnist" : "fashion-mnist");
+  return mnist ? "MNIST is not packaged by Debian: put its IDX files in $NNC_DATA/mnist"
+               : "install Debian's dataset-fashion-mnist package (apt-get install "
+                 "dataset-fashion-mnist) or set NNC_DATA";
+}
+
+int nnrt_dataset_files(const char *spec, char *files, size_t cap, int max) {
+  int n = 0;
+  if (strncmp(spec, "csv:", 4) == 0) {
+    if (max > 0 && exists(spec + 4))
+      snprintf(files, cap, "%s", spec + 4), ++n;
+    return n;
+  }
+  char dir[4096];
+  if (strncmp(spec, "idx:", 4) == 0)
+    snprintf(dir, sizeof dir, "%s", spec + 4);
+  else if (strcmp(spec, "fashion_mnist") == 0 || strcmp(spec, "mnist") == 0)
+    named_dir(spec, dir, sizeof dir);
+  else
+    return 0;
+  static const char *const kinds[] = {"train-images-idx3", "train-labels-idx1",
+                                       "t10k-images-idx3", "t10k-labels-idx1"};
+  for (int k = 0; k < 4; ++k)
+    for (int gz = 0; gz < 2 && n < max; ++gz) {
+      char *f = files + (size_t)n * cap;
+      snprintf(f, cap, "%s/%s-ubyte%s", dir, kinds[k], gz ? ".gz" : "");
+      n += exists(f);
+    }
+  return n;
+}
+
 NNRT_EXPORT int nnrt_load_dataset(const char *spec, int test, const nnrt_csv_options *options,
                                   nnrt_dataset *out) {
   nnrt_clear_error();
@@ -261,15 +386,8 @@ NNRT_EXPORT int nnrt_load_dataset(const char *spec, int test, const nnrt_csv_opt
   if (strncmp(spec, "csv:", 4) == 0)
     return load_csv(spec + 4, options, out);
   if (strcmp(spec, "fashion_mnist") == 0 || strcmp(spec, "mnist") == 0) {
-    const char *name = strcmp(spec, "mnist") == 0 ? "mnist" : "fashion-mnist";
-    const char *root = getenv("NNC_DATA");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", root && *root ? root : "/usr/share/datasets", name);
-    const char *package = strcmp(spec, "mnist") == 0
-                              ? "MNIST is not packaged by Debian: put its IDX files in "
-                                "$NNC_DATA/mnist"
-                              : "install Debian's dataset-fashion-mnist package (apt-get "
-                                "install dataset-fashion-mnist) or set NNC_DATA";
+    const char *package = named_dir(spec, dir, sizeof dir);
     return load_idx_dir(dir, test, package, out);
   }
   return nnrt_fail("unknown dataset '%s': use fashion_mnist, mnist, idx:DIR or csv:FILE", spec);

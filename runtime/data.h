@@ -3,6 +3,7 @@
 #ifndef NNRT_DATA_H
 #define NNRT_DATA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -14,11 +15,15 @@ typedef struct {
   float *y;           /* n labels (class ids or targets) */
   int64_t n;          /* samples */
   int64_t sample_size;
+  int64_t skipped;    /* CSV rows dropped by skip_bad_rows */
+  char labels[4096];  /* the file the labels came from (error messages) */
 } nnrt_dataset;
 
 typedef struct {
   char delimiter;     /* ',' unless set */
   int64_t label;      /* label column; -1: the last */
+  int skip_bad_rows;  /* skip (and count) rows with a field that is not a number */
+  int allow_nonfinite; /* accept nan, inf and values beyond float32's range */
 } nnrt_csv_options;
 
 /* Loads the training (test = 0) or test (test = 1) part of `spec`:
@@ -31,6 +36,11 @@ typedef struct {
 int nnrt_load_dataset(const char *spec, int test, const nnrt_csv_options *options,
                       nnrt_dataset *out);
 void nnrt_free_dataset(nnrt_dataset *data);
+
+/* The files `spec` may read (those that exist; idx:DIR and fashion_mnist / mnist: the
+ * IDX files, csv:FILE: FILE; images:DIR: none), each `cap` bytes in `files`. Returns
+ * how many, at most `max`. */
+int nnrt_dataset_files(const char *spec, char *files, size_t cap, int max);
 
 #ifdef __cplusplus
 }

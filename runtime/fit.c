@@ -238,9 +238,9 @@ static void log_names(nnc_model *m, int withVal, nnrt_logs *logs, nnrt_history *
 }
 
 static int write_outputs(const nnrt_fit_options *o, const nnrt_history *h) {
-  if (o->history_path && nnrt_history_write(h, o->history_path) != 0)
+  if (o->history_path && nnrt_history_write(h, o->history_path, "history") != 0)
     return -1;
-  if (o->plot_path && nnrt_history_write(h, o->plot_path) != 0)
+  if (o->plot_path && nnrt_history_write(h, o->plot_path, "plot") != 0)
     return -1;
   return 0;
 }
@@ -341,7 +341,7 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   /* An output that cannot be written fails now, not after the first epoch's work. */
   if (nnrt_output_check(o->save_path, "checkpoint") != 0 ||
       nnrt_output_check(o->history_path, "history") != 0 ||
-      nnrt_output_check(o->plot_path, "history") != 0)
+      nnrt_output_check(o->plot_path, "plot") != 0)
     return -1;
   for (int i = 0; i < o->ncallbacks; ++i)
     if (o->callbacks[i].kind == NNRT_MODEL_CHECKPOINT &&

@@ -132,15 +132,27 @@ static void write_svg(const nnrt_history *h, FILE *f) {
       if (col < 0)
         continue;
       const char *color = k ? "#ff7f0e" : "#1f77b4";
-      fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
-                 "points=\"",
-              k ? "validation" : "training", color, k ? " stroke-dasharray=\"6,4\"" : "");
+      /* One polyline per run of finite values: a NaN or infinite epoch breaks the line. */
+      int open = 0;
       for (int64_t r = 0; r < h->epochs; ++r) {
+        double value = h->values[r * h->columns + col];
+        if (!isfinite(value)) {
+          if (open)
+            fprintf(f, "\"/>\n");
+          open = 0;
+          continue;
+        }
+        if (!open)
+          fprintf(f, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
+                     "points=\"",
+                  k ? "validation" : "training", color, k ? " stroke-dasharray=\"6,4\"" : "");
         double px = L + (W - L - R) * ((double)h->epoch[r] + 1 - x0) / (x1 - x0);
-        double py = T + (H - T - B) * (1 - (h->values[r * h->columns + col] - lo) / (hi - lo));
-        fprintf(f, "%s%.1f,%.1f", r ? " " : "", px, py);
+        double py = T + (H - T - B) * (1 - (value - lo) / (hi - lo));
+        fprintf(f, "%s%.1f,%.1f", open ? " " : "", px, py);
+        open = 1;
       }
-      fprintf(f, "\"/>\n");
+      if (open)
+        fprintf(f, "\"/>\n");
       int lx = W - R - (k ? 96 : 190); /* the legend, in the top margin */
       fprintf(f, "<line x1=\"%d\" y1=\"20\" x2=\"%d\" y2=\"20\" stroke=\"%s\" stroke-width=\"2\"%s/>"
                  "<text x=\"%d\" y=\"24\">%s</text>\n",
@@ -152,9 +164,9 @@ static void write_svg(const nnrt_history *h, FILE *f) {
   fprintf(f, "</svg>\n");
 }
 
-int nnrt_history_write(const nnrt_history *h, const char *path) {
+int nnrt_history_write(const nnrt_history *h, const char *path, const char *what) {
   nnrt_output out; /* written beside, then renamed: a reader never sees half a file */
-  if (nnrt_output_open(&out, path, "history") != 0)
+  if (nnrt_output_open(&out, path, what) != 0)
     return -1;
   if (ends_with(path, ".json"))
     write_json(h, out.f);

@@ -18,7 +18,7 @@ typedef struct {
 int nnrt_history_add(nnrt_history *h, int64_t epoch, const double *row);
 void nnrt_history_free(nnrt_history *h);
 /* Writes `h` to `path`: JSON when it ends in .json, SVG when .svg, else CSV. */
-int nnrt_history_write(const nnrt_history *h, const char *path);
+int nnrt_history_write(const nnrt_history *h, const char *path, const char *what);
 /* Reads a history CSV (as written above or by Keras's CSVLogger). */
 int nnrt_history_read_csv(const char *path, nnrt_history *h);
 

@@ -7,21 +7,30 @@
 #include "runtime/internal.h"
 #include "runtime/program.h"
 
+#include "runtime/npy.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 static const int64_t *input_shape;
 
 typedef struct {
   float *data;
-  int64_t count; /* floats */
+  int64_t count;   /* floats */
+  int64_t samples; /* from a .npy shape; 0: count / the input size */
 } floats;
+
+static int allow_nonfinite;
+static int64_t input_size;
 
 static int usage(const char *prog) {
   fprintf(stderr,
           "usage: %s predict [--weights W] [--top K] FILE...   (FILE: PNG/JPEG, .npy or IDX)\n"
+          "         [--allow-nonfinite]     accept nan and inf in .npy files\n"
           "       %s summary\n"
           "       %s fit --data D [options]      (%s fit --help lists them)\n"
           "       %s evaluate --data D --weights W [options]\n"
@@ -31,69 +40,128 @@ static int usage(const char *prog) {
   return 2;
 }
 
+/* The most bytes predict reads from one file (a float32 array of 2^30 values). */
+static const size_t kMaxInput = (size_t)1 << 32;
+
+/* A gzip-compressed IDX file, read no further than its header says (a gzip bomb or a
+ * false count stops at the header's size). */
+static unsigned char *read_gz_idx(const char *path, size_t *size) {
+  gzFile f = gzopen(path, "rb");
+  unsigned char head[4 + 4 * 255], *buf = NULL;
+  if (!f) {
+    nnrt_fail("cannot open '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  int got = gzread(f, head, 4);
+  size_t dims = got == 4 ? head[3] : 0, off = 4 + 4 * dims;
+  uint64_t n = 1;
+  if (got != 4 || head[0] || head[1] || head[2] != 0x08 || dims == 0) {
+    nnrt_fail("'%s' is gzip-compressed but not an IDX file of unsigned bytes", path);
+    goto done;
+  }
+  if (gzread(f, head + 4, (unsigned)(4 * dims)) != (int)(4 * dims)) {
+    nnrt_fail("'%s': truncated IDX header", path);
+    goto done;
+  }
+  for (size_t d = 0; d < dims; ++d) {
+    const unsigned char *q = head + 4 + 4 * d;
+    uint64_t v = (uint64_t)q[0] << 24 | (uint64_t)q[1] << 16 | (uint64_t)q[2] << 8 | q[3];
+    if (v == 0 || n > (kMaxInput - off) / v) {
+      nnrt_fail("'%s': the IDX header's shape is empty or larger than the %zu bytes predict "
+                "reads", path, kMaxInput);
+      goto done;
+    }
+    n *= v;
+  }
+  buf = malloc(off + (size_t)n + 1);
+  if (!buf) {
+    nnrt_fail("out of memory reading '%s'", path);
+    goto done;
+  }
+  memcpy(buf, head, off);
+  size_t have = 0;
+  for (int r; have < n + 1; have += (size_t)r) {
+    size_t want = n + 1 - have;
+    r = gzread(f, buf + off + have, (unsigned)(want > (1u << 30) ? (1u << 30) : want));
+    if (r < 0) {
+      int code;
+      nnrt_fail("'%s': %s", path, gzerror(f, &code));
+      free(buf);
+      buf = NULL;
+      goto done;
+    }
+    if (r == 0)
+      break;
+  }
+  if (have != n) {
+    nnrt_fail("'%s': the IDX header promises %llu values but the file holds %s", path,
+              (unsigned long long)n, have > n ? "more" : "fewer");
+    free(buf);
+    buf = NULL;
+    goto done;
+  }
+  *size = off + (size_t)n;
+done:
+  gzclose(f);
+  return buf;
+}
+
+/* A regular file, whole (its size checked first). */
 static unsigned char *read_all(const char *path, size_t *size) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     nnrt_fail("cannot open '%s': %s", path, strerror(errno));
     return NULL;
   }
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *buf = malloc(cap);
-  for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
-    n += got;
-    if (n == cap) {
-      unsigned char *grown = realloc(buf, cap *= 2);
-      if (!grown) {
-        free(buf);
-        buf = NULL;
-      }
-      buf = grown;
+  struct stat st;
+  unsigned char magic[2] = {0, 0}, *buf = NULL;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    nnrt_fail("'%s' is not a regular file", path);
+  } else if ((uint64_t)st.st_size > kMaxInput) {
+    nnrt_fail("'%s' is %lld bytes: larger than the %zu bytes predict reads from a file", path,
+              (long long)st.st_size, kMaxInput);
+  } else if (fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    fclose(f);
+    return read_gz_idx(path, size);
+  } else if (!(buf = malloc((size_t)st.st_size + 1))) {
+    nnrt_fail("out of memory reading '%s'", path);
+  } else {
+    rewind(f);
+    size_t n = fread(buf, 1, (size_t)st.st_size + 1, f);
+    if (n != (size_t)st.st_size) {
+      nnrt_fail("'%s' changed size while being read", path);
+      free(buf);
+      buf = NULL;
     }
+    *size = n;
   }
   fclose(f);
-  if (!buf)
-    nnrt_fail("out of memory reading '%s'", path);
-  *size = n;
   return buf;
 }
 
-/* .npy version 1/2/3 with dtype <f4 or |u1 in C order. */
+/* .npy: the sample count from its shape, which must be one input or a batch of them. */
 static int parse_npy(const char *path, const unsigned char *b, size_t size, floats *out) {
-  if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0)
-    return 0;
-  size_t hlen, off;
-  if (b[6] == 1) {
-    hlen = b[8] | (size_t)b[9] << 8;
-    off = 10;
-  } else {
-    if (size < 12)
-      return nnrt_fail("'%s': truncated .npy header", path);
-    hlen = b[8] | (size_t)b[9] << 8 | (size_t)b[10] << 16 | (size_t)b[11] << 24;
-    off = 12;
-  }
-  if (off + hlen > size)
-    return nnrt_fail("'%s': truncated .npy header", path);
-  char header[1024];
-  size_t copy = hlen < sizeof header - 1 ? hlen : sizeof header - 1;
-  memcpy(header, b + off, copy);
-  header[copy] = 0;
-  int isFloat = strstr(header, "'<f4'") != NULL, isByte = strstr(header, "'|u1'") != NULL;
-  if (!isFloat && !isByte)
-    return nnrt_fail("'%s': only float32 (<f4) and uint8 (|u1) .npy arrays are supported", path);
-  if (strstr(header, "'fortran_order': True"))
-    return nnrt_fail("'%s': Fortran-ordered .npy arrays are not supported", path);
-  size_t bytes = size - off - hlen, n = isFloat ? bytes / 4 : bytes;
-  out->data = malloc((n ? n : 1) * sizeof(float));
-  if (!out->data)
-    return nnrt_fail("out of memory");
-  for (size_t i = 0; i < n; ++i) {
-    if (isFloat)
-      memcpy(&out->data[i], b + off + hlen + 4 * i, 4);
-    else
-      out->data[i] = b[off + hlen + i];
-  }
-  out->count = (int64_t)n;
-  return 1;
+  nnrt_npy a;
+  int rc = nnrt_npy_parse(path, b, size, allow_nonfinite, &a);
+  if (rc <= 0)
+    return rc;
+  int64_t inSize = input_size, rest = 1;
+  for (int d = 1; d < a.rank; ++d)
+    rest *= a.shape[d];
+  out->data = a.data;
+  out->count = a.count;
+  if (a.rank >= 1 && rest == inSize && a.count == a.shape[0] * inSize)
+    out->samples = a.shape[0];
+  else if (a.count == inSize)
+    out->samples = 1;
+  if (out->samples > 0)
+    return 1;
+  char text[256];
+  nnrt_npy_shape_text(&a, text, sizeof text);
+  free(a.data);
+  out->data = NULL;
+  return nnrt_fail("'%s' has shape %s: neither one sample of the model's input (%lld values) "
+                   "nor a batch of them", path, text, (long long)inSize);
 }
 
 /* IDX files of unsigned bytes (magic 0x0000 08 NN). */
@@ -103,10 +171,15 @@ static int parse_idx(const char *path, const unsigned char *b, size_t size, floa
   size_t dims = b[3], off = 4 + 4 * dims, n = 1;
   if (dims == 0 || size < off)
     return nnrt_fail("'%s': truncated IDX header", path);
-  for (size_t d = 0; d < dims; ++d)
-    n *= (size_t)b[4 + 4 * d] << 24 | (size_t)b[5 + 4 * d] << 16 | (size_t)b[6 + 4 * d] << 8 |
-         b[7 + 4 * d];
-  if (size - off < n)
+  for (size_t d = 0; d < dims; ++d) {
+    size_t v = (size_t)b[4 + 4 * d] << 24 | (size_t)b[5 + 4 * d] << 16 |
+               (size_t)b[6 + 4 * d] << 8 | b[7 + 4 * d];
+    if (v == 0 || n > (size - off) / v)
+      return nnrt_fail("'%s': the IDX header promises more values than the file's %zu", path,
+                       size - off);
+    n *= v;
+  }
+  if (size - off != n)
     return nnrt_fail("'%s': the IDX header promises %zu values but the file holds %zu", path,
                      n, size - off);
   out->data = malloc((n ? n : 1) * sizeof(float));
@@ -139,6 +212,9 @@ static int load_image(const char *path, floats *out) {
 }
 
 static int load_input(const char *path, floats *out) {
+  struct stat st; /* a device or FIFO would be read without end */
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+    return nnrt_fail("'%s' is not a regular file", path);
   int image = load_image(path, out);
   if (image != 0)
     return image > 0 ? 0 : -1;
@@ -157,16 +233,16 @@ static int load_input(const char *path, floats *out) {
 }
 
 static int predict(nnc_model *m, const int64_t *desc, const char *file, int top) {
-  floats in = {0, 0};
+  floats in = {0, 0, 0};
   if (load_input(file, &in) != 0)
     return -1;
   int64_t inSize = desc[NNRT_DESC_INPUT], outSize = desc[NNRT_DESC_OUTPUT];
-  if (in.count == 0 || in.count % inSize != 0) {
+  if (in.samples == 0 && (in.count == 0 || in.count % inSize != 0)) {
     free(in.data);
     return nnrt_fail("'%s' holds %lld values, not a whole number of %lld-value samples", file,
                      (long long)in.count, (long long)inSize);
   }
-  int64_t n = in.count / inSize;
+  int64_t n = in.samples ? in.samples : in.count / inSize;
   float *y = malloc((size_t)(n * outSize) * sizeof(float));
   if (!y || nnrt_predict(m, in.data, n, y) != 0) {
     free(in.data);
@@ -206,6 +282,7 @@ int main(int argc, char **argv) {
   nnrt_exe_program(&program);
   const int64_t *desc = program.desc;
   input_shape = program.input_shape;
+  input_size = desc[NNRT_DESC_INPUT];
   if (argc < 2)
     return usage(argv[0]);
   if (strcmp(argv[1], "summary") == 0) {
@@ -225,6 +302,11 @@ int main(int argc, char **argv) {
   const char *weights = NULL;
   int top = 3, first = 2;
   for (; first < argc && strncmp(argv[first], "--", 2) == 0; first += 2) {
+    if (strcmp(argv[first], "--allow-nonfinite") == 0) {
+      allow_nonfinite = 1;
+      --first;
+      continue;
+    }
     if (first + 1 >= argc)
       return usage(argv[0]);
     if (strcmp(argv[first], "--weights") == 0)

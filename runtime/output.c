@@ -125,6 +125,11 @@ int nnrt_output_commit(nnrt_output *o, int ok) {
 int nnrt_output_check(const char *path, const char *what) {
   if (!path)
     return 0;
+  struct stat self;
+  if (!*path)
+    return nnrt_fail("cannot write %s '': the path is empty", what);
+  if (stat(path, &self) == 0 && S_ISDIR(self.st_mode))
+    return nnrt_fail("cannot write %s '%s': it is a directory", what, path);
   const char *slash = strrchr(path, '/');
   char dir[4096];
   if (!slash)
