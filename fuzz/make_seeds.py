@@ -37,6 +37,17 @@ with open(repo + "/examples/data/xor.csv", "rb") as f:
     put("csv", "xor", b"\x00\xff" + f.read())
 put("csv", "header", b"\x00\x00label,a,b\n1,0.5,2e3\n0,-1,3\n")
 put("csv", "semicolon", b"\x01\x01x;y;z\n1;2;3\n4;5;6\n")
+put("csv", "quoted", b"\x80\x00\"a\",\"b\",\"y\"\n\"0\",1,,\n1,nan,1\n")
+
+# .npy (flag byte: bit 0 --allow-nonfinite): versions 1.0 and 2.0, float32 and uint8.
+def npy(descr, shape, data, major=1):
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+    size = struct.pack("<H", len(h)) if major == 1 else struct.pack("<I", len(h))
+    return b"\x93NUMPY" + bytes([major, 0]) + size + h.encode() + data
+put("npy", "f4", b"\x00" + npy("<f4", "(2, 2)", struct.pack("<4f", 0, 1, 0.5, -2)))
+put("npy", "u1-v2", b"\x00" + npy("|u1", "(3,)", bytes([1, 2, 3]), 2))
+put("npy", "nan", b"\x01" + npy("<f4", "(1, 1, 2)", struct.pack("<2f", float("nan"), 1)))
 
 # Images: gray and RGB PNGs (8-bit), a JPEG made by cjpeg from a PPM.
 def png(w, h, c):
