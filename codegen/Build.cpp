@@ -2,6 +2,7 @@
 #include "codegen/Build.h"
 
 #include "codegen/HostEmitter.h"
+#include "codegen/KernelCache.h"
 #include "codegen/ObjectEmitter.h"
 #include "codegen/OpKernels.h"
 #include "codegen/ParallelJobs.h"
@@ -136,22 +137,51 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     return std::string(p);
   };
 
-  // Every kernel and the Halide runtime is its own object: compiled on several
-  // processes (ParallelJobs), the runtime first (the longest job).
+  // Every kernel and the Halide runtime is its own object: copied from the kernel
+  // cache when it holds it, else compiled (and stored), on several processes
+  // (ParallelJobs), the runtime first (the longest job). Keys are made here, before
+  // the processes fork.
+  auto phase = Clock::now();
+  KernelCache cache = KernelCache::open(!options.cache);
+  std::string resolved = resolvedTarget(options.target);
   std::vector<std::string> objects{file("halide_runtime.o")};
-  std::vector<std::function<void()>> jobs{
-      [&] { compileRuntime(objects[0], options.target); }};
+  std::vector<std::function<bool()>> jobs;
+  std::string runtimeKey = cache.key("the Halide runtime", resolved);
+  jobs.push_back([&, runtimeKey] {
+    if (cache.fetch(runtimeKey, objects[0], ""))
+      return true;
+    compileRuntime(objects[0], options.target);
+    cache.store(runtimeKey, objects[0]);
+    return false;
+  });
   for (auto &[symbol, kernel] : build->kernels) {
     objects.push_back(file(symbol + ".o"));
-    jobs.push_back([&, path = objects.back(), symbol = symbol, kernel = kernel] {
+    std::string key = kernel->origin.empty() ? "" : cache.key(kernel->origin, resolved);
+    jobs.push_back([&, path = objects.back(), symbol = symbol, kernel = kernel, key] {
+      if (key.empty() || !cache.enabled()) {
+        if (gpu)
+          scheduleGpu(*kernel);
+        compileKernel(*kernel, path, symbol, options.target);
+        return false;
+      }
+      if (cache.fetch(key, path, symbol))
+        return true;
+      // Compiled under the key's own symbol, stored, then renamed for this output.
+      std::string canonical = KernelCache::canonicalSymbol(key), staged = path + ".canonical";
       if (gpu)
         scheduleGpu(*kernel);
-      compileKernel(*kernel, path, symbol, options.target);
+      compileKernel(*kernel, staged, canonical, options.target);
+      cache.store(key, staged);
+      std::string error = KernelCache::renameSymbols(staged, path, canonical, symbol);
+      if (!error.empty())
+        throw std::runtime_error("renaming the symbols of " + symbol + ": " + error);
+      return false;
     });
   }
-  auto phase = Clock::now();
-  if (std::string error = runJobs(jobs, compileProcesses()); !error.empty())
+  size_t cached = 0;
+  if (std::string error = runJobs(jobs, compileProcesses(), &cached); !error.empty())
     return mlir::emitError(loc, "kernel generation failed: ") << error;
+  cache.trim();
   double kernelTime = seconds(phase);
 
   phase = Clock::now();
@@ -186,10 +216,12 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   if (options.timeReport) {
     uint64_t size = 0;
     llvm::sys::fs::file_size(options.output, size);
-    llvm::errs() << llvm::formatv("nnc: {0} kernels {1:F2} s, host code {2:F2} s, link {3:F2} s, "
-                                  "total {4:F2} s; {5} is {6} KB\n",
-                                  build->kernels.size(), kernelTime, hostTime, linkTime,
-                                  seconds(start), options.output, (size + 1023) / 1024);
+    llvm::errs() << fmt::format("nnc: {} kernels {:.2f} s ({} of {} objects from the kernel "
+                                "cache{}), host code {:.2f} s, link {:.2f} s, total {:.2f} s; {} "
+                                "is {} KB\n",
+                                build->kernels.size(), kernelTime, cached, jobs.size(),
+                                cache.enabled() ? " " + cache.folder() : ", disabled", hostTime,
+                                linkTime, seconds(start), options.output, (size + 1023) / 1024);
   }
   return mlir::success();
 }

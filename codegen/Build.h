@@ -13,6 +13,7 @@ struct BuildOptions {
   std::string target = "host"; // Halide target of the kernels
   bool timeReport = false;     // print phase times and the output size
   unsigned optLevel = 2;       // -O: 1 fuses ops (passes/), 2 also plans the arena
+  bool cache = true;           // kernels from / into the kernel cache (--no-cache: false)
 };
 
 /// The C prefix of an output: its file stem with every non-identifier character

@@ -13,6 +13,19 @@ namespace nnc::codegen {
 
 namespace {
 
+/// Everything a kernel is lowered from: the op's name, attributes and types (its
+/// operands' producers and users play no part in OpKernels' lowering).
+std::string describeOp(Operation *op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << op->getName() << " " << op->getAttrDictionary() << " (";
+  llvm::interleaveComma(op->getOperandTypes(), os);
+  os << ") -> (";
+  llvm::interleaveComma(op->getResultTypes(), os);
+  os << ")";
+  return text;
+}
+
 /// Where a tensor of the function lives.
 struct Buffer {
   enum Kind { Input, Labels, Counter, Output, Weight, Arena, FixedArena } kind;
@@ -229,6 +242,7 @@ FunctionEmitter::plan(const std::string &symbol,
     }
     for (Value r : op.getResults())
       place(r, assigned, results);
+    lowering->kernel->origin = describeOp(&op);
     Step s;
     s.kernel = (int64_t)kernels.size();
     kernels.push_back({llvm::formatv("{0}_k{1}_{2}", symbol, steps.size(),

@@ -286,6 +286,10 @@ static Halide::Target kernelTarget(const std::string &target) {
   return halideTarget(target).with_feature(Halide::Target::NoRuntime);
 }
 
+std::string resolvedTarget(const std::string &target) {
+  return kernelTarget(target).to_string();
+}
+
 void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
                      const std::string &target, bool assembly) {
   Halide::Pipeline output = kernel.pipeline();

@@ -53,6 +53,10 @@ bool isValidTarget(const std::string &target);
 /// architecture or OS than this machine's (outputs are linked with its `cc`).
 std::string targetProblem(const std::string &target, bool linking);
 
+/// The kernels' Halide target string for `target` ("host" resolved to this CPU's
+/// features): part of the kernel cache's keys.
+std::string resolvedTarget(const std::string &target);
+
 /// Whether `target` (valid) runs kernels on a GPU ("cuda", or a Halide target with
 /// a GPU feature).
 bool isGpuTarget(const std::string &target);

@@ -4,13 +4,12 @@
 
 #include "Halide.h"
 
-#include <atomic>
+#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <exception>
+#include <map>
 #include <thread>
 
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,19 +17,20 @@ namespace nnc::codegen {
 
 namespace {
 
-/// Runs jobs taken from `next` until none is left; "" or the first error.
-std::string drain(const std::vector<std::function<void()>> &jobs, std::atomic<size_t> *next) {
-  for (size_t i; (i = next->fetch_add(1)) < jobs.size();) {
-    try {
-      jobs[i]();
-    } catch (const Halide::Error &e) {
-      return e.what();
-    } catch (const std::exception &e) {
-      return e.what();
-    }
+/// Runs one job: "" or its error; *counted when it counts.
+std::string runOne(const std::function<bool()> &job, bool *counted) {
+  try {
+    *counted = job();
+    return "";
+  } catch (const Halide::Error &e) {
+    return e.what();
+  } catch (const std::exception &e) {
+    return e.what();
   }
-  return "";
 }
+
+/// A child's exit codes: done, done and counted; anything else failed.
+enum { kDone = 0, kCounted = 3 };
 
 } // namespace
 
@@ -43,63 +43,70 @@ unsigned compileProcesses() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::string runJobs(const std::vector<std::function<void()>> &jobs, unsigned processes) {
-  processes = std::min<size_t>(processes, jobs.size());
-  void *shared = processes > 1 ? mmap(nullptr, sizeof(std::atomic<size_t>),
-                                      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)
-                               : MAP_FAILED;
-  if (shared == MAP_FAILED) { // one process
-    std::atomic<size_t> next{0};
-    return drain(jobs, &next);
-  }
-  auto *next = new (shared) std::atomic<size_t>(0);
+std::string runJobs(const std::vector<std::function<bool()>> &jobs, unsigned processes,
+                    size_t *counted) {
+  // Each job runs in a child of its own, forked from this process: every job starts
+  // from the same compiler state (Halide numbers the names it makes per process), so
+  // the objects are the same whatever the number of processes.
   struct Child {
-    pid_t pid;
     int fd; // the read end of its error pipe
   };
-  std::vector<Child> children;
-  for (unsigned p = 1; p < processes; ++p) {
-    int fds[2];
-    if (pipe(fds) != 0)
-      break;
-    pid_t pid = fork();
-    if (pid == 0) { // the child: its jobs, its error (if any) down the pipe, no unwinding
-      close(fds[0]);
-      std::string error = drain(jobs, next);
-      for (size_t off = 0; off < error.size();) {
-        ssize_t n = write(fds[1], error.data() + off, error.size() - off);
-        if (n <= 0)
-          break;
-        off += (size_t)n;
-      }
-      _exit(error.empty() ? 0 : 1);
+  std::map<pid_t, Child> running;
+  std::string error;
+  size_t count = 0;
+  auto reap = [&]() {
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, 0)) < 0 && errno == EINTR) {
     }
-    close(fds[1]);
-    if (pid < 0) {
-      close(fds[0]);
-      break; // fewer processes: this one takes their share
-    }
-    children.push_back({pid, fds[0]});
-  }
-  std::string error = drain(jobs, next);
-  for (const Child &c : children) {
+    auto it = running.find(pid);
+    if (it == running.end())
+      return;
     std::string message;
     char buf[4096];
-    for (ssize_t n; (n = read(c.fd, buf, sizeof buf)) > 0;)
+    for (ssize_t n; (n = read(it->second.fd, buf, sizeof buf)) > 0;)
       message.append(buf, (size_t)n);
-    close(c.fd);
-    int status = 0;
-    while (waitpid(c.pid, &status, 0) < 0 && errno == EINTR) {
+    close(it->second.fd);
+    running.erase(it);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (code == kCounted)
+      ++count;
+    else if (code != kDone && error.empty())
+      error = !message.empty()       ? message
+              : WIFSIGNALED(status) ? "a compile process was killed by signal " +
+                                          std::to_string(WTERMSIG(status))
+                                    : "a compile process failed";
+  };
+  for (const std::function<bool()> &job : jobs) {
+    while (running.size() >= std::max(1u, processes))
+      reap();
+    if (!error.empty())
+      break;
+    int fds[2];
+    pid_t pid = pipe(fds) == 0 ? fork() : -1;
+    if (pid == 0) { // the child: the job, its error (if any) down the pipe, no unwinding
+      close(fds[0]);
+      bool jobCounted = false;
+      std::string message = runOne(job, &jobCounted).substr(0, 4000);
+      if (!message.empty() && write(fds[1], message.data(), message.size()) < 0)
+        _exit(1);
+      _exit(!message.empty() ? 1 : jobCounted ? kCounted : kDone);
     }
-    bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok && error.empty())
-      error = !message.empty() ? message
-              : WIFSIGNALED(status)
-                  ? "a compile process was killed by signal " +
-                        std::to_string(WTERMSIG(status))
-                  : "a compile process failed";
+    if (pid < 0) { // no process to be had: the job runs here
+      bool jobCounted = false;
+      std::string message = runOne(job, &jobCounted);
+      count += jobCounted;
+      if (!message.empty() && error.empty())
+        error = message;
+      continue;
+    }
+    close(fds[1]);
+    running[pid] = {fds[0]};
   }
-  munmap(shared, sizeof(std::atomic<size_t>));
+  while (!running.empty())
+    reap();
+  if (counted)
+    *counted = count;
   return error;
 }
 

@@ -9,15 +9,18 @@
 
 namespace nnc::codegen {
 
-/// The number of processes compile jobs use: NNC_JOBS when set (1 disables
-/// forking), else the hardware threads.
+/// The number of processes compile jobs use at once: NNC_JOBS when set, else the
+/// hardware threads.
 unsigned compileProcesses();
 
-/// Runs every job once, on this process and up to processes - 1 forked children that
-/// take the next job from a shared counter. A job reports failure by throwing; the
+/// Runs every job once, each in a child process of its own (up to `processes` at
+/// once), so that every job starts from this process's state and the results do not
+/// depend on how many run together. A job reports failure by throwing, and
+/// returns whether it counts (a cache hit, say): *counted receives how many did. The
 /// result is "" or the first failed job's message. Jobs write only files: a child's
 /// memory is gone when it exits.
-std::string runJobs(const std::vector<std::function<void()>> &jobs, unsigned processes);
+std::string runJobs(const std::vector<std::function<bool()>> &jobs, unsigned processes,
+                    size_t *counted = nullptr);
 
 } // namespace nnc::codegen
 

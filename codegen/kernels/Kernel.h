@@ -35,6 +35,9 @@ struct Kernel {
   std::vector<Halide::ImageParam> inputs;
   Halide::Func output;
   std::vector<Halide::Func> moreOutputs = {};
+  /// What the kernel was built from (its op, printed): with the target, the key of
+  /// its compiled object in the kernel cache; "" keeps it out of the cache.
+  std::string origin = {};
 
   /// The AOT argument list: the inputs, in order (the output buffers follow).
   std::vector<Halide::Argument> arguments() const;

@@ -80,6 +80,10 @@ cl::opt<std::string> weightsFile(
     cl::desc("With --inference: freeze this checkpoint's weights into the output (BatchNormalization "
              "and Rescaling fold into the kernels at -O1 and up)"),
     cl::value_desc("checkpoint"), cl::init(""), cl::cat(nncCategory));
+cl::opt<bool> noCache("no-cache",
+                      cl::desc("Compile every kernel, neither reading nor filling the kernel "
+                               "cache (NNC_CACHE_DIR, else $XDG_CACHE_HOME/nnc)"),
+                      cl::init(false), cl::cat(nncCategory));
 cl::opt<bool> timeReport("time-report", cl::desc("Print compile phase times and output size"),
                          cl::init(false), cl::cat(nncCategory));
 
@@ -292,5 +296,6 @@ int main(int argc, char **argv) {
   options.target = target;
   options.timeReport = timeReport;
   options.optLevel = optLevel;
+  options.cache = !noCache;
   return mlir::failed(nnc::codegen::buildOutput(*module, options)) ? 1 : 0;
 }
