@@ -211,6 +211,48 @@ NNRT_EXPORT int nnrt_read_checkpoint(const char *path, nnrt_tensor_fn fn, void *
 /* Extra records (fit state) follow the model's tensors under names "fit/...". */
 static int is_extra(const char *name) { return strncmp(name, "fit/", 4) == 0; }
 
+/* Optimizer state (slots, the step count) vs layer weights: a checkpoint of the same
+ * layers saved by another optimizer gets its own message, not "another model". */
+static int is_weight(const nnc_model *m, int64_t i) {
+  int64_t role = nnrt_var(m, i)[NNRT_VAR_ROLE];
+  return role == NNRT_ROLE_FROZEN || role == NNRT_ROLE_TRAINABLE;
+}
+
+static int64_t count_weights(const nnc_model *m) {
+  int64_t n = 0;
+  while (n < m->nvars && is_weight(m, n))
+    ++n;
+  return n;
+}
+
+static int same_record(const nnc_model *m, const parsed *c, int64_t own, int64_t i) {
+  return i < own && i < m->nvars && strcmp(c->records[i].name, m->names[i]) == 0 &&
+         c->records[i].count == nnrt_var(m, i)[NNRT_VAR_COUNT];
+}
+
+/* The model's weights (which come first) are the checkpoint's first tensors, and the
+ * checkpoint's next tensor (if any) is not a weight of this model. */
+static int same_weights(const nnc_model *m, const parsed *c, int64_t own) {
+  int64_t n = count_weights(m);
+  for (int64_t i = 0; i < n; ++i)
+    if (!same_record(m, c, own, i))
+      return 0;
+  for (int64_t i = n; i < m->nvars; ++i)
+    if (is_weight(m, i))
+      return 0; /* weights after slots: not the layout assumed here */
+  return n > 0 && (own == n || strchr(c->records[n].name, '/') ||
+                   strncmp(c->records[n].name, "optimizer.", 10) == 0);
+}
+
+static int same_optimizer_state(const nnc_model *m, const parsed *c, int64_t own) {
+  if (own != m->nvars)
+    return 0;
+  for (int64_t i = 0; i < own; ++i)
+    if (!same_record(m, c, own, i))
+      return 0;
+  return 1;
+}
+
 NNRT_EXPORT int nnrt_load(nnc_model *m, const char *path) {
   return nnrt_load_with(m, path, NULL, NULL);
 }
@@ -228,6 +270,11 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
   while (rc == 0 && own < (int64_t)c.count && !is_extra(c.records[own].name))
     ++own;
   /* Check every tensor before changing any weight: a mismatch changes nothing. */
+  if (rc == 0 && !same_optimizer_state(m, &c, own) && same_weights(m, &c, own))
+    rc = nnrt_fail("checkpoint '%s' holds this model's weights but another optimizer's "
+                   "state (%lld optimizer tensors there, %lld here): it was saved with "
+                   "another optimizer; fit --weights-from loads its weights only", path,
+                   (long long)(own - count_weights(m)), (long long)(m->nvars - count_weights(m)));
   for (int64_t i = 0; rc == 0 && (i < own || i < m->nvars); ++i) {
     if (i >= own || i >= m->nvars) {
       rc = nnrt_fail("checkpoint '%s' holds %lld tensors, this model has %lld", path,
