@@ -83,15 +83,19 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
     std::vector<Expr> atR = rest;
     atR.insert(atR.begin(), r.x);
     std::vector<Var> restVars(args.begin() + 1, args.end());
-    Func peak(name + "_max"), e(name + "_exp"), total(name + "_sum");
+    Func peak(name + "_max"), e(name + "_exp"), total(name + "_sum"), nan(name + "_nan");
     peak(restVars) = maximum(f(atR));
     e(args) = exp(x - peak(rest));
     std::vector<Expr> eAtR = atR;
     total(restVars) = sum(e(eAtR));
-    out(args) = e(at) / total(rest);
+    // A row with a NaN is NaN (Halide's exp makes a number of a NaN).
+    nan(restVars) = maximum(select(isNaN(f(atR)), 1, 0));
+    out(args) = select(nan(rest) > 0, reinterpret(Float(32), cast<uint32_t>(0x7FC00000)),
+                       e(at) / total(rest));
     // schedule: row statistics once per call (the families schedule `out`).
     peak.compute_root();
     total.compute_root();
+    nan.compute_root();
     break;
   }
   }

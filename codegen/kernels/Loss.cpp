@@ -29,7 +29,8 @@ struct LossInputs {
   }
 };
 
-Expr clipProb(Expr p) { return clamp(p, kEpsilon, 1.0f - kEpsilon); }
+/// Keras's clip into [epsilon, 1 - epsilon]; a NaN stays NaN, so the loss shows it.
+Expr clipProb(Expr p) { return select(isNaN(p), p, clamp(p, kEpsilon, 1.0f - kEpsilon)); }
 
 /// log(sum_c exp(z(c, n))), stably.
 Func logSumExp(ImageParam z, int classes) {
@@ -75,9 +76,16 @@ Kernel lossKernel(LossKind kind, int classes, bool fromLogits) {
     perSample(n) = sum((z - y) * (z - y)) / float(classes);
     break;
   }
+  // A sample with a NaN prediction has a NaN loss (Halide's log and exp turn a NaN
+  // into a number), so fit's NaN stop sees it.
+  Func nanPred("pred_nan");
+  nanPred(n) = maximum(select(isNaN(in.pred(r, n)), 1, 0));
+  Func checked("per_sample_checked");
+  checked(n) = select(nanPred(n) > 0, reinterpret(Float(32), cast<uint32_t>(0x7FC00000)),
+                      perSample(n));
   RDom b(0, in.pred.dim(1).extent(), "b");
   Func mean("loss");
-  mean() = sum(perSample(b)) / in.batch;
+  mean() = sum(checked(b)) / in.batch;
   // ---- schedule (CPU) ----
   if (!gpuSchedules()) {
     perSample.compute_root();

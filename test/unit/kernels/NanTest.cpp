@@ -4,6 +4,7 @@
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Elementwise.h"
 #include "codegen/kernels/Fused.h"
+#include "codegen/kernels/Loss.h"
 #include "codegen/kernels/Pool.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
@@ -39,6 +40,41 @@ TEST(NanPropagation, Activations) {
         EXPECT_EQ(std::isnan(y.data[i]), std::isnan(x.data[i])) << "at " << i;
     }
   }
+}
+
+TEST(NanPropagation, SoftmaxRows) {
+  std::mt19937 rng(14);
+  for (int c : {3, 10, 33}) {
+    Kernel k = activationKernel(c, Activation{Act::Softmax});
+    Tensor x = randomTensor({8, c}, rng, -3, 3), y({8, c});
+    x.at({2, 1}) = std::nanf("");
+    x.at({5, c - 1}) = std::nanf("");
+    run(k, {&x}, y);
+    for (int r = 0; r < 8; ++r)
+      for (int j = 0; j < c; ++j)
+        EXPECT_EQ(std::isnan(y.at({r, j})), r == 2 || r == 5) << r << "," << j;
+  }
+}
+
+TEST(NanPropagation, LossOfANanPrediction) {
+  std::mt19937 rng(15);
+  for (LossKind kind : {LossKind::SparseCategorical, LossKind::Categorical, LossKind::Binary,
+                        LossKind::MeanSquared})
+    for (bool logits : {false, true}) {
+      if (kind == LossKind::MeanSquared && logits)
+        continue;
+      SCOPED_TRACE(testing::Message() << int(kind) << " logits " << logits);
+      int classes = kind == LossKind::Binary ? 1 : 4, n = 6;
+      Kernel k = lossKernel(kind, classes, logits);
+      Tensor p = randomTensor({n, classes}, rng, 0.05f, 0.95f);
+      Tensor y = kind == LossKind::SparseCategorical ? Tensor({n}) : Tensor({n, classes});
+      for (float &v : y.data)
+        v = kind == LossKind::MeanSquared ? 0.5f : 0.0f;
+      p.at({3, 0}) = std::nanf("");
+      Tensor loss({});
+      run(k, {&p, &y}, loss);
+      EXPECT_TRUE(std::isnan(loss.data[0])) << loss.data[0];
+    }
 }
 
 /// Whether window (b, oy, ox, c) of `s` over `x` holds a NaN.
