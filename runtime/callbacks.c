@@ -169,6 +169,30 @@ int nnrt_copy_weights(nnc_model *m, float ***saved, int restore) {
   return 0;
 }
 
+int nnrt_find_nonfinite(nnc_model *m, char *why, size_t cap) {
+  if (nnrt_weights_on_host(m) != 0)
+    return -1;
+  for (int64_t v = 0; v < m->nvars; ++v) {
+    const float *w = m->weights[v];
+    for (int64_t i = 0, n = nnrt_var(m, v)[NNRT_VAR_COUNT]; i < n; ++i)
+      if (!isfinite(w[i])) {
+        snprintf(why, cap, "'%s'[%lld] is %s", m->names[v], (long long)i,
+                 isnan(w[i]) ? "nan" : w[i] > 0 ? "inf" : "-inf");
+        return 1;
+      }
+  }
+  return 0;
+}
+
+int nnrt_check_finite_weights(nnc_model *m, const char *path) {
+  char why[512];
+  int rc = nnrt_find_nonfinite(m, why, sizeof why);
+  if (rc > 0)
+    return nnrt_fail("not saving '%s': %s (a checkpoint of non-finite weights is useless; "
+                     "any earlier file there is kept)", path, why);
+  return rc;
+}
+
 static int better(const nnrt_callback *cb, double current, double reference, double delta) {
   return cb->maximize ? current - delta > reference : current + delta < reference;
 }
@@ -181,7 +205,7 @@ static int checkpoint_end(nnrt_callback *cb, nnc_model *m, int64_t epoch, const 
   if (!cb->save_best_only) {
     if (cb->verbose > 0)
       fprintf(out, "\nEpoch %lld: saving model to %s\n", (long long)epoch + 1, path);
-    return nnrt_save(m, path);
+    return nnrt_check_finite_weights(m, path) == 0 ? nnrt_save(m, path) : -1;
   }
   const double *current = lookup(logs, cb->monitor);
   if (!current) {
@@ -194,7 +218,7 @@ static int checkpoint_end(nnrt_callback *cb, nnc_model *m, int64_t epoch, const 
       fprintf(out, "\nEpoch %lld: %s improved from %.5f to %.5f, saving model to %s\n",
               (long long)epoch + 1, cb->monitor, cb->best, *current, path);
     cb->best = *current;
-    return nnrt_save(m, path);
+    return nnrt_check_finite_weights(m, path) == 0 ? nnrt_save(m, path) : -1;
   }
   if (cb->verbose > 0)
     fprintf(out, "\nEpoch %lld: %s did not improve from %.5f\n", (long long)epoch + 1,

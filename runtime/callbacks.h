@@ -51,4 +51,11 @@ void nnrt_callbacks_free(nnrt_callback *cbs, int count, int64_t nvars);
  * first use), or back from it. */
 int nnrt_copy_weights(nnc_model *m, float ***saved, int restore);
 
+/* Before a checkpoint is written to `path`: every tensor (weights and optimizer state)
+ * is finite, else -1 with the first bad value named (fit's NaN stop should have fired). */
+int nnrt_check_finite_weights(nnc_model *m, const char *path);
+/* 1 with `why` naming the first non-finite value ("'dense.kernel'[0] is nan"), 0 when
+ * every tensor is finite, -1 with the error set. */
+int nnrt_find_nonfinite(nnc_model *m, char *why, size_t cap);
+
 #endif

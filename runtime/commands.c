@@ -534,7 +534,8 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
     finish(NULL, m, &d);
     return 130; /* as a shell reports SIGINT */
   }
-  if (rc != 0 || (o.save && o.epochs == 0 && nnrt_save(m, o.save) != 0))
+  if (rc != 0 || (o.save && o.epochs == 0 &&
+                  (nnrt_check_finite_weights(m, o.save) != 0 || nnrt_save(m, o.save) != 0)))
     return finish(argv[0], m, &d);
   return finish(NULL, m, &d);
 }
@@ -579,6 +580,10 @@ int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {
   if (!m || nnrt_device_ready(m) != 0 || (o.weights && nnrt_load(m, o.weights) != 0) ||
       (images ? open_images(p, &o, &d, 1) : load(p, &o, &d.train, &d.test)) != 0)
     return finish(argv[0], m, &d);
+  char why[512];
+  if (o.weights && nnrt_find_nonfinite(m, why, sizeof why) > 0)
+    fprintf(stderr, "%s: warning: the weights in '%s' are not finite (%s): the loss and "
+                    "metrics are meaningless\n", argv[0], o.weights, why);
   nnrt_samples set;
   if (images) { /* the validation subset when a split applies, else every file */
     set = nnrt_images_samples(d.val_images.folder.n ? &d.val_images : &d.train_images);

@@ -106,6 +106,8 @@ static int save_state(nnc_model *m, const char *path, const position *pos,
                       const nnrt_fit_options *o, const nnrt_history *h) {
   doubles state = {0}, hist = {0};
   int64_t nm = m->desc[NNRT_DESC_METRICS];
+  if (nnrt_check_finite_weights(m, path) != 0)
+    return -1;
   double head[] = {kStateVersion, (double)pos->epoch, (double)pos->step, (double)pos->seen,
                    (double)pos->batch, (double)pos->n, (double)pos->stopped,
                    (double)(pos->seed >> 32), (double)(pos->seed & 0xFFFFFFFFu),

@@ -3,6 +3,7 @@
  *   NAME predict [--weights W] [--top K] FILE...   FILE: PNG/JPEG, .npy (float32/uint8), IDX
  *   NAME summary                                    the Keras-style summary
  *   NAME fit / NAME evaluate                        training (runtime/commands.c) */
+#include "runtime/callbacks.h"
 #include "runtime/image.h"
 #include "runtime/internal.h"
 #include "runtime/program.h"
@@ -325,6 +326,10 @@ int main(int argc, char **argv) {
     nnrt_destroy(m);
     return 1;
   }
+  char why[512];
+  if (weights && nnrt_find_nonfinite(m, why, sizeof why) > 0)
+    fprintf(stderr, "%s: warning: the weights in '%s' are not finite (%s): predictions will "
+                    "be nan\n", argv[0], weights, why);
   if (!weights && !program.constants)
     fprintf(stderr, "%s: warning: no --weights given; predicting with freshly initialised "
                     "weights\n", argv[0]);
