@@ -86,6 +86,12 @@ int nnrt_device_copy(float *dst, const float *src, int64_t count);
 
 /* Makes the kernels' parallel loops run on nnrt's thread pool (runtime/threads.c). */
 void nnrt_threads_install(void);
+/* While on, this thread's kernel loops run on it alone: a small call (batch-1 predict)
+ * costs less than waking the pool. */
+void nnrt_threads_serial(int on);
+/* A call whose activations (batch x arena floats per sample) stay below this runs its
+ * loops on the calling thread. */
+#define NNRT_SERIAL_FLOATS (64 * 1024)
 
 // NNRT_PROFILE=1: per-kernel wall time, reported at exit (profile.c).
 int nnrt_profile_enabled(void);

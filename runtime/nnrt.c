@@ -98,7 +98,10 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
   if (nnrt_device_enter(m) != 0)
     return -1;
   unsigned fp = nnrt_fp_enter();
+  int serial = m->desc[NNRT_DESC_ARENA] * n <= NNRT_SERIAL_FLOATS;
+  nnrt_threads_serial(serial);
   int rc = m->forward(m->weights, x, NULL, NULL, n, y, m->arena);
+  nnrt_threads_serial(0);
   nnrt_fp_leave(fp);
   nnrt_device_leave(m, 0);
   if (rc != 0 && nnc_last_error()[0] == 0)

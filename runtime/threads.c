@@ -74,6 +74,8 @@ static pool_t pool = {.once = PTHREAD_ONCE_INIT,
                       .wake = PTHREAD_COND_INITIALIZER,
                       .busy = ATOMIC_FLAG_INIT};
 static _Thread_local int in_worker;
+/* Set by nnrt_threads_serial around small calls: their loops run on the caller. */
+static _Thread_local int serial_call;
 
 static inline void relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -208,7 +210,7 @@ static int run_serial(void *user_context, halide_task_t task, int min, int exten
 
 static int do_par_for(void *user_context, halide_task_t task, int min, int extent,
                       uint8_t *closure) {
-  if (extent <= 1 || in_worker)
+  if (extent <= 1 || in_worker || serial_call)
     return run_serial(user_context, task, min, extent, closure);
   pthread_once(&pool.once, start_workers);
   if (pool.workers == 0 || atomic_flag_test_and_set(&pool.busy))
@@ -246,6 +248,8 @@ static int do_par_for(void *user_context, halide_task_t task, int min, int exten
   atomic_flag_clear(&pool.busy);
   return rc;
 }
+
+void nnrt_threads_serial(int on) { serial_call = on; }
 
 void nnrt_threads_install(void) {
   if (halide_set_custom_do_par_for)
