@@ -4,6 +4,7 @@
  *            [--test-split F] [--standardize] [--delimiter C] [--label-column K] [--quiet]
  *            [--initial-epoch N] [--one-hot]
  *   NAME evaluate --data D --weights W [--test-split F] [--standardize] [...]
+ * (plot-history is in history.c.)
  * Defaults for epochs, batch size and validation come from the model's fit() call. */
 #include "runtime/data.h"
 #include "runtime/fit.h"
@@ -538,32 +539,6 @@ int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
                   (nnrt_check_finite_weights(m, o.save) != 0 || nnrt_save(m, o.save) != 0)))
     return finish(argv[0], m, &d);
   return finish(NULL, m, &d);
-}
-
-int nnrt_command_plot_history(int argc, char **argv) {
-  const char *in = NULL, *out = NULL;
-  for (int i = 2; i < argc; ++i) {
-    if (!strcmp(argv[i], "-o") && i + 1 < argc)
-      out = argv[++i];
-    else if (!in && argv[i][0] != '-')
-      in = argv[i];
-    else
-      return bad(argv[0], "unexpected argument", argv[i]);
-  }
-  if (!in || !out) {
-    fprintf(stderr, "usage: %s plot-history HISTORY.csv -o CURVES.svg\n", argv[0]);
-    return 2;
-  }
-  nnrt_history h = {0};
-  nnrt_path_use input = {in, "the history file", NULL}, output = {out, "plot", "-o"};
-  int rc = nnrt_check_paths(&input, 1, &output, 1, -1) == 0 &&
-                   nnrt_history_read_csv(in, &h) == 0 && nnrt_history_write(&h, out, "plot") == 0
-               ? 0
-               : 1;
-  if (rc)
-    fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
-  nnrt_history_free(&h);
-  return rc;
 }
 
 int nnrt_command_evaluate(const nnrt_program *p, int argc, char **argv) {

@@ -2,6 +2,8 @@
 #include "runtime/history.h"
 
 #include "runtime/internal.h"
+#include "runtime/paths.h"
+#include "runtime/program.h"
 
 #include <errno.h>
 #include <math.h>
@@ -211,5 +213,32 @@ int nnrt_history_read_csv(const char *path, nnrt_history *h) {
   fclose(f);
   if (rc == 0 && h->epochs == 0)
     rc = nnrt_fail("'%s' holds no epochs", path);
+  return rc;
+}
+
+/* NAME plot-history HISTORY.csv -o CURVES.svg (the executable's command). */
+int nnrt_command_plot_history(int argc, char **argv) {
+  const char *in = NULL, *out = NULL;
+  for (int i = 2; i < argc; ++i) {
+    if (!strcmp(argv[i], "-o") && i + 1 < argc)
+      out = argv[++i];
+    else if (!in && argv[i][0] != '-')
+      in = argv[i];
+    else
+      return fprintf(stderr, "%s: error: unexpected argument '%s'\n", argv[0], argv[i]), 2;
+  }
+  if (!in || !out) {
+    fprintf(stderr, "usage: %s plot-history HISTORY.csv -o CURVES.svg\n", argv[0]);
+    return 2;
+  }
+  nnrt_history h = {0};
+  nnrt_path_use input = {in, "the history file", NULL}, output = {out, "plot", "-o"};
+  int rc = nnrt_check_paths(&input, 1, &output, 1, -1) == 0 &&
+                   nnrt_history_read_csv(in, &h) == 0 && nnrt_history_write(&h, out, "plot") == 0
+               ? 0
+               : 1;
+  if (rc)
+    fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
+  nnrt_history_free(&h);
   return rc;
 }
