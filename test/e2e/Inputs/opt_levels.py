@@ -29,9 +29,11 @@ worst_pred = worst_loss = 0.0
 for model in models:
     (p0, l0), (p2, l2) = run(0, model), run(2, model)
     assert len(p0) == len(p2) > 0 and len(l0) == len(l2), model
+    # Every model given is compiled for training: its train steps must have run.
+    assert len(l0) == 10, "%s: %d train-step losses, expected 10" % (model, len(l0))
     scale = max(1e-30, max(abs(v) for v in p0))
     pred_err = max(abs(a - b) for a, b in zip(p0, p2)) / scale
-    loss_err = max([abs(a - b) / max(abs(a), 1e-30) for a, b in zip(l0, l2)] or [0.0])
+    loss_err = max(abs(a - b) / max(abs(a), 1e-30) for a, b in zip(l0, l2))
     worst_pred, worst_loss = max(worst_pred, pred_err), max(worst_loss, loss_err)
     print("%-28s predictions %.2e, losses after %d steps %.2e" %
           (os.path.basename(model), pred_err, len(l0), loss_err))
