@@ -1,5 +1,6 @@
 /* NAME filters: a Conv2D layer's kernels as an image grid (PNG), one tile per filter. */
 #include "runtime/internal.h"
+#include "runtime/paths.h"
 #include "runtime/program.h"
 
 #include <png.h>
@@ -36,6 +37,12 @@ int nnrt_command_filters(const nnrt_program *p, int argc, char **argv) {
   if (!out || argc % 2 != 0) {
     fprintf(stderr, "usage: %s filters [--weights W] [--layer NAME] -o FILTERS.png\n", argv[0]);
     return 2;
+  }
+  nnrt_path_use input = {weights, "the --weights checkpoint", "--weights"};
+  nnrt_path_use output = {out, "picture", "-o"};
+  if (nnrt_check_paths(&input, 1, &output, 1, -1) != 0) {
+    fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
+    return 1;
   }
   nnc_model *m = nnrt_create(p->desc, p->names, p->constants, p->forward, p->train, p->evaluate, 42);
   if (!m || (weights && nnrt_load(m, weights) != 0)) {
