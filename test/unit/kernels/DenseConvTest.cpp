@@ -86,8 +86,11 @@ TEST(Conv2DKernel, MatchesReference) {
     bool bias = i % 3 != 2;
     Activation act = allActivations()[i++ % 6];
     Kernel k = conv2dKernel(s, bias, act);
-    int oh = s.outH(), ow = s.outW();
+    int oh = referenceOut(s.height, s.kernelH, s.strideH, s.dilationH, s.same);
+    int ow = referenceOut(s.width, s.kernelW, s.strideW, s.dilationW, s.same);
     ASSERT_GT(oh, 0);
+    ASSERT_EQ(s.outH(), oh); // the production window arithmetic against TensorFlow's
+    ASSERT_EQ(s.outW(), ow);
     Tensor w = randomTensor({s.kernelH, s.kernelW, s.channels, s.filters}, rng);
     Tensor b = randomTensor({s.filters}, rng);
     for (int n : batches()) {

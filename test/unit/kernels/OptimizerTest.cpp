@@ -2,6 +2,8 @@
 #include "codegen/kernels/Optimizer.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
+#include <cmath>
+
 using namespace nnc::codegen;
 using namespace nnc::test;
 
@@ -57,7 +59,8 @@ TEST(OptimizerKernels, AdamMatchesKeras) {
       counter(1) = (uint32_t)t;
       k.inputs[4].set(counter);
       runTuple(k, {&p, &g, &m, &v}, {&p1, &m1, &v1});
-      double a = adamAlpha(lr, b1, b2, t);
+      // Keras's bias-corrected step size, computed here (not the production helper).
+      double a = lr * std::sqrt(1 - std::pow(b2, double(t))) / (1 - std::pow(b1, double(t)));
       for (int i = 0; i < n; ++i) {
         rm[i] += (g.data[i] - rm[i]) * (1 - b1);
         rv[i] += (double(g.data[i]) * g.data[i] - rv[i]) * (1 - b2);
