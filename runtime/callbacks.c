@@ -202,6 +202,9 @@ static int checkpoint_end(nnrt_callback *cb, nnc_model *m, int64_t epoch, const 
   char path[2048];
   if (format_path(cb->filepath, epoch, logs, path, sizeof path) != 0)
     return -1;
+  nnrt_path_use self = {path, "ModelCheckpoint file", "the ModelCheckpoint filepath"};
+  if (cb->protect && nnrt_check_paths(cb->protect, cb->nprotect, &self, 1, -1) != 0)
+    return -1;
   if (!cb->save_best_only) {
     if (cb->verbose > 0)
       fprintf(out, "\nEpoch %lld: saving model to %s\n", (long long)epoch + 1, path);

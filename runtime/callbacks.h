@@ -4,6 +4,7 @@
 #define NNRT_CALLBACKS_H
 
 #include "runtime/nnrt.h"
+#include "runtime/paths.h"
 
 #include <stdio.h>
 
@@ -25,6 +26,10 @@ typedef struct {
   double best;
   int64_t wait, best_epoch, stopped_epoch;
   float **best_weights; /* model weights (not optimizer state) of the best epoch */
+  /* files a formatted ModelCheckpoint path must not replace (the command's inputs and
+   * other outputs); checked at each save, since {epoch} and {val_loss} are known only then */
+  const nnrt_path_use *protect;
+  int nprotect;
 } nnrt_callback;
 
 /* One epoch's logs: loss, metrics, val_loss, val_metrics. */

@@ -446,7 +446,7 @@ static int callbacks(const nnrt_program *p, const options *o, nnrt_callback *cbs
  * are checked before anything loads: writable, not a directory, and neither an input
  * (the data files, --weights, --resume, --weights-from) nor each other. --save may be
  * the --resume checkpoint: resuming in place replaces it by design. */
-static int check_paths(const options *o, const nnrt_callback *cbs, int ncb) {
+static int check_paths(const options *o, nnrt_callback *cbs, int ncb) {
   enum { kMaxFiles = 8, kPath = 4096 };
   static char files[kMaxFiles][kPath];
   nnrt_path_use in[3 + kMaxFiles] = {{o->resume, "the --resume checkpoint", "--resume"},
@@ -464,7 +464,24 @@ static int check_paths(const options *o, const nnrt_callback *cbs, int ncb) {
     if (cbs[i].kind == NNRT_MODEL_CHECKPOINT && !strchr(cbs[i].filepath, '{'))
       out[nout++] = (nnrt_path_use){cbs[i].filepath, "ModelCheckpoint file",
                                     "the ModelCheckpoint filepath"};
-  return nnrt_check_paths(in, nin, out, nout, 0);
+  if (nnrt_check_paths(in, nin, out, nout, 0) != 0)
+    return -1;
+  /* A path with {fields} is checked at each save against the inputs and the fixed
+   * outputs (kept here for the whole fit). */
+  static nnrt_path_use protect[3 + kMaxFiles + 3];
+  int np = 0;
+  for (int i = 0; i < nin; ++i)
+    protect[np++] = in[i];
+  static const char *const outputs[] = {"the --save checkpoint", "the --history file",
+                                        "the --plot file"};
+  for (int i = 0; i < 3; ++i)
+    protect[np++] = (nnrt_path_use){out[i].path, outputs[i], out[i].option};
+  for (int i = 0; i < ncb; ++i)
+    if (cbs[i].kind == NNRT_MODEL_CHECKPOINT && strchr(cbs[i].filepath, '{')) {
+      cbs[i].protect = protect;
+      cbs[i].nprotect = np;
+    }
+  return 0;
 }
 
 int nnrt_command_fit(const nnrt_program *p, int argc, char **argv) {
