@@ -3,7 +3,12 @@
 Runs as a worker: one JSON request per stdin line
   {"model": "fashion-cnn", "mode": "train"|"infer", "batch": 32, "seconds": 2.0,
    "mkldnn": true, "threads": 2}
-answered by one JSON line {"images_per_s": R, "ms_per_call": T, "calls": N}.
+answered by one JSON line {"images_per_s": R, "ms_per_call": T, "calls": N}; or, for
+the Fashion-MNIST models, training epochs on the real data in fit's order
+(torch_data.py; the same batches as bench/nnc_epoch.c):
+  {"model": "fashion-cnn", "mode": "epoch", "batch": 32, "data": DIR, "seed": 42,
+   "epochs": 1, "fraction": 1.0, "mkldnn": true, "threads": 2}
+answered by {"images_per_s": R, "images": N, "steps": S, "seconds": T, "loss": L}.
 Each model follows its .nn file in examples/ (same layers, sizes, optimizer, loss);
 augmentation (cats-dogs-regularised, training only) is one flip plus one
 rotation-and-zoom resampling per batch (affine_grid + grid_sample, reflect padding).
@@ -16,6 +21,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import torch_data
 
 
 class FashionCNN(nn.Module):
@@ -83,10 +90,40 @@ MODELS = {"fashion-cnn": FashionCNN, "fashion-mlp": FashionMLP,
           "cats-dogs-regularised": CatsDogsRegularised}
 
 
+DATA = {}  # (dir, shape) -> (x, y), loaded once per worker
+
+
+def measure_epochs(req):
+    """Two warm-up steps on the first batch, then the epochs, timed together."""
+    cls = MODELS[req["model"]]
+    key = (req["data"], cls.shape)
+    if key not in DATA:
+        DATA[key] = torch_data.load_fashion(req["data"], cls.shape)
+    x, y = DATA[key]
+    seed, batch, epochs = int(req.get("seed", 42)), int(req["batch"]), int(req.get("epochs", 1))
+    steps = torch_data.steps_of(len(x), batch, float(req.get("fraction", 1.0)))
+    orders = [torch_data.epoch_order(len(x), seed, e) for e in range(epochs)]
+    model = cls()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    warm = torch.arange(min(batch, len(x)))  # the first batch, as nnc_epoch.c warms up
+    for _ in range(2):
+        torch_data.train_epoch(model, opt, loss_fn, x, y, warm, batch, 1)
+    images, start = 0, time.perf_counter()
+    for order in orders:
+        done, loss = torch_data.train_epoch(model, opt, loss_fn, x, y, order, batch, steps)
+        images += done
+    seconds = time.perf_counter() - start
+    return {"images_per_s": images / seconds, "images": images, "steps": steps * epochs,
+            "seconds": seconds, "loss": loss}
+
+
 def measure(req):
     torch.set_num_threads(int(req.get("threads", 2)))
     torch.backends.mkldnn.enabled = bool(req.get("mkldnn", True))
     torch.manual_seed(42)
+    if req["mode"] == "epoch":
+        return measure_epochs(req)
     cls = MODELS[req["model"]]
     model = cls()
     batch, train = int(req["batch"]), req["mode"] == "train"
