@@ -98,6 +98,8 @@ def options():
                     help="share of each epoch's steps trained (below 1: smoke runs only)")
     ap.add_argument("--seed", type=int, default=42, help="weights and shuffling, as fit's")
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--fixed-train", action="store_true",
+                    help="also time the Fashion-MNIST models on one fixed batch (the old rows)")
     ap.add_argument("--skip-layers", action="store_true", help="no single-layer kernels")
     ap.add_argument("--quick", action="store_true",
                     help="smoke run: 5%% of an epoch, 0.5 s measurements, no single layers "
@@ -133,7 +135,8 @@ def main():
         source = os.path.join(ROOT, "examples", name + ".nn")
         compiled[name] = measure.compile_model(args.nnc, source, args.work, name)
         epochs = have_data and name in FASHION
-        plan[name] = (FASHION_MEASURES if epochs else FIXED_MEASURES) + INFER_MEASURES
+        plan[name] = ((FASHION_MEASURES + (FIXED_MEASURES if args.fixed_train else []))
+                      if epochs else FIXED_MEASURES) + INFER_MEASURES
         if epochs:
             flops[name] = flopcount.step_flops(args.nnc, source, 128)
         if epochs and name in args.fit_process.split(","):
