@@ -72,8 +72,8 @@ def measure_one(args, peer, model, exe, name, mode, batch, system, process_steps
                             seed=args.seed, epochs=args.epochs, fraction=args.fraction,
                             mkldnn=mkldnn)
     if mode == "process" and system == "nnc":
-        cmd = measure.nnc_fit_command(exe, args.data, batch, args.epochs, process_steps)
-        return measure.fit_process(cmd, {"HL_NUM_THREADS": str(args.threads)})
+        cmd, env = measure.nnc_fit_command(exe, args.data, batch, args.epochs, process_steps)
+        return measure.fit_process(cmd, dict(env, HL_NUM_THREADS=str(args.threads)))
     if mode == "process":
         cmd = measure.peer_fit_command(name, args.data, batch, args.epochs, process_steps,
                                        args.threads, mkldnn)

@@ -110,10 +110,13 @@ def fit_process(cmd, env):
 
 
 def nnc_fit_command(exe, data, batch, epochs, steps):
-    default = os.path.realpath(data) == "/usr/share/datasets/fashion-mnist"
-    cmd = [exe, "fit", "--data", "fashion_mnist" if default else "idx:" + data,
+    """(command, environment) of `fit --data fashion_mnist` on the IDX files in data."""
+    data = os.path.realpath(data)
+    named = os.path.basename(data) == "fashion-mnist"  # found as $NNC_DATA/fashion-mnist
+    cmd = [exe, "fit", "--data", "fashion_mnist" if named else "idx:" + data,
            "--epochs", str(epochs), "--batch-size", str(batch), "--no-validation", "--quiet"]
-    return cmd + (["--steps-per-epoch", str(steps)] if steps else [])
+    cmd += ["--steps-per-epoch", str(steps)] if steps else []
+    return cmd, {"NNC_DATA": os.path.dirname(data)} if named else {}
 
 
 def peer_fit_command(model, data, batch, epochs, steps, threads, mkldnn):
