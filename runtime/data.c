@@ -17,6 +17,11 @@
 /* Reads a whole file, gunzipping it when it is gzip-compressed (gzread passes plain
  * files through). */
 static unsigned char *read_maybe_gz(const char *path, size_t *size) {
+  struct stat st; /* a device or FIFO would be read without end */
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    nnrt_fail("'%s' is not a regular file", path);
+    return NULL;
+  }
   gzFile f = gzopen(path, "rb");
   if (!f) {
     nnrt_fail("cannot open '%s': %s", path, strerror(errno));
@@ -215,7 +220,7 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
   double *values = NULL;
   int rc = 0, first = 1;
   bad_row pending = {0, 0, 0, 0, ""};
-  size_t pos = 0;
+  size_t pos = size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a UTF-8 BOM */
   for (int64_t line = 1; pos < size && rc == 0; ++line) {
     size_t end = pos;
     while (end < size && text[end] != '\n')
