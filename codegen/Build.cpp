@@ -19,6 +19,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <fmt/format.h>
@@ -61,20 +62,24 @@ std::string firstToolError(llvm::StringRef logPath, const std::string &fallback)
     return fallback.empty() ? "the linker failed" : fallback;
   llvm::SmallVector<llvm::StringRef> lines;
   (*text)->getBuffer().split(lines, '\n', -1, /*KeepEmpty=*/false);
+  // The linker's own error lines: an undefined symbol, or "ld: error"; not collect2's
+  // summary, nor the "in function" line before an undefined reference.
   for (llvm::StringRef line : lines)
-    if (line.contains("error"))
+    if (line.contains("undefined reference") ||
+        (line.contains("error") && !line.starts_with("collect2") && !line.contains("in function")))
       return line.trim().str();
   if (!lines.empty())
     return lines.front().trim().str();
   return fallback.empty() ? "the linker failed" : fallback;
 }
 
-/// Runs `cc` to link the objects into a shared library or an executable at `out`.
-mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &objects,
-                         const std::string &out, bool executable) {
+/// Runs `cc` to link the objects into a shared library or an executable at `out`;
+/// "" or the linker's first error line.
+std::string link(const std::vector<std::string> &objects, const std::string &out,
+                 bool executable) {
   auto cc = llvm::sys::findProgramByName("cc");
   if (!cc)
-    return mlir::emitError(loc, "no C compiler driver 'cc' on PATH to link with");
+    return "no C compiler driver 'cc' on PATH to link with";
   std::vector<std::string> args{*cc, executable ? "-no-pie" : "-shared", "-o", out};
   args.insert(args.end(), objects.begin(), objects.end());
   if (executable)
@@ -93,15 +98,19 @@ mlir::LogicalResult link(mlir::Location loc, const std::vector<std::string> &obj
   // with the tool's first error, not as the linker's page of relocations.
   llvm::SmallString<128> log;
   if (llvm::sys::fs::createTemporaryFile("nnc-link", "log", log))
-    return mlir::emitError(loc, "cannot create a temporary file");
+    return "cannot create a temporary file";
   auto removeLog = llvm::make_scope_exit([&] { llvm::sys::fs::remove(log); });
   std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(), log.str()};
   std::string error;
   int rc = llvm::sys::ExecuteAndWait(*cc, refs, std::nullopt, redirects, 0, 0, &error);
-  if (rc != 0)
-    return mlir::emitError(loc, fmt::format("linking {} failed: {}", out,
-                                            firstToolError(log, error)));
-  return mlir::success();
+  return rc == 0 ? "" : firstToolError(log, error);
+}
+
+/// Reports an error about the output itself (not about a place in the model) as one
+/// `nnc: error:` line.
+mlir::LogicalResult outputError(const std::string &message) {
+  llvm::WithColor::error(llvm::errs(), "nnc") << message << "\n";
+  return mlir::failure();
 }
 
 /// Host code for this CPU unless the kernels target another machine's CPU.
@@ -155,7 +164,8 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     return false;
   });
   for (auto &[symbol, kernel] : build->kernels) {
-    objects.push_back(file(symbol + ".o"));
+    // Short names: a symbol follows the output's name, which may be long.
+    objects.push_back(file("k" + std::to_string(objects.size()) + ".o"));
     std::string key = kernel->origin.empty() ? "" : cache.key(kernel->origin, resolved);
     jobs.push_back([&, path = objects.back(), symbol = symbol, kernel = kernel, key] {
       if (key.empty() || !cache.enabled()) {
@@ -191,27 +201,44 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
     return mlir::failure();
   double hostTime = seconds(phase);
 
-  // Link next to the output, then rename: a failure leaves no partial file.
+  // Link next to the output, write the header next to its place, then rename both:
+  // a failure leaves neither a partial file nor a new header beside an old library.
   phase = Clock::now();
   std::string partial = options.output + ".partial";
-  if (mlir::failed(link(loc, objects, partial, executable))) {
+  if (std::string error = link(objects, partial, executable); !error.empty()) {
     llvm::sys::fs::remove(partial);
-    return mlir::failure();
+    return outputError(fmt::format("linking {} failed: {}", options.output, error));
   }
   double linkTime = seconds(phase);
   // NAME.h beside NAME.so (NAME: the file stem; the C prefix is its identifier form).
   llvm::SmallString<128> header(options.output);
   llvm::sys::path::replace_extension(header, "h");
-  if (llvm::Error err = llvm::writeToOutput(header.str(), [&](llvm::raw_ostream &os) {
-        os << modelHeader(*build);
-        return llvm::Error::success();
-      })) {
+  std::string headerPartial = (header + ".partial").str();
+  auto removePartials = [&] {
     llvm::sys::fs::remove(partial);
-    return mlir::emitError(loc, "cannot write ") << header << ": " << llvm::toString(std::move(err));
+    llvm::sys::fs::remove(headerPartial);
+  };
+  std::error_code ec;
+  {
+    llvm::raw_fd_ostream os(headerPartial, ec);
+    if (!ec) {
+      os << modelHeader(*build);
+      os.close();
+      if (os.has_error())
+        ec = os.error();
+    }
   }
-  if (std::error_code ec = llvm::sys::fs::rename(partial, options.output)) {
-    llvm::sys::fs::remove(partial);
-    return mlir::emitError(loc, "cannot write ") << options.output << ": " << ec.message();
+  if (ec) {
+    removePartials();
+    return outputError(fmt::format("cannot write {}: {}", header.str().str(), ec.message()));
+  }
+  if ((ec = llvm::sys::fs::rename(partial, options.output))) {
+    removePartials();
+    return outputError(fmt::format("cannot write {}: {}", options.output, ec.message()));
+  }
+  if ((ec = llvm::sys::fs::rename(headerPartial, header))) {
+    llvm::sys::fs::remove(headerPartial);
+    return outputError(fmt::format("cannot write {}: {}", header.str().str(), ec.message()));
   }
   if (options.timeReport) {
     uint64_t size = 0;

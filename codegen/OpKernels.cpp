@@ -271,6 +271,21 @@ std::string targetProblem(const std::string &target, bool linking) {
       return fmt::format("--target '{}': the '{}' feature has no runtime in nnc (its GPU "
                          "runtime drives CUDA only); remove it, or use --target=cuda",
                          target, name);
+  // Features that change how kernels are called or what they link against: outputs
+  // built with them cannot be loaded or return errors on every call.
+  const std::pair<F, const char *> abiChanging[] = {
+      {F::ASAN, "asan"}, {F::MSAN, "msan"}, {F::TSAN, "tsan"},
+      {F::SanitizerCoverage, "sanitizer_coverage"}, {F::UserContext, "user_context"},
+      {F::Matlab, "matlab"}, {F::CPlusPlusMangling, "c_plus_plus_name_mangling"},
+      {F::NoRuntime, "no_runtime"}, {F::Profile, "profile"},
+      {F::ProfileByTimer, "profile_by_timer"}, {F::TracePipeline, "trace_pipeline"},
+      {F::TraceLoads, "trace_loads"}, {F::TraceStores, "trace_stores"},
+      {F::TraceRealizations, "trace_realizations"}, {F::JIT, "jit"}};
+  for (const auto &[feature, name] : abiChanging)
+    if (t.has_feature(feature))
+      return fmt::format("--target '{}': the '{}' feature changes how kernels are called or "
+                         "linked, and nnc's runtime does not support it; remove it",
+                         target, name);
   Halide::Target host = Halide::get_host_target();
   if (linking && (t.arch != host.arch || t.bits != host.bits || t.os != host.os))
     return fmt::format("--target '{}': cross-compiling for another machine is not supported "

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
+#include <limits>
 
 namespace nnc::frontend {
 
@@ -142,6 +143,14 @@ double Args::getFloat(llvm::StringRef name, std::optional<double> def) const {
   if (!std::isfinite(v.number))
     fail(posOf(name), calleeName + " argument '" + name.str() + "' must be a finite number, got " +
                           formatNumber(v.number));
+  // The compiled model holds float32: a value beyond its range would be infinity, a
+  // tiny non-zero one 0 (SGD(learning_rate=1e-50) would not train).
+  if (std::fabs(v.number) > std::numeric_limits<float>::max())
+    fail(posOf(name), calleeName + " argument '" + name.str() + "' is " +
+                          formatNumber(v.number) + ", beyond float32 (at most 3.4e+38)");
+  if (v.number != 0 && (float)v.number == 0.0f)
+    fail(posOf(name), calleeName + " argument '" + name.str() + "' is " +
+                          formatNumber(v.number) + ", too small for float32 (it would be 0)");
   return v.number;
 }
 

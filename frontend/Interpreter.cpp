@@ -194,7 +194,9 @@ private:
       v.kind = Value::Kind::Int;
       v.number = e.number;
       if (std::fabs(e.number) > 9.0e15)
-        fail(e.pos, "integer " + e.text + " is too large");
+        fail(e.pos, "integer " +
+                        (e.text.size() <= 40 ? e.text : e.text.substr(0, 37) + "...") +
+                        " is too large");
       return v;
     case Expr::Kind::Float:
       v.kind = Value::Kind::Float;

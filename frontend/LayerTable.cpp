@@ -128,8 +128,9 @@ mlir::Value emitRescaling(LayerEmitter &e, Inputs in) {
 mlir::Value emitDropout(LayerEmitter &e, Inputs in) {
   const Args &a = e.args();
   double rate = a.getFloat("rate");
-  if (rate < 0 || rate >= 1)
-    fail(a.posOf("rate"), "Dropout rate must be in [0, 1), got " + formatNumber(rate));
+  if (rate < 0 || (float)rate >= 1.0f) // as float32, the rate the kernels use
+    fail(a.posOf("rate"), "Dropout rate must be in [0, 1), got " + formatNumber(rate) +
+                              ((float)rate == 1.0f && rate < 1 ? " (1.0 as float32)" : ""));
   llvm::SmallVector<mlir::NamedAttribute> attrs{e.f32("rate", rate)};
   if (a.has("seed"))
     attrs.push_back(e.i64("seed", a.getInt("seed")));

@@ -19,6 +19,7 @@ public:
     bool lineStart = true;
     if (src.starts_with("\xEF\xBB\xBF"))
       i = 3; // a UTF-8 byte-order mark, as Python accepts it
+    checkText();
     while (i < src.size()) {
       char c = src[i];
       if (lineStart && depth == 0) {
@@ -85,6 +86,34 @@ private:
   std::vector<Token> brackets;
 
   Pos pos() const { return {line, col}; }
+
+  /// Python reads source as UTF-8 and refuses NUL bytes: so do comments and strings
+  /// here (an invalid byte would reach the summary, the IR and the output's strings).
+  void checkText() {
+    unsigned l = 1, c = 1;
+    for (size_t k = i; k < src.size();) {
+      unsigned char b = src[k];
+      if (b == 0)
+        fail({l, c}, "a NUL byte (\\x00) in the source: .nn files are text");
+      uint32_t cp = 0;
+      unsigned len = b < 0x80 ? 1 : decode(k, cp);
+      if (len == 0)
+        fail({l, c}, "invalid UTF-8 byte '\\x" + llvm::utohexstr(b) +
+                         "': .nn files are UTF-8 text");
+      if (b == '\n') {
+        ++l;
+        c = 1;
+      } else {
+        c += len;
+      }
+      k += len;
+    }
+  }
+
+  /// A token for a message: at most 40 characters.
+  static std::string shorten(llvm::StringRef text) {
+    return text.size() <= 40 ? text.str() : text.take_front(37).str() + "...";
+  }
 
   /// Decodes the UTF-8 sequence at `at`: its length (0 when invalid) and code point.
   unsigned decode(size_t at, uint32_t &cp) const {
@@ -179,6 +208,9 @@ private:
     if (j >= src.size() || src[j] == '\n' || src[j] == '#' || src[j] == '\r')
       return false; // blank or comment line
     if (j != i) {
+      llvm::StringRef indent = src.slice(i, j);
+      if (indent.contains(' ') && indent.contains('\t'))
+        fail(pos(), "inconsistent use of tabs and spaces in indentation");
       while (i < j)
         advance();
       tokens.push_back({Tok::Indent, "", pos()});
@@ -246,8 +278,12 @@ private:
       }
     }
     if (i < src.size() && (std::isalpha((unsigned char)src[i]) || src[i] == '_'))
-      fail(at, "invalid number '" + src.slice(start, i + 1).str() + "'");
+      fail(at, "invalid number '" + shorten(src.slice(start, i + 1)) + "'");
     std::string text = src.slice(start, i).str();
+    if (!isFloat && text.size() > 1 && text[0] == '0' &&
+        text.find_first_not_of("0_") != std::string::npos)
+      fail(at, "leading zeros in decimal integer literals are not permitted (Python 3); "
+               "write " + shorten(llvm::StringRef(text).ltrim("0_")));
     std::string clean;
     for (char ch : text)
       if (ch != '_')
@@ -255,7 +291,7 @@ private:
     Token t{isFloat ? Tok::Float : Tok::Int, text, at};
     t.number = std::strtod(clean.c_str(), nullptr);
     if (std::isinf(t.number))
-      fail(at, "number '" + text + "' is too large: it would be infinity");
+      fail(at, "number '" + shorten(text) + "' is too large: it would be infinity");
     tokens.push_back(t);
   }
 

@@ -129,8 +129,8 @@ double getParam(const Args &a, const Param &p) {
 /// Rejects a value outside [lo, hi) (or [lo, hi] when `closed`).
 void checkRange(const Args &a, llvm::StringRef name, double lo, double hi, bool closed,
                 double def) {
-  double v = a.getFloat(name, def);
-  if (v < lo || v > hi || (!closed && v == hi))
+  double v = a.getFloat(name, def), f = (float)v; // compared as the float32 compiled in
+  if (f < lo || f > hi || (!closed && f == hi))
     fail(a.posOf(name), a.callee() + " " + name.str() + " must be in [" +
                             formatNumber(lo) + ", " +
                             formatNumber(hi) + (closed ? "]" : ")") +
@@ -293,7 +293,8 @@ FitSpec parseFit(const Args &a) {
   spec.epochs = a.getPositiveInt("epochs", 1);
   spec.batchSize = a.getPositiveInt("batch_size", 32);
   spec.validationSplit = a.getFloat("validation_split", 0.0);
-  if (spec.validationSplit < 0 || spec.validationSplit >= 1)
+  // The runtime holds the split in millionths: 0.9999999 would hold back every sample.
+  if (spec.validationSplit < 0 || (int64_t)(spec.validationSplit * 1e6 + 0.5) >= 1000000)
     fail(a.posOf("validation_split"), "fit validation_split must be in [0, 1), got " +
                                           formatNumber(spec.validationSplit));
   spec.validationData = a.has("validation_data");

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <cstdint>
 #include <string>
 
 namespace nnc::tools {
@@ -18,8 +19,17 @@ struct RolePath {
 /// else the same absolute path with symbolic links of the folders resolved.
 bool sameFile(const std::string &a, const std::string &b);
 
+/// Why `path` cannot be read as an input file of `role`, or "": it must be a regular
+/// file (a device such as /dev/zero never ends) of at most `maxBytes`.
+std::string checkInput(const std::string &path, const std::string &role, uint64_t maxBytes);
+
+/// The longest output file name: a temporary file beside it adds up to 24 characters
+/// to the name, within the usual 255.
+constexpr size_t kMaxOutputName = 200;
+
 /// The error for the first output that would replace an input or another output, or
-/// that is a folder; "" when every output is safe to write.
+/// that is a folder, a device or a pipe, is named too long, or sits in a folder that
+/// cannot be written; "" when every output is safe to write.
 std::string checkOutputs(llvm::ArrayRef<RolePath> inputs, llvm::ArrayRef<RolePath> outputs);
 
 } // namespace nnc::tools

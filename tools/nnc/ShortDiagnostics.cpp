@@ -50,12 +50,22 @@ bool printShort(llvm::SourceMgr &sm, mlir::Diagnostic &diag) {
   size_t col = loc.getColumn() ? loc.getColumn() - 1 : 0;
   size_t half = kMaxEchoedLine / 2;
   size_t from = col > half ? std::min(col - half, line->size() - kMaxEchoedLine) : 0;
-  std::string shown = (from ? "..." : "") + line->substr(from, kMaxEchoedLine).str() +
-                      (from + kMaxEchoedLine < line->size() ? "..." : "");
+  size_t to = from + kMaxEchoedLine;
+  // Cuts between characters, never inside a UTF-8 sequence.
+  auto continuation = [&](size_t k) { return k < line->size() && ((*line)[k] & 0xC0) == 0x80; };
+  while (from > 0 && continuation(from))
+    --from;
+  while (to < line->size() && continuation(to))
+    ++to;
+  std::string shown = (from ? "..." : "") + line->slice(from, to).str() +
+                      (to < line->size() ? "..." : "");
   int caret = (int)(std::min(col, line->size()) - from + (from ? 3 : 0));
   llvm::errs() << file << ":" << loc.getLine() << ":" << loc.getColumn() << ": ";
+  std::string message = diag.str();
+  if (message.size() > 2 * kMaxEchoedLine) // a message quoting the long line
+    message = message.substr(0, 2 * kMaxEchoedLine) + "...";
   llvm::SMDiagnostic out(sm, llvm::SMLoc(), file, (int)loc.getLine(), caret,
-                         kindOf(diag.getSeverity()), diag.str(), shown, {});
+                         kindOf(diag.getSeverity()), message, shown, {});
   out.print(nullptr, llvm::errs(), llvm::errs().has_colors(), /*ShowKindLabel=*/true,
             /*ShowLocation=*/false);
   return true;

@@ -96,6 +96,9 @@ int error(const llvm::Twine &message) {
   return 1;
 }
 
+/// The largest model source and checkpoint nnc reads.
+constexpr uint64_t kMaxModelBytes = 64ull << 20, kMaxCheckpointBytes = 16ull << 30;
+
 /// The files this run reads and writes, for checkOutputs: an output never
 /// replaces the model, the checkpoint it freezes, or another output.
 std::string checkPaths() {
@@ -199,9 +202,20 @@ int main(int argc, char **argv) {
       return error(problem);
   if (outputFile != "-") {
     llvm::StringRef dir = llvm::sys::path::parent_path(outputFile);
-    if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
+    if (!dir.empty() && !llvm::sys::fs::exists(dir))
       return error("cannot write '" + outputFile + "': the folder '" + dir + "' does not exist");
   }
+  if (inputFile != "-")
+    if (std::string problem = nnc::tools::checkInput(inputFile, "the model", kMaxModelBytes);
+        !problem.empty())
+      return error(problem);
+  if (weightsFile.getNumOccurrences() && weightsFile.empty())
+    return error("--weights needs a checkpoint file: --weights=W.ckpt");
+  if (!weightsFile.empty())
+    if (std::string problem = nnc::tools::checkInput(weightsFile, "the --weights checkpoint",
+                                                     kMaxCheckpointBytes);
+        !problem.empty())
+      return error(problem);
   if (!weightsFile.empty() && !inference)
     return error("--weights freezes a checkpoint into an inference build: add --inference (to "
                  "start training from a checkpoint, run the executable's fit --weights W)");
