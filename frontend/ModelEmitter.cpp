@@ -5,6 +5,7 @@
 #include "frontend/TrainingConfig.h"
 #include "ir/Activation.h"
 #include "ir/NNOps.h"
+#include "ir/ShapeUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -190,13 +191,32 @@ mlir::Type ModelEmitter::inputType(const InputSpec &spec) {
   return mlir::RankedTensorType::get(shape, builder.getF32Type());
 }
 
+/// The kernels index a sample's values in 32 bits: every tensor of the model holds at
+/// most 2^31 - 1 values per sample.
+static void checkPerSample(mlir::Value v, Pos pos, const std::string &what) {
+  auto type = llvm::dyn_cast<mlir::RankedTensorType>(v.getType());
+  if (!type || type.getRank() == 0)
+    return;
+  int64_t n = 1;
+  for (int64_t d : type.getShape().drop_front())
+    if (d != mlir::ShapedType::kDynamic &&
+        (__builtin_mul_overflow(n, d, &n) || n >= (int64_t(1) << 31)))
+      fail(pos, what + " " + nn::kerasShape(type.getShape()) +
+                    " has more than 2^31 values per sample; reduce its size");
+}
+
 mlir::Value ModelEmitter::applyLayer(Object &layer, llvm::ArrayRef<mlir::Value> inputs) {
   auto [it, fresh] = layerNames.try_emplace(layer.name, &layer);
   if (!fresh && it->second != &layer)
     fail(layer.pos, "layer name '" + layer.name + "' is used by two layers; layer names "
                     "must be unique");
+  for (mlir::Value in : inputs)
+    checkPerSample(in, layer.pos, layer.cls + " input");
   LayerEmitter e(*this, layer);
-  return layer.row->emit(e, inputs);
+  mlir::Value out = layer.row->emit(e, inputs);
+  if (out)
+    checkPerSample(out, layer.pos, layer.cls + " output");
+  return out;
 }
 
 void ModelEmitter::emitSequential(Object &model) {
