@@ -247,8 +247,13 @@ std::vector<int64_t> Args::getShape(llvm::StringRef name, bool allowMinusOne) co
 
 std::vector<float> Args::getRange(llvm::StringRef name) const {
   const Value &v = get(name);
-  if (v.isNumber())
-    return {-(float)std::fabs(v.number), (float)std::fabs(v.number)};
+  if (v.isNumber()) { // Keras: lower = -factor, upper = factor
+    if (v.number < 0)
+      fail(posOf(name), calleeName + " " + name.str() +
+                            " cannot be negative, got " + formatNumber(v.number) +
+                            " (a number f means the range (-f, f))");
+    return {-(float)v.number, (float)v.number};
+  }
   if (v.isSequence() && v.items.size() == 2 && v.items[0].isNumber() &&
       v.items[1].isNumber())
     return {(float)v.items[0].number, (float)v.items[1].number};

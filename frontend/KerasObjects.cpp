@@ -85,8 +85,13 @@ InputSpec KerasObjects::inputSpec(const Args &a, llvm::StringRef shapeArg, Pos p
     rest.items.erase(rest.items.begin());
     Args tmp = Args::bind({a.callee(), {"shape"}}, pos, {rest}, {});
     spec.shape = tmp.getShape("shape");
-    if (v.items[0].kind == Value::Kind::Int)
+    if (v.items[0].kind == Value::Kind::Int) {
+      if (v.items[0].number < 1)
+        fail(a.posOf("batch_input_shape"),
+             "batch_input_shape's batch size must be positive or None, got " +
+                 formatNumber(v.items[0].number));
       spec.batch = (int64_t)v.items[0].number;
+    }
     return spec;
   }
   if (a.has("input_dim") && !a.has(shapeArg)) {
@@ -139,6 +144,8 @@ Value KerasObjects::makeLayer(const std::string &cls, Pos pos, const CallArgs &c
     obj->args = Args::bind(sig, pos, ca.positional, ca.keywords);
     const Args &a = obj->args;
     obj->name = a.has("name") ? a.getString("name") : uniqueName(cls);
+    if (obj->name.empty())
+      fail(a.posOf("name"), "a layer name must not be empty");
     if (llvm::StringRef(obj->name).starts_with("fit/"))
       fail(a.posOf("name"), "layer name '" + obj->name + "' starts with 'fit/', which "
                             "checkpoints reserve for fit's own state; choose another name");

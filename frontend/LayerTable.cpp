@@ -204,6 +204,9 @@ mlir::Value emitReLU(LayerEmitter &e, Inputs in) {
   if (a.getFloat("threshold", 0.0) != 0)
     fail(a.posOf("threshold"), "ReLU threshold is not supported by nnc yet");
   double slope = a.getFloat("negative_slope", 0.0);
+  if (slope < 0) // as Keras's ReLU
+    fail(a.posOf("negative_slope"), "ReLU negative_slope must be >= 0, got " +
+                                        formatNumber(slope));
   return withClass(slope == 0 ? activationOp(e, in[0], "relu", 0)
                               : activationOp(e, in[0], "leaky_relu", slope),
                    "ReLU");
