@@ -10,14 +10,9 @@ import subprocess
 import sys
 import time
 
+from checkpoint_format import fnv1a, records
+
 rounds, exe, ckpt, fit_args = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
-
-
-def fnv1a(data):
-    h = 0xCBF29CE484222325
-    for b in data:
-        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
 
 
 def epoch_of(path):
@@ -26,16 +21,9 @@ def epoch_of(path):
     assert data[:8] == b"NNCKPT\x00\x01", "bad magic"
     (stored,) = struct.unpack_from("<Q", data, len(data) - 8)
     assert fnv1a(data[:-8]) == stored, "checksum mismatch: a torn write"
-    version, count = struct.unpack_from("<II", data, 8)
-    at = 16
-    for _ in range(count):
-        (name_len,) = struct.unpack_from("<I", data, at)
-        name = data[at + 4:at + 4 + name_len].decode()
-        (n,) = struct.unpack_from("<Q", data, at + 4 + name_len)
-        start = at + 12 + name_len
+    for name, start, n in records(data):
         if name == "fit/state":
             return struct.unpack_from("<d", data, start + 8)[0]
-        at = start + 4 * n
     raise AssertionError("no fit state")
 
 
