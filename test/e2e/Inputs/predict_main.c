@@ -2,13 +2,17 @@
  * -DNAME=x (the C prefix) and -DUNAME=X (its upper case). Writes input.bin,
  * output.bin and weights.ckpt into the folder argv[1] for nnc-reference, after
  * checking the C API's contract (save/load round trip, bad arguments, batch sizes). */
+#define _GNU_SOURCE /* RTLD_DEFAULT */
 #include HEADER
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define STR2(a) #a
+#define STR(a) STR2(a)
 #define CAT2(a, b) a##b
 #define CAT(a, b) CAT2(a, b)
 #define FN(verb) CAT(NAME, verb)
@@ -29,11 +33,39 @@ static int write_file(const char *dir, const char *leaf, const void *data, size_
   return fclose(f) != 0;
 }
 
+/* A few optimizer steps, when the model has a train step: the weights compared with the
+ * reference then hold non-zero biases and BatchNormalization statistics and scales that
+ * are not the identity (fresh from create they are, and an indexing error in either
+ * would not show). Labels follow the output: class ids, 0/1, or one-hot rows. */
+static int train_a_little(nnc_model *m, const float *x, int64_t n) {
+  typedef int (*train_fn)(nnc_model *, const float *, const void *, int64_t, float *);
+  train_fn train = (train_fn)dlsym(RTLD_DEFAULT, STR(NAME) "_train_step");
+  if (!train)
+    return 0;
+  int64_t labelSize = CAT(UNAME, _LABEL_SIZE);
+  float *labels = calloc((size_t)(n * labelSize), sizeof(float));
+  for (int64_t i = 0; i < n; ++i) {
+    if (labelSize == 1)
+      labels[i] = (float)(OUT_SIZE > 1 ? i % OUT_SIZE : i % 2);
+    else
+      labels[i * labelSize + i % labelSize] = 1.0f;
+  }
+  float loss = 0;
+  int rc = 0;
+  for (int step = 0; step < 3 && rc == 0; ++step)
+    rc = train(m, x, labels, n, &loss);
+  free(labels);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc < 3)
-    return fprintf(stderr, "usage: main DIR N\n"), 2;
+    return fprintf(stderr, "usage: main DIR N [INPUT_MAX]\n"), 2;
   const char *dir = argv[1];
   int64_t n = atoll(argv[2]);
+  /* Inputs uniform in [0, INPUT_MAX): 255 for pixel models (they rescale), 1 for models
+   * that take features as they come, so their first layer is not saturated. */
+  float inputMax = argc > 3 ? (float)atof(argv[3]) : 255.0f;
   nnc_model *m = FN(_create)(7);
   if (!m)
     return fail("create");
@@ -42,8 +74,10 @@ int main(int argc, char **argv) {
   uint32_t state = 12345;
   for (int64_t i = 0; i < n * IN_SIZE; ++i) {
     state = state * 1664525u + 1013904223u;
-    x[i] = (float)(state >> 8) / (float)(1u << 24) * 255.0f; /* pixel-like values */
+    x[i] = (float)(state >> 8) / (float)(1u << 24) * inputMax;
   }
+  if (train_a_little(m, x, n))
+    return fail("train_step");
   if (FN(_predict)(m, x, n, y))
     return fail("predict");
   for (int64_t i = 0; i < n * OUT_SIZE; ++i)
