@@ -123,6 +123,7 @@ NNRT_EXPORT nnc_model *nnrt_api_create(const int64_t *desc, const char *names,
   nnc_model *m = nnrt_create(desc, names, constants, forward, train, evaluate, seed);
   if (!m)
     return NULL;
+  m->strict = 1;
   pthread_mutex_lock(&lock);
   int rc = add(m);
   pthread_mutex_unlock(&lock);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,15 @@ int nnrt_save_with(const nnc_model *m, const char *path, const nnrt_record *extr
     return nnrt_fail("save: null model or path");
   if (nnrt_weights_on_host((nnc_model *)m) != 0)
     return -1;
+  /* A C API instance's NAME_save refuses non-finite weights, as fit's saves do
+   * (nnrt_check_finite_weights, which the executable calls itself). */
+  for (int64_t i = 0; m->strict && i < m->nvars; ++i)
+    for (int64_t j = 0, n = nnrt_var(m, i)[NNRT_VAR_COUNT]; j < n; ++j)
+      if (!isfinite(m->weights[i][j]))
+        return nnrt_fail("not saving '%s': '%s'[%lld] is %s (a checkpoint of non-finite "
+                         "weights is useless; any earlier file there is kept)",
+                         path, m->names[i], (long long)j,
+                         isnan(m->weights[i][j]) ? "nan" : m->weights[i][j] > 0 ? "inf" : "-inf");
   nnrt_output out;
   if (nnrt_output_open(&out, path, "checkpoint") != 0)
     return -1;
@@ -291,6 +301,13 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
   }
   for (uint32_t i = (uint32_t)own; rc == 0 && extra && i < c.count; ++i)
     rc = extra(&c.records[i], ctx) == 0 ? 0 : -1;
+  for (int64_t i = 0; rc == 0 && m->strict && i < m->nvars; ++i)
+    for (int64_t j = 0; rc == 0 && j < c.records[i].count; ++j)
+      if (!isfinite(c.records[i].data[j]))
+        rc = nnrt_fail("checkpoint '%s' holds non-finite weights: '%s'[%lld] is %s (saved "
+                       "from a diverged model?); nothing was loaded",
+                       path, m->names[i], (long long)j,
+                       isnan(c.records[i].data[j]) ? "nan" : c.records[i].data[j] > 0 ? "inf" : "-inf");
   for (int64_t i = 0; rc == 0 && i < m->nvars; ++i)
     memcpy(m->weights[i], c.records[i].data, (size_t)c.records[i].count * sizeof(float));
   if (rc == 0)

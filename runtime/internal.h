@@ -24,6 +24,9 @@ struct nnc_model {
   struct nnrt_device *device; /* device copies of a --target=cuda model (device.c) */
   const char *model;          /* the output's name (NAME_create), after the metric names */
   atomic_int busy;            /* a C API call is running on it (api.c) */
+  int strict; /* a C API instance (NAME_create): refuses non-finite inputs in train_step and
+               * evaluate, and checkpoints of non-finite weights in save and load; the
+               * executable's instances (fit --allow-nonfinite) leave it 0 */
 };
 
 /* The model name stored after the variables' and metrics' names ("" when absent). */
@@ -57,6 +60,9 @@ static inline void nnrt_fp_leave(unsigned saved) { (void)saved; }
 
 /* Grows the model's arena for a call on n samples; 0, or -1 with the error set. */
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
+/* Refuses a sample count whose arena or buffers could not be addressed ("N samples are
+ * too many for one call", as predict says), before anything reads n samples. */
+int nnrt_check_count(const nnc_model *m, int64_t n, const char *verb);
 
 static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
   return m->desc + NNRT_DESC_VARS + i * NNRT_VAR_FIELDS;

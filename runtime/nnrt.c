@@ -109,10 +109,21 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
   return rc == 0 ? 0 : -1;
 }
 
+int nnrt_check_count(const nnc_model *m, int64_t n, const char *verb) {
+  int64_t fixed = m->desc[NNRT_DESC_ARENA_FIXED], widest = m->desc[NNRT_DESC_ARENA];
+  const int64_t widths[] = {m->desc[NNRT_DESC_INPUT], m->desc[NNRT_DESC_OUTPUT],
+                            m->desc[NNRT_DESC_LABELS]};
+  for (int i = 0; i < 3; ++i)
+    widest = widths[i] > widest ? widths[i] : widest;
+  if (widest > 0 && n > (INT64_MAX / 8 - fixed) / widest)
+    return nnrt_fail("%s: %lld samples are too many for one call", verb, (long long)n);
+  return 0;
+}
+
 int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb) {
   int64_t perSample = m->desc[NNRT_DESC_ARENA], fixed = m->desc[NNRT_DESC_ARENA_FIXED];
-  if (perSample > 0 && n > (INT64_MAX / 8 - fixed) / perSample)
-    return nnrt_fail("%s: %lld samples are too many for one call", verb, (long long)n);
+  if (nnrt_check_count(m, n, verb) != 0)
+    return -1;
   int64_t need = fixed + perSample * n;
   if (need > m->arena_capacity) {
     float *grown = realloc(m->arena, (size_t)need * sizeof(float));

@@ -48,7 +48,25 @@ static int check(nnc_model *m, const float *x, const void *y, int64_t n, const f
     return nnrt_fail("%s: the sample count must be positive, got %lld", verb, (long long)n);
   if (!x || !y || !loss)
     return nnrt_fail("%s: null input, label or loss pointer", verb);
-  return check_labels(m, (const float *)y, n, verb);
+  return nnrt_check_count(m, n, verb);
+}
+
+/* A C API instance's inputs must be finite: one inf input gave a finite loss while every
+ * weight became NaN. The executable's fit --allow-nonfinite trains on them on purpose. */
+static int check_inputs(const nnc_model *m, const float *x, int64_t n, const char *verb) {
+  int64_t per = m->desc[NNRT_DESC_INPUT];
+  for (int64_t i = 0; m->strict && per > 0 && i < n * per; ++i)
+    if (!isfinite(x[i]))
+      return nnrt_fail("%s: sample %lld has a non-finite input (%g at index %lld of its %lld)",
+                       verb, (long long)(i / per), x[i], (long long)(i % per), (long long)per);
+  return 0;
+}
+
+static int check_samples(const nnc_model *m, const float *x, const void *y, int64_t n,
+                         const char *verb) {
+  if (check_labels(m, (const float *)y, n, verb) != 0)
+    return -1;
+  return check_inputs(m, x, n, verb);
 }
 
 NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int64_t n,
@@ -59,6 +77,8 @@ NNRT_EXPORT int nnrt_train_step(nnc_model *m, const float *x, const void *y, int
   /* The train step's plan holds at least ARENA_MIN_BATCH samples (fit()'s batch). */
   int64_t minBatch = m->desc[NNRT_DESC_ARENA_MIN_BATCH];
   if (nnrt_reserve_arena(m, n < minBatch ? minBatch : n, "train_step") != 0)
+    return -1;
+  if (check_samples(m, x, y, n, "train_step") != 0)
     return -1;
   float *iter = iterations(m);
   if (!iter)
@@ -103,7 +123,7 @@ NNRT_EXPORT int nnrt_evaluate(nnc_model *m, const float *x, const void *y, int64
   if (nm > 0 && !metrics)
     return nnrt_fail("evaluate: null metrics pointer");
   int64_t batch = n < kBatch ? n : kBatch;
-  if (nnrt_reserve_arena(m, batch, "evaluate") != 0)
+  if (nnrt_reserve_arena(m, batch, "evaluate") != 0 || check_samples(m, x, y, n, "evaluate") != 0)
     return -1;
   double sums[1 + 64] = {0};
   float results[1 + 64];
