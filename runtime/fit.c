@@ -166,6 +166,61 @@ typedef struct {
   int found;
 } restore_ctx;
 
+/* A whole number in [lo, hi]: what every count of the fit state must be. */
+static int whole(double v, double lo, double hi) { return v >= lo && v <= hi && v == floor(v); }
+
+static int corrupt(const restore_ctx *c, const char *field, double v) {
+  return nnrt_fail("checkpoint '%s': its fit state is corrupt (%s %.17g)", c->o->resume_path,
+                   field, v);
+}
+
+/* Every field of a fit/state record (d, count doubles, already matched to the model):
+ * out-of-range values gave negative epochs, epochs of 10^12 and casts of NaN. */
+static int check_state(const restore_ctx *c, const double *d, int64_t nm) {
+  static const char *const names[] = {"epoch", "step", "samples seen", "batch size",
+                                      "sample count", "stopped flag", "seed", "seed"};
+  const double kMax = 9007199254740992.0; /* 2^53: doubles hold every whole number below */
+  const double hi[] = {2147483647.0, kMax, kMax, kMax, kMax, 1, 4294967295.0, 4294967295.0};
+  const double lo[] = {0, 0, 0, 1, 1, 0, 0, 0};
+  for (int i = 0; i < 8; ++i)
+    if (!whole(d[1 + i], lo[i], hi[i]))
+      return corrupt(c, names[i], d[1 + i]);
+  if (d[3] > d[5])
+    return corrupt(c, "samples seen", d[3]);
+  for (int64_t i = 0; i <= nm; ++i)
+    if (isinf(d[11 + i]))
+      return corrupt(c, "metric sum", d[11 + i]);
+  for (int i = 0; i < c->o->ncallbacks; ++i) {
+    const double *v = d + 11 + nm + 1 + 5 * i;
+    if (isnan(v[0]))
+      return corrupt(c, "callback best", v[0]);
+    if (!whole(v[1], 0, 2147483647.0))
+      return corrupt(c, "callback wait", v[1]);
+    if (!whole(v[2], -1, 2147483647.0))
+      return corrupt(c, "callback best epoch", v[2]);
+    if (!whole(v[3], -1, 2147483647.0))
+      return corrupt(c, "callback stopped epoch", v[3]);
+    if (v[4] != 0 && v[4] != 1)
+      return corrupt(c, "callback best-weights flag", v[4]);
+  }
+  return 0;
+}
+
+/* The history record: a column count, then rows of an epoch and that many values. */
+static int check_history(const restore_ctx *c, const double *d, int64_t count) {
+  if (count == 0)
+    return 0;
+  if (!whole(d[0], 0, 2 * (1 + kMaxMetrics)))
+    return corrupt(c, "history columns", d[0]);
+  int64_t row = 1 + (int64_t)d[0];
+  if ((count - 1) % row != 0)
+    return corrupt(c, "history values", (double)(count - 1));
+  for (int64_t at = 1; at < count; at += row)
+    if (!whole(d[at], 0, 2147483647.0))
+      return corrupt(c, "history epoch", d[at]);
+  return 0;
+}
+
 static int restore_record(const nnrt_record *r, void *arg) {
   restore_ctx *c = arg;
   int64_t count = r->count / 2;
@@ -181,6 +236,10 @@ static int restore_record(const nnrt_record *r, void *arg) {
         d[10] != c->o->ncallbacks || count != 11 + nm + 1 + 5 * (int64_t)d[10]) {
       free(d);
       return nnrt_fail("resume: the fit state does not match this model and its callbacks");
+    }
+    if (check_state(c, d, nm) != 0) {
+      free(d);
+      return -1;
     }
     p->epoch = (int64_t)d[1];
     p->step = (int64_t)d[2];
@@ -200,8 +259,11 @@ static int restore_record(const nnrt_record *r, void *arg) {
     }
     c->found = 1;
   } else if (!strcmp(r->name, "fit/history")) {
-    int columns = count ? (int)d[0] : 0;
-    if (columns != c->h->columns) {
+    int bad = check_history(c, d, count) != 0;
+    int columns = !bad && count ? (int)d[0] : 0;
+    if (bad) {
+      rc = -1;
+    } else if (columns != c->h->columns) {
       rc = nnrt_fail("resume: the saved history has %d columns, this fit %d", columns,
                      c->h->columns);
     } else {
@@ -373,6 +435,17 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
                       : pos.seed != o->seed        ? "was started with another seed"
                       : pos.n != train.n           ? "was started on another number of samples"
                                                    : NULL;
+    if (!why && pos.epoch > o->epochs) {
+      nnrt_history_free(&h);
+      return nnrt_fail("cannot resume from '%s': it stands at epoch %lld, past this fit's "
+                       "%lld epochs (--epochs)", o->resume_path, (long long)pos.epoch,
+                       (long long)o->epochs);
+    }
+    if (!why && pos.step > steps) {
+      nnrt_history_free(&h);
+      return nnrt_fail("checkpoint '%s': its fit state is corrupt (step %lld of an epoch of "
+                       "%lld steps)", o->resume_path, (long long)pos.step, (long long)steps);
+    }
     if (why) {
       nnrt_history_free(&h);
       return nnrt_fail("cannot resume from '%s': it %s", o->resume_path, why);
