@@ -96,48 +96,167 @@ static const double *lookup(const nnrt_logs *logs, const char *name) {
   return NULL;
 }
 
-/* Keras's filepath.format(epoch=epoch + 1, **logs) for {name} and {name:spec} fields
- * with specs like 02d, .2f, .4f. */
+/* One {field:spec} spec: the subset of Python's format mini-language that Keras users
+ * write: [[fill]align][sign][0][width][,|_][.precision][type]. */
+typedef struct {
+  char fill, align, sign, group, type;
+  int zero, width, prec; /* prec -1: none */
+} fmt_spec;
+
+enum { kMaxSpecWidth = 255, kMaxSpecPrecision = 60 };
+
+static int read_count(const char **s, int *out) {
+  long long v = 0;
+  int any = 0;
+  for (; **s >= '0' && **s <= '9'; ++*s, any = 1)
+    if ((v = v * 10 + (**s - '0')) > 1000000)
+      v = 1000000;
+  *out = (int)v;
+  return any;
+}
+
+/* 0, or -1 with the reason in `why` (never formats user text itself). */
+static int parse_spec(const char *text, int is_int, fmt_spec *o, char *why, size_t cap) {
+  const char *s = text;
+  memset(o, 0, sizeof *o);
+  o->prec = -1;
+  if (s[0] && s[1] && strchr("<>=^", s[1])) {
+    o->fill = s[0];
+    o->align = s[1];
+    s += 2;
+  } else if (s[0] && strchr("<>=^", s[0]))
+    o->align = *s++;
+  if (*s && strchr("+- ", *s))
+    o->sign = *s++;
+  if (*s == '0')
+    o->zero = 1, ++s;
+  read_count(&s, &o->width);
+  if (*s == ',' || *s == '_')
+    o->group = *s++;
+  if (*s == '.') {
+    ++s;
+    if (!read_count(&s, &o->prec))
+      return snprintf(why, cap, "format spec '%s' is not valid (Keras: Format specifier missing "
+                      "precision)", text), -1;
+  }
+  if (*s)
+    o->type = *s++;
+  if (*s || (o->type && !strchr("deEfFgG%", o->type)))
+    return snprintf(why, cap, "format spec '%s' is not valid for %s (Keras: Unknown format "
+                    "code); use e.g. 02d for {epoch} and .4f for {val_loss}", text,
+                    is_int ? "an int" : "a float"), -1;
+  if (!is_int && o->type == 'd')
+    return snprintf(why, cap, "format spec '%s' is not valid for a float (Keras: Unknown "
+                    "format code 'd' for object of type 'float')", text), -1;
+  if (is_int && (!o->type || o->type == 'd') && o->prec >= 0)
+    return snprintf(why, cap, "format spec '%s' is not valid for an int (Keras: Precision not "
+                    "allowed in integer format specifier)", text), -1;
+  if (o->width > kMaxSpecWidth || o->prec > kMaxSpecPrecision)
+    return snprintf(why, cap, "format spec '%s': a width over %d or a precision over %d does "
+                    "not fit a file name", text, kMaxSpecWidth, kMaxSpecPrecision), -1;
+  return 0;
+}
+
+/* Formats a value by a parsed spec into out (at least 1024 bytes); every printf format
+ * here is a literal, user text only selects among them. */
+static void render(const fmt_spec *f, int is_int, long long iv, double dv, char *out) {
+  char body[512], grouped[768];
+  int neg;
+  if (is_int && (!f->type || f->type == 'd')) {
+    neg = iv < 0;
+    snprintf(body, sizeof body, "%llu", neg ? 0ULL - (unsigned long long)iv
+                                            : (unsigned long long)iv);
+  } else {
+    double v = is_int ? (double)iv : dv;
+    neg = !isnan(v) && signbit(v);
+    v = fabs(v);
+    int prec = f->prec >= 0 ? f->prec : 6;
+    switch (f->type) {
+    case 'e': snprintf(body, sizeof body, "%.*e", prec, v); break;
+    case 'E': snprintf(body, sizeof body, "%.*E", prec, v); break;
+    case 'f': snprintf(body, sizeof body, "%.*f", prec, v); break;
+    case 'F': snprintf(body, sizeof body, "%.*F", prec, v); break;
+    case 'G': snprintf(body, sizeof body, "%.*G", prec, v); break;
+    case '%': snprintf(body, sizeof body, "%.*f%%", prec, v * 100); break;
+    case 'g': snprintf(body, sizeof body, "%.*g", prec, v); break;
+    default:
+      if (f->prec >= 0)
+        snprintf(body, sizeof body, "%.*g", f->prec, v);
+      else
+        snprintf(body, sizeof body, "%g", v);
+    }
+  }
+  size_t digits = strspn(body, "0123456789"), g = 0;
+  for (size_t i = 0; body[i]; ++i) {
+    if (f->group && i > 0 && i < digits && (digits - i) % 3 == 0)
+      grouped[g++] = f->group;
+    grouped[g++] = body[i];
+  }
+  grouped[g] = 0;
+  char sign[2] = {neg ? '-' : f->sign == '+' ? '+' : f->sign == ' ' ? ' ' : 0, 0};
+  size_t len = strlen(sign) + g, pad = (size_t)f->width > len ? (size_t)f->width - len : 0;
+  char fill = f->fill ? f->fill : f->zero && !f->align ? '0' : ' ';
+  char align = f->align ? f->align : f->zero ? '=' : '>';
+  size_t left = align == '<' ? 0 : align == '^' ? pad / 2 : pad, right = pad - left;
+  size_t n = 0;
+  if (align == '=')
+    n += (size_t)snprintf(out + n, 8, "%s", sign);
+  memset(out + n, fill, left);
+  n += left;
+  n += (size_t)snprintf(out + n, 800, "%s%s", align == '=' ? "" : sign, grouped);
+  memset(out + n, fill, right);
+  out[n + right] = 0;
+}
+
+/* Keras's filepath.format(epoch=epoch + 1, **logs) for {name} and {name:spec} fields and
+ * {{ / }} escapes. With logs NULL it only checks the pattern (fields and specs), as fit
+ * does before training. */
 static int format_path(const char *pattern, int64_t epoch, const nnrt_logs *logs, char *out,
                        size_t cap) {
   size_t used = 0;
+  if (logs && cap)
+    out[0] = 0;
   for (const char *p = pattern; *p; ++p) {
-    char piece[256];
-    if (*p != '{') {
+    char piece[1024];
+    if ((*p == '{' && p[1] == '{') || (*p == '}' && p[1] == '}')) {
+      piece[0] = *p++;
+      piece[1] = 0;
+    } else if (*p == '}') {
+      return nnrt_fail("ModelCheckpoint filepath '%s': single '}' (write '}}' for a literal "
+                       "brace, as Python's str.format)", pattern);
+    } else if (*p != '{') {
       piece[0] = *p;
       piece[1] = 0;
     } else {
       const char *close = strchr(p, '}');
-      char field[128] = "", spec[32] = "";
+      char field[128] = "", why[512];
       if (!close || (size_t)(close - p) >= sizeof field)
         return nnrt_fail("ModelCheckpoint filepath '%s': unclosed '{'", pattern);
       memcpy(field, p + 1, (size_t)(close - p - 1));
       field[close - p - 1] = 0;
-      char *colon = strchr(field, ':');
-      if (colon) {
-        snprintf(spec, sizeof spec, "%s", colon + 1);
+      char *colon = strchr(field, ':'), *spec = colon ? colon + 1 : (char *)"";
+      if (colon)
         *colon = 0;
+      if (!field[0] || strchr(field, '{'))
+        return nnrt_fail("ModelCheckpoint filepath '%s': a field needs a name ({epoch}, "
+                         "{val_loss}, ...)", pattern);
+      int is_int = !strcmp(field, "epoch");
+      fmt_spec f;
+      if (parse_spec(spec, is_int, &f, why, sizeof why) != 0)
+        return nnrt_fail("ModelCheckpoint filepath '%s': %s", pattern, why);
+      if (!logs) {
+        p = close;
+        continue;
       }
-      char fmt[40];
-      if (!strcmp(field, "epoch")) {
-        size_t n = strlen(spec);
-        if (n && spec[n - 1] == 'd')
-          spec[n - 1] = 0;
-        snprintf(fmt, sizeof fmt, "%%%slld", spec);
-        snprintf(piece, sizeof piece, fmt, (long long)epoch + 1);
-      } else {
-        const double *v = lookup(logs, field);
-        if (!v)
-          return nnrt_fail("ModelCheckpoint filepath '%s': no '%s' in this epoch's logs",
-                           pattern, field);
-        snprintf(fmt, sizeof fmt, "%%%s", spec[0] ? spec : "g");
-        if (spec[0] && spec[strlen(spec) - 1] != 'f' && spec[strlen(spec) - 1] != 'e' &&
-            spec[strlen(spec) - 1] != 'g')
-          strncat(fmt, "f", sizeof fmt - strlen(fmt) - 1);
-        snprintf(piece, sizeof piece, fmt, *v);
-      }
+      const double *v = is_int ? NULL : lookup(logs, field);
+      if (!is_int && !v)
+        return nnrt_fail("ModelCheckpoint filepath '%s': no '%s' in this epoch's logs",
+                         pattern, field);
+      render(&f, is_int, (long long)epoch + 1, v ? *v : 0, piece);
       p = close;
     }
+    if (!logs)
+      continue;
     size_t n = strlen(piece);
     if (used + n + 1 > cap)
       return nnrt_fail("ModelCheckpoint filepath too long");
@@ -145,6 +264,10 @@ static int format_path(const char *pattern, int64_t epoch, const nnrt_logs *logs
     used += n;
   }
   return 0;
+}
+
+int nnrt_check_checkpoint_pattern(const char *pattern) {
+  return format_path(pattern, 0, NULL, NULL, 0);
 }
 
 int nnrt_copy_weights(nnc_model *m, float ***saved, int restore) {

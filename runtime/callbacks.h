@@ -43,6 +43,9 @@ typedef struct {
 /* Parses "[Class]" / "key=value" text (as nnc emits it) into at most `max` callbacks;
  * returns the count, or -1 with the error set for an unknown class or key. */
 int nnrt_parse_callbacks(const char *text, nnrt_callback *out, int max);
+/* Checks a ModelCheckpoint filepath's {field:spec} patterns before training: 0, or -1
+ * with the error set for a spec Keras's str.format would refuse (or nnc cannot honour). */
+int nnrt_check_checkpoint_pattern(const char *pattern);
 /* Fills a callback's derived fields (mode, initial best) after its keys are set. */
 void nnrt_callback_begin(nnrt_callback *cb);
 /* Runs every callback's epoch end; sets *stop when one stops training. 0 or -1. */

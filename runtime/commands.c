@@ -439,6 +439,10 @@ static int callbacks(const nnrt_program *p, const options *o, nnrt_callback *cbs
     }
     nnrt_callback_begin(cb);
   }
+  for (int i = 0; i < n; ++i) /* a bad {field:spec} fails now, not after an epoch */
+    if (cbs[i].kind == NNRT_MODEL_CHECKPOINT &&
+        nnrt_check_checkpoint_pattern(cbs[i].filepath) != 0)
+      return -1;
   return n;
 }
 
