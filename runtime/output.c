@@ -24,8 +24,12 @@ static int open_temporary(nnrt_output *o) {
   strcpy(o->tmp + dirLen, dirLen ? "." : "./");
   int fd = open(o->tmp, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666); /* umask applies */
   if (fd >= 0) {
+    /* pid.N, N counting this process's outputs: two threads saving to one path
+     * collided on path.tmp.PID (one unlinked or renamed the other's file). */
+    static atomic_long serial;
     o->unnamed = 1;
-    snprintf(o->tmp, o->cap, "%s.tmp.%ld", o->path, (long)getpid());
+    snprintf(o->tmp, o->cap, "%s.tmp.%ld.%ld", o->path, (long)getpid(),
+             atomic_fetch_add(&serial, 1));
     return fd;
   }
   o->unnamed = 0;
@@ -39,7 +43,7 @@ static int open_temporary(nnrt_output *o) {
   return fd;
 }
 
-/* Removes path.tmp.PID files whose process is gone: left by a kill between naming a
+/* Removes path.tmp.PID.N (and older path.tmp.PID) files whose process is gone: left by a kill between naming a
  * finished file and renaming it. */
 static void remove_stale(const char *path) {
   const char *slash = strrchr(path, '/');
@@ -58,6 +62,8 @@ static void remove_stale(const char *path) {
       continue;
     char *end;
     long pid = strtol(name + len + 5, &end, 10);
+    if (*end == '.' && end[1] >= '0' && end[1] <= '9')
+      strtol(end + 1, &end, 10); /* path.tmp.PID.N */
     if (*end || pid <= 0)
       continue; /* only the pid-named files this writer makes */
     if (kill((pid_t)pid, 0) == -1 && errno == ESRCH) {
