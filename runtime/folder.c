@@ -10,10 +10,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* A growable array of pointers. */
 typedef struct {
@@ -318,14 +320,34 @@ int nnrt_folder_subset(nnrt_folder *f, double validation_split, int validation) 
   return 0;
 }
 
+FILE *nnrt_open_regular(const char *path, char *why, size_t cap) {
+  /* O_NONBLOCK: opening a FIFO with no writer would block; fstat then refuses it */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0) {
+    snprintf(why, cap, "cannot open (%s)", strerror(errno));
+    return NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(why, cap, "not a regular file");
+    close(fd);
+    return NULL;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    snprintf(why, cap, "cannot open (%s)", strerror(errno));
+    close(fd);
+  }
+  return f;
+}
+
 /* Why `path` is not decodable (written to `why`), or 0 when it is a PNG or JPEG. */
 static int not_an_image(const char *path, char *why, size_t cap) {
   unsigned char magic[8] = {0};
-  FILE *file = fopen(path, "rb");
-  if (!file) {
-    snprintf(why, cap, "cannot open (%s)", strerror(errno));
+  FILE *file = nnrt_open_regular(path, why, cap);
+  if (!file)
     return 1;
-  }
   size_t got = fread(magic, 1, sizeof magic, file);
   fclose(file);
   int isPng = got == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;

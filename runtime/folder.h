@@ -4,6 +4,8 @@
 #ifndef NNRT_FOLDER_H
 #define NNRT_FOLDER_H
 
+#include <stdio.h>
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -52,5 +54,9 @@ char *nnrt_path_join(const char *a, const char *b);
 #ifdef __cplusplus
 }
 #endif
+
+/* Opens `path` for reading only when it is a regular file (a FIFO is never waited on);
+ * NULL with the reason ("not a regular file", "cannot open (...)") in `why`. */
+FILE *nnrt_open_regular(const char *path, char *why, size_t cap);
 
 #endif

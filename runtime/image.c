@@ -2,6 +2,8 @@
  * executable) and bilinear resizing for the executable's predict command. */
 #include "runtime/image.h"
 
+#include "runtime/folder.h"
+
 #include "runtime/internal.h"
 
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
@@ -16,6 +18,14 @@
  * any size; 8192 x 8192 is far beyond what a model input is resized from). */
 #define NNRT_MAX_IMAGE_PIXELS ((uint64_t)1 << 26)
 
+static FILE *open_image(const char *path) {
+  char why[256];
+  FILE *f = nnrt_open_regular(path, why, sizeof why);
+  if (!f)
+    nnrt_fail("'%s': %s", path, why);
+  return f;
+}
+
 static int too_large(const char *path, uint64_t w, uint64_t h) {
   if (w * h <= NNRT_MAX_IMAGE_PIXELS)
     return 0;
@@ -29,12 +39,17 @@ static unsigned char *decode_png(const char *path, int channels, int *w, int *h)
   png_image img;
   memset(&img, 0, sizeof img);
   img.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&img, path)) {
+  FILE *f = open_image(path);
+  if (!f)
+    return NULL;
+  if (!png_image_begin_read_from_stdio(&img, f)) {
     nnrt_fail("'%s': %s", path, img.message);
+    fclose(f);
     return NULL;
   }
   if (too_large(path, img.width, img.height)) {
     png_image_free(&img);
+    fclose(f);
     return NULL;
   }
   img.format = channels == 1 ? PNG_FORMAT_GRAY : PNG_FORMAT_RGB;
@@ -43,8 +58,10 @@ static unsigned char *decode_png(const char *path, int channels, int *w, int *h)
     nnrt_fail("'%s': %s", path, pixels ? img.message : "out of memory");
     png_image_free(&img);
     free(pixels);
+    fclose(f);
     return NULL;
   }
+  fclose(f);
   *w = (int)img.width;
   *h = (int)img.height;
   return pixels;
@@ -53,26 +70,42 @@ static unsigned char *decode_png(const char *path, int channels, int *w, int *h)
 struct jpeg_failure {
   struct jpeg_error_mgr mgr;
   jmp_buf jump;
+  const char *path;
+  char warning[JMSG_LENGTH_MAX]; /* the first corrupt-data warning */
 };
 
+/* libjpeg's errors become nnc's, naming the file; its own stderr output is silenced. */
 static void on_jpeg_error(j_common_ptr info) {
+  struct jpeg_failure *failure = (struct jpeg_failure *)info->err;
   char message[JMSG_LENGTH_MAX];
   info->err->format_message(info, message);
-  nnrt_fail("JPEG: %s", message);
-  longjmp(((struct jpeg_failure *)info->err)->jump, 1);
+  nnrt_fail("'%s': JPEG: %s", failure->path, message);
+  longjmp(failure->jump, 1);
 }
 
+/* The first corrupt-data warning (level -1: a truncated file, extraneous bytes) is kept
+ * and reported, naming the file, if the image still decodes; trace messages are dropped. */
+static void on_jpeg_message(j_common_ptr info, int level) {
+  struct jpeg_failure *failure = (struct jpeg_failure *)info->err;
+  if (level < 0 && !failure->warning[0])
+    info->err->format_message(info, failure->warning);
+}
+
+static void jpeg_silent(j_common_ptr info) { (void)info; }
+
 static unsigned char *decode_jpeg(const char *path, int channels, int *w, int *h) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    nnrt_fail("cannot open '%s'", path);
+  FILE *f = open_image(path);
+  if (!f)
     return NULL;
-  }
   struct jpeg_decompress_struct info;
   struct jpeg_failure failure;
   unsigned char *volatile pixels = NULL;
   info.err = jpeg_std_error(&failure.mgr);
   failure.mgr.error_exit = on_jpeg_error;
+  failure.mgr.emit_message = on_jpeg_message;
+  failure.mgr.output_message = jpeg_silent;
+  failure.path = path;
+  failure.warning[0] = 0;
   if (setjmp(failure.jump)) {
     jpeg_destroy_decompress(&info);
     fclose(f);
@@ -104,6 +137,8 @@ static unsigned char *decode_jpeg(const char *path, int channels, int *w, int *h
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
   fclose(f);
+  if (failure.warning[0])
+    fprintf(stderr, "warning: '%s': JPEG: %s\n", path, failure.warning);
   return pixels;
 }
 
@@ -142,9 +177,9 @@ void nnrt_resize_bilinear(const unsigned char *src, int w, int h, int channels, 
 
 int nnrt_read_image(const char *path, int height, int width, int channels, float *out) {
   unsigned char magic[8] = {0};
-  FILE *f = fopen(path, "rb");
+  FILE *f = open_image(path);
   if (!f)
-    return nnrt_fail("cannot open '%s'", path);
+    return -1;
   size_t got = fread(magic, 1, sizeof magic, f);
   fclose(f);
   int isPng = got == 8 && memcmp(magic, "\x89PNG\r\n\x1a\n", 8) == 0;
