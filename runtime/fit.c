@@ -81,6 +81,7 @@ typedef struct {
   int64_t epoch, step, seen, batch, n, stopped;
   uint64_t seed;
   double sums[1 + kMaxMetrics];
+  uint64_t data; /* the training data's fingerprint (0: none, a checkpoint before it) */
 } position;
 
 /* The fit state as "fit/..." records of a checkpoint: doubles stored bit for bit. */
@@ -130,8 +131,9 @@ static int save_state(nnc_model *m, const char *path, const position *pos,
     for (int c = 0; rc == 0 && c < h->columns; ++c)
       rc = push(&hist, h->values[r * h->columns + c]);
   }
-  /* records: state, history, then each callback's best weights */
-  int nrec = 2, cap = 2 + o->ncallbacks * (int)m->nvars;
+  /* records: state, history, the data's fingerprint, then each callback's best weights */
+  double data[2] = {(double)(pos->data >> 32), (double)(pos->data & 0xFFFFFFFFu)};
+  int nrec = 3, cap = 3 + o->ncallbacks * (int)m->nvars;
   nnrt_record *recs = calloc((size_t)cap, sizeof *recs);
   if (!recs && rc == 0)
     rc = nnrt_fail("fit: out of memory");
@@ -142,6 +144,9 @@ static int save_state(nnc_model *m, const char *path, const position *pos,
     snprintf(recs[1].name, sizeof recs[1].name, "fit/history");
     recs[1].count = hist.count * 2;
     recs[1].data = (const float *)hist.values;
+    snprintf(recs[2].name, sizeof recs[2].name, "fit/data");
+    recs[2].count = 4;
+    recs[2].data = (const float *)data;
     for (int i = 0; i < o->ncallbacks; ++i)
       for (int64_t v = 0; o->callbacks[i].best_weights && v < m->nvars; ++v)
         if (o->callbacks[i].best_weights[v]) {
@@ -164,6 +169,8 @@ typedef struct {
   position *pos;
   nnrt_history *h;
   int found;
+  int has_data;  /* the checkpoint holds fit/data (older ones do not) */
+  uint64_t data; /* its fingerprint */
 } restore_ctx;
 
 /* A whole number in [lo, hi]: what every count of the fit state must be. */
@@ -270,6 +277,11 @@ static int restore_record(const nnrt_record *r, void *arg) {
       for (int64_t at = 1; rc == 0 && at + columns < count + 1; at += 1 + columns)
         rc = nnrt_history_add(c->h, (int64_t)d[at], d + at + 1);
     }
+  } else if (!strcmp(r->name, "fit/data")) {
+    if (count != 2 || !whole(d[0], 0, 4294967295.0) || !whole(d[1], 0, 4294967295.0))
+      rc = corrupt(c, "data fingerprint", count ? d[0] : 0);
+    c->has_data = rc == 0;
+    c->data = rc == 0 ? (uint64_t)d[0] << 32 | (uint64_t)d[1] : 0;
   } else if (!strncmp(r->name, "fit/best", 8)) {
     int i = atoi(r->name + 8);
     const char *name = strchr(r->name + 8, '/');
@@ -395,6 +407,48 @@ static int loader_wait(loader *l) {
   return l->rc ? nnrt_fail("%s", l->error) : 0;
 }
 
+/* FNV-1a 64 over 8-byte words (then the tail's bytes): ~1 GB/s. */
+static uint64_t fnv_words(uint64_t h, const void *data, size_t bytes) {
+  const unsigned char *b = data;
+  size_t i = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    uint64_t w;
+    memcpy(&w, b + i, 8);
+    h = (h ^ w) * 0x100000001B3ull;
+  }
+  for (; i < bytes; ++i)
+    h = (h ^ b[i]) * 0x100000001B3ull;
+  return h;
+}
+
+/* The training data's fingerprint, stored with the fit state so that --resume refuses
+ * other data of the same size: all of x and y in memory; 64 evenly spread samples of a
+ * source (image folders, read on demand). */
+static int fingerprint(nnc_model *m, const nnrt_samples *set, uint64_t *out) {
+  enum { kProbes = 64 };
+  int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS], n = set->n;
+  int64_t head[3] = {n, in, lab};
+  uint64_t h = fnv_words(0xCBF29CE484222325ull, head, sizeof head);
+  if (!set->source) {
+    h = fnv_words(h, set->x, (size_t)(n * in) * sizeof(float));
+    *out = fnv_words(h, set->y, (size_t)(n * lab) * sizeof(float));
+    return 0;
+  }
+  int64_t count = n < kProbes ? n : kProbes, index[kProbes];
+  for (int64_t k = 0; k < count; ++k)
+    index[k] = count > 1 ? (int64_t)((double)k * (double)(n - 1) / (double)(count - 1)) : 0;
+  float *x = malloc((size_t)(count * in) * sizeof(float));
+  float *y = malloc((size_t)(count * lab) * sizeof(float));
+  int rc = x && y ? nnrt_gather(m, set, index, count, x, y) : nnrt_fail("fit: out of memory");
+  if (rc == 0) {
+    h = fnv_words(h, x, (size_t)(count * in) * sizeof(float));
+    *out = fnv_words(h, y, (size_t)(count * lab) * sizeof(float));
+  }
+  free(x);
+  free(y);
+  return rc;
+}
+
 int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_options *o) {
   if (!m || !o)
     return nnrt_fail("fit: null model or options");
@@ -423,9 +477,13 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
   nnrt_history h;
   memset(&h, 0, sizeof h);
   log_names(m, val.n > 0, &logs, &h);
-  position pos = {o->initial_epoch, 0, 0, o->batch_size, train.n, 0, o->seed, {0}};
+  position pos = {o->initial_epoch, 0, 0, o->batch_size, train.n, 0, o->seed, {0}, 0};
+  if ((o->save_path || o->resume_path) && fingerprint(m, &train, &pos.data) != 0) {
+    nnrt_history_free(&h);
+    return -1;
+  }
   if (o->resume_path) {
-    restore_ctx ctx = {m, o, &pos, &h, 0};
+    restore_ctx ctx = {m, o, &pos, &h, 0, 0, 0};
     if (nnrt_load_with(m, o->resume_path, restore_record, &ctx) != 0) {
       nnrt_history_free(&h);
       return -1;
@@ -435,6 +493,12 @@ int nnrt_fit(nnc_model *m, nnrt_samples train, nnrt_samples val, const nnrt_fit_
                       : pos.seed != o->seed        ? "was started with another seed"
                       : pos.n != train.n           ? "was started on another number of samples"
                                                    : NULL;
+    if (!why && ctx.has_data && ctx.data != pos.data) {
+      nnrt_history_free(&h);
+      return nnrt_fail("checkpoint '%s' was saved while fitting other data (fingerprints "
+                       "differ); start a new fit with --weights %s to keep its weights",
+                       o->resume_path, o->resume_path);
+    }
     if (!why && pos.epoch > o->epochs) {
       nnrt_history_free(&h);
       return nnrt_fail("cannot resume from '%s': it stands at epoch %lld, past this fit's "
