@@ -14,9 +14,25 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+/* The bytes an IDX file's header declares (header and values) + 1, once `b` holds the
+ * header; 0 while it does not (or the magic is wrong: the reader reports that). */
+static size_t idx_limit(const unsigned char *b, size_t n) {
+  if (n < 4 || b[0] || b[1] || b[2] != 0x08 || b[3] == 0 || n < 4 + 4 * (size_t)b[3])
+    return 0;
+  size_t header = 4 + 4 * (size_t)b[3];
+  uint64_t total = 1;
+  for (size_t d = 0; d < b[3]; ++d) {
+    uint64_t v = (uint64_t)b[4 + 4 * d] << 24 | (uint64_t)b[5 + 4 * d] << 16 |
+                 (uint64_t)b[6 + 4 * d] << 8 | b[7 + 4 * d];
+    total = v && total > ((uint64_t)1 << 40) / v ? ((uint64_t)1 << 40) : total * v;
+  }
+  return header + (size_t)total + 1;
+}
+
 /* Reads a whole file, gunzipping it when it is gzip-compressed (gzread passes plain
- * files through). */
-static unsigned char *read_maybe_gz(const char *path, size_t *size) {
+ * files through). With `idx`, reading stops one byte past what the IDX header declares
+ * (a gzip bomb is not inflated beyond it; the caller reports the extra bytes). */
+static unsigned char *read_maybe_gz(const char *path, int idx, size_t *size) {
   struct stat st; /* a device or FIFO would be read without end */
   if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
     nnrt_fail("'%s' is not a regular file", path);
@@ -42,7 +58,16 @@ static unsigned char *read_maybe_gz(const char *path, size_t *size) {
       buf = grown;
       cap *= 2;
     }
-    int got = gzread(f, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
+    size_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
+    size_t limit = idx ? idx_limit(buf, n) : 0;
+    if ((limit && n >= limit) ||
+        (idx && !limit && n >= 4 && (buf[0] || buf[1] || buf[2] != 0x08 || buf[3] == 0)))
+      break; /* all the header declares + 1 byte, or not an IDX file */
+    if (limit && want > limit - n)
+      want = limit - n;
+    else if (idx && !limit && want > 4 + 4 * 255 - n && n < 4 + 4 * 255)
+      want = 4 + 4 * 255 - n; /* the header first, then at most what it declares */
+    int got = gzread(f, buf + n, (unsigned)want);
     if (got < 0) {
       int code;
       nnrt_fail("'%s' is not a readable gzip or IDX file: %s", path, gzerror(f, &code));
@@ -68,7 +93,7 @@ static uint32_t be32(const unsigned char *p) {
 /* Parses an IDX file of unsigned bytes: its item count and item size. */
 static float *read_idx(const char *path, int64_t *count, int64_t *item) {
   size_t size = 0;
-  unsigned char *b = read_maybe_gz(path, &size);
+  unsigned char *b = read_maybe_gz(path, 1, &size);
   if (!b)
     return NULL;
   float *out = NULL;
@@ -84,6 +109,11 @@ static float *read_idx(const char *path, int64_t *count, int64_t *item) {
   uint64_t n = be32(b + 4), per = 1;
   for (size_t d = 1; d < dims; ++d)
     per *= be32(b + 4 + 4 * d);
+  if (n && per && (size - header) / per >= n && (size - header) != n * per) {
+    nnrt_fail("'%s': the IDX header promises %llu values but the file holds more", path,
+              (unsigned long long)(n * per));
+    goto done;
+  }
   if (n == 0 || per == 0 || (size - header) / per < n || (size - header) != n * per) {
     nnrt_fail("'%s': the header promises %llu items of %llu values but the file holds %zu "
               "values",
@@ -210,7 +240,7 @@ static int bad_field(const char *path, int64_t line, int64_t col, int kind, cons
  * nan and inf are kept). Every row must have the same number of fields. */
 static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset *out) {
   size_t size = 0;
-  unsigned char *text = read_maybe_gz(path, &size);
+  unsigned char *text = read_maybe_gz(path, 0, &size);
   if (!text)
     return -1;
   char delim = opt && opt->delimiter ? opt->delimiter : ',';
