@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* The optimizer's step count lives in the variable with role ITERATIONS (saved in
  * checkpoints), as a float: exact up to 2^24 steps. */
@@ -62,8 +64,23 @@ static int check_inputs(const nnc_model *m, const float *x, int64_t n, const cha
   return 0;
 }
 
+/* Whether the last byte of a buffer of `floats` values at p is in this process's memory
+ * (mincore fails with ENOMEM on an unmapped page): a count larger than the caller's
+ * buffers, such as 2^40 samples, is refused instead of read until a segfault. */
+static int reaches(const float *p, int64_t floats) {
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t last = (uintptr_t)p + (uintptr_t)floats * sizeof(float) - 1;
+  unsigned char resident;
+  return floats <= 0 || mincore((void *)(last & ~(page - 1)), 1, &resident) == 0;
+}
+
 static int check_samples(const nnc_model *m, const float *x, const void *y, int64_t n,
                          const char *verb) {
+  int64_t in = m->desc[NNRT_DESC_INPUT], lab = m->desc[NNRT_DESC_LABELS];
+  if (!reaches(x, n * in) || !reaches((const float *)y, n * lab))
+    return nnrt_fail("%s: the %s buffer cannot hold %lld samples (its end is outside this "
+                     "process's memory)",
+                     verb, reaches(x, n * in) ? "label" : "input", (long long)n);
   if (check_labels(m, (const float *)y, n, verb) != 0)
     return -1;
   return check_inputs(m, x, n, verb);

@@ -24,6 +24,7 @@ int main(int argc, char **argv) {
     printf("train 2^40: %d %s\n", tiny_train_step(m, x, y, (int64_t)1 << 40, &loss), nnc_last_error());
     printf("evaluate INT64_MAX: %d %s\n", tiny_evaluate(m, x, y, INT64_MAX, &loss, metrics), nnc_last_error());
     printf("evaluate INT64_MAX/4: %d %s\n", tiny_evaluate(m, x, y, INT64_MAX / 4, &loss, metrics), nnc_last_error());
+    printf("evaluate 2^40: %d %s\n", tiny_evaluate(m, x, y, (int64_t)1 << 40, &loss, metrics), nnc_last_error());
     tiny_predict(m, x, 4, before);
     x[5] = INFINITY;
     printf("train inf: %d %s\n", tiny_train_step(m, x, y, 4, &loss), nnc_last_error());
