@@ -251,12 +251,32 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
   int rc = 0, first = 1;
   bad_row pending = {0, 0, 0, 0, ""};
   size_t pos = size >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a UTF-8 BOM */
+  if (size >= 2 && ((text[0] == 0xFF && text[1] == 0xFE) || (text[0] == 0xFE && text[1] == 0xFF))) {
+    rc = nnrt_fail("'%s' is UTF-16 text (byte-order mark %02X %02X): save it as UTF-8", path,
+                   text[0], text[1]);
+    free(text);
+    return rc;
+  }
+  const unsigned char *nul = memchr(text, 0, size);
+  if (nul) { /* strtod would stop there, silently cutting the field short */
+    int64_t line = 1, col = 1;
+    for (const unsigned char *c = text; c < nul; ++c) {
+      if (*c == '\n' || (*c == '\r' && c[1] != '\n'))
+        ++line, col = 1;
+      else if (*c == (unsigned char)delim)
+        ++col;
+    }
+    rc = nnrt_fail("%s:%lld: column %lld: a NUL byte (a binary file, or UTF-16 text?)", path,
+                   (long long)line, (long long)col);
+    free(text);
+    return rc;
+  }
   for (int64_t line = 1; pos < size && rc == 0; ++line) {
-    size_t end = pos;
-    while (end < size && text[end] != '\n')
+    size_t end = pos; /* lines end at \n, \r\n or a lone \r (classic Mac OS) */
+    while (end < size && text[end] != '\n' && text[end] != '\r')
       ++end;
-    size_t stop = end > pos && text[end - 1] == '\r' ? end - 1 : end;
-    size_t next = end + 1;
+    size_t stop = end;
+    size_t next = end + 1 + (end + 1 < size && text[end] == '\r' && text[end + 1] == '\n');
     if (stop == pos) { /* blank line */
       pos = next;
       continue;

@@ -182,6 +182,10 @@ int nnrt_npy_parse(const char *path, const unsigned char *b, size_t size, int al
                      "preamble", path, hlen, size - off);
   if (hlen == 0 || b[off + hlen - 1] != '\n')
     return nnrt_fail("'%s': the .npy header is not terminated by a newline", path);
+  const unsigned char *nul = memchr(b + off, 0, hlen);
+  if (nul) /* it would end a parsed string early: '<f4\0' read as '<f4' */
+    return nnrt_fail("'%s': malformed .npy header: a NUL byte at header offset %zu", path,
+                     (size_t)(nul - (b + off)));
   cursor c = {(const char *)b + off, (const char *)b + off + hlen, path};
   int isFloat = 0;
   if (header(&c, out, &isFloat) != 0)
