@@ -89,7 +89,9 @@ static void write_svg(const nnrt_history *h, FILE *f) {
     for (int k = 0; k < h->columns; ++k)
       if (!strcmp(h->names[k], val))
         v = k;
-    double lo = INFINITY, hi = -INFINITY;
+    /* long double: a range of finite values near +-DBL_MAX (1e308, -1e308) overflows
+     * double arithmetic into inf and nan ticks */
+    long double lo = INFINITY, hi = -INFINITY;
     for (int64_t r = 0; r < h->epochs; ++r)
       for (int k = 0; k < 2; ++k) {
         int col = k ? v : c;
@@ -97,15 +99,16 @@ static void write_svg(const nnrt_history *h, FILE *f) {
           continue;
         double y = h->values[r * h->columns + col];
         if (isfinite(y)) {
-          lo = fmin(lo, y);
-          hi = fmax(hi, y);
+          lo = fminl(lo, y);
+          hi = fmaxl(hi, y);
         }
       }
-    if (!(hi > lo)) {
-      lo = isfinite(lo) ? lo - 0.5 : 0;
-      hi = lo + 1;
+    if (!(hi > lo)) { /* one value (or none): a band around it, wide enough to be seen */
+      long double span = isfinite(lo) ? fmaxl(1, fabsl(lo) * 0.1L) : 1;
+      lo = isfinite(lo) ? lo - span / 2 : 0;
+      hi = lo + span;
     }
-    double pad = (hi - lo) * 0.05;
+    long double pad = (hi - lo) * 0.05L;
     lo -= pad;
     hi += pad;
     int ox = p * W;
@@ -115,10 +118,10 @@ static void write_svg(const nnrt_history *h, FILE *f) {
                "stroke=\"#444\"/>\n",
             L, T, W - L - R, H - T - B);
     for (int t = 0; t <= 4; ++t) { /* y ticks */
-      double y = lo + (hi - lo) * t / 4;
+      long double y = lo + (hi - lo) * t / 4;
       double py = T + (H - T - B) * (1 - (double)t / 4);
       fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.4g</text>\n",
+                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.4Lg</text>\n",
               L, py, W - R, py, L - 6, py + 4, y);
     }
     int64_t span = (int64_t)(x1 - x0), step = span > 10 ? (span + 9) / 10 : 1;
@@ -149,7 +152,7 @@ static void write_svg(const nnrt_history *h, FILE *f) {
                      "points=\"",
                   k ? "validation" : "training", color, k ? " stroke-dasharray=\"6,4\"" : "");
         double px = L + (W - L - R) * ((double)h->epoch[r] + 1 - x0) / (x1 - x0);
-        double py = T + (H - T - B) * (1 - (value - lo) / (hi - lo));
+        double py = (double)(T + (H - T - B) * (1 - (value - lo) / (hi - lo)));
         fprintf(f, "%s%.1f,%.1f", open ? " " : "", px, py);
         open = 1;
       }
