@@ -65,6 +65,16 @@ int nnrt_command_filters(const nnrt_program *p, int argc, char **argv) {
   const float *w = m->weights[k];
   float lo = INFINITY, hi = -INFINITY;
   for (int64_t i = 0; i < v[NNRT_VAR_COUNT]; ++i) {
+    if (!isfinite(w[i])) { /* fminf skips NaN: it was drawn as if absent, or "in [inf, inf]" */
+      size_t n = strlen(m->names[k]);
+      int len = (int)(n > 7 && !strcmp(m->names[k] + n - 7, ".kernel") ? n - 7 : n);
+      fprintf(stderr, "%s: error: layer '%.*s' kernel holds %s: '%s'[%lld] is %s (a diverged "
+                      "or damaged checkpoint?); nothing drawn\n",
+              argv[0], len, m->names[k], isnan(w[i]) ? "NaN" : "infinity", m->names[k],
+              (long long)i, isnan(w[i]) ? "nan" : w[i] > 0 ? "inf" : "-inf");
+      nnrt_destroy(m);
+      return 1;
+    }
     lo = fminf(lo, w[i]);
     hi = fmaxf(hi, w[i]);
   }
@@ -86,7 +96,7 @@ int nnrt_command_filters(const nnrt_program *p, int argc, char **argv) {
           int64_t ci = rgb ? c : 0;
           float value = w[((y / scale) * kw + x / scale) * cin * cout + ci * cout + f];
           pixels[(py * width + px) * 3 + c] =
-              (unsigned char)lrintf(hi > lo ? 255.0f * (value - lo) / (hi - lo) : 128.0f);
+              (unsigned char)lrint(hi > lo ? 255.0 * ((double)value - lo) / ((double)hi - lo) : 128.0);
         }
       }
   png_image img;
