@@ -5,6 +5,7 @@
 #endif
 #include "runtime/folder.h"
 
+#include "runtime/files.h"
 #include "runtime/internal.h"
 
 #include <ctype.h>
@@ -318,28 +319,6 @@ int nnrt_folder_subset(nnrt_folder *f, double validation_split, int validation) 
   memmove(f->labels, f->labels + start, (size_t)keep * sizeof(int));
   f->n = keep;
   return 0;
-}
-
-FILE *nnrt_open_regular(const char *path, char *why, size_t cap) {
-  /* O_NONBLOCK: opening a FIFO with no writer would block; fstat then refuses it */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0) {
-    snprintf(why, cap, "cannot open (%s)", strerror(errno));
-    return NULL;
-  }
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    snprintf(why, cap, "not a regular file");
-    close(fd);
-    return NULL;
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  FILE *f = fdopen(fd, "rb");
-  if (!f) {
-    snprintf(why, cap, "cannot open (%s)", strerror(errno));
-    close(fd);
-  }
-  return f;
 }
 
 /* Why `path` is not decodable (written to `why`), or 0 when it is a PNG or JPEG. */

@@ -55,8 +55,5 @@ char *nnrt_path_join(const char *a, const char *b);
 }
 #endif
 
-/* Opens `path` for reading only when it is a regular file (a FIFO is never waited on);
- * NULL with the reason ("not a regular file", "cannot open (...)") in `why`. */
-FILE *nnrt_open_regular(const char *path, char *why, size_t cap);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "runtime/folder.h"
 
+#include "runtime/files.h"
 #include "runtime/internal.h"
 
 #include <stdio.h> /* before jpeglib.h, which uses FILE */
