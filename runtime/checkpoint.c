@@ -302,12 +302,15 @@ int nnrt_load_with(nnc_model *m, const char *path, nnrt_record_fn extra, void *c
   for (uint32_t i = (uint32_t)own; rc == 0 && extra && i < c.count; ++i)
     rc = extra(&c.records[i], ctx) == 0 ? 0 : -1;
   for (int64_t i = 0; rc == 0 && m->strict && i < m->nvars; ++i)
-    for (int64_t j = 0; rc == 0 && j < c.records[i].count; ++j)
-      if (!isfinite(c.records[i].data[j]))
+    for (int64_t j = 0; rc == 0 && j < c.records[i].count; ++j) {
+      float v; /* the record's data may be unaligned (nnrt_read_checkpoint) */
+      memcpy(&v, c.records[i].data + j, sizeof v);
+      if (!isfinite(v))
         rc = nnrt_fail("checkpoint '%s' holds non-finite weights: '%s'[%lld] is %s (saved "
                        "from a diverged model?); nothing was loaded",
                        path, m->names[i], (long long)j,
-                       isnan(c.records[i].data[j]) ? "nan" : c.records[i].data[j] > 0 ? "inf" : "-inf");
+                       isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    }
   for (int64_t i = 0; rc == 0 && i < m->nvars; ++i)
     memcpy(m->weights[i], c.records[i].data, (size_t)c.records[i].count * sizeof(float));
   if (rc == 0)

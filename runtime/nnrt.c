@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
                                    const float *constants, nnrt_fn forward, nnrt_fn train,
@@ -125,6 +126,14 @@ int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb) {
   if (nnrt_check_count(m, n, verb) != 0)
     return -1;
   int64_t need = fixed + perSample * n;
+  /* More than this machine's memory could ever hold: refused without asking malloc
+   * (a sanitizer's allocator aborts on such sizes instead of returning NULL). */
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (need > m->arena_capacity && pages > 0 && page > 0 &&
+      (uint64_t)need * sizeof(float) > (uint64_t)pages * (uint64_t)page)
+    return nnrt_fail("%s: cannot allocate %lld bytes of activations (more than this "
+                     "machine's memory)",
+                     verb, (long long)(need * (int64_t)sizeof(float)));
   if (need > m->arena_capacity) {
     float *grown = realloc(m->arena, (size_t)need * sizeof(float));
     if (!grown)
