@@ -1,5 +1,8 @@
 /* Opening input files safely: regular files only, never waiting on a FIFO. In libnnrt,
  * so the image decoders, the folder index and their fuzz targets share it. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* O_CLOEXEC, fdopen under -std=c11 */
+#endif
 #include "runtime/files.h"
 
 #include <errno.h>
