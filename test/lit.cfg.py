@@ -35,6 +35,10 @@ else:
     config.substitutions.append(("%cc", ("cc " + config.nnc_sanitize_flags).strip()))
     if config.nnc_sanitize_flags:
         config.available_features.add("sanitizer")
+    # Resident-set limits of the streaming tests: AddressSanitizer's quarantine (256 MB of
+    # freed memory kept unmapped-late) and shadow memory come on top in a sanitizer build.
+    config.substitutions.append(("%stream_rss_limit",
+                                 "800" if config.nnc_sanitize_flags else "500"))
     config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
 
     # 'cuda': an NVIDIA GPU and its driver are present (--target=cuda outputs run).
