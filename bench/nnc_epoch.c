@@ -73,7 +73,7 @@ static uint64_t splitmix(uint64_t *state) {
   return z ^ (z >> 31);
 }
 
-/* runtime/fit.c's epoch_order, so the batches are fit's batches for this seed. */
+/* runtime/fit_data.c's nnrt_epoch_order, so the batches are fit's batches for this seed. */
 static void epoch_order(int64_t *order, int64_t n, uint64_t seed, int64_t epoch) {
   for (int64_t i = 0; i < n; ++i)
     order[i] = i;

@@ -2,7 +2,7 @@
 
 load_fashion(dir) reads the IDX .gz files with gzip and numpy (pixels 0..255 as float32,
 labels as int64), as `fit --data fashion_mnist` reads them. epoch_order(n, seed, epoch) is
-runtime/fit.c's permutation (splitmix64 from (seed, epoch), Fisher-Yates), so the peer
+runtime/fit_data.c's permutation (splitmix64 from (seed, epoch), Fisher-Yates), so the peer
 trains on the same batches in the same order as nnc (bench/nnc_epoch.c, and fit itself).
 train_epoch is the peer's usual loop over shuffled batches of tensors already in memory.
 """
