@@ -261,47 +261,6 @@ static int shape_labels(const nnrt_program *p, const options *o, const nnrt_data
   return 0;
 }
 
-/* Keeps the samples whose class id is listed in `spec` ("5,6,7" or "5-9"), renumbered
- * by their place in the list (Fashion-MNIST classes 5-9 become 0-4). */
-static int filter_classes(nnrt_dataset *d, const char *spec) {
-  int map[256];
-  for (int i = 0; i < 256; ++i)
-    map[i] = -1;
-  int next = 0;
-  for (const char *p = spec; *p;) {
-    char *end;
-    long a = strtol(p, &end, 10), b = a;
-    if (end == p)
-      return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
-    if (*end == '-') {
-      p = end + 1;
-      b = strtol(p, &end, 10);
-      if (end == p)
-        return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
-    }
-    if (a < 0 || b > 255 || b < a)
-      return nnrt_fail("--classes '%s': class ids must be 0..255, ranges ascending", spec);
-    for (long c = a; c <= b; ++c)
-      if (map[c] < 0)
-        map[c] = next++;
-    p = *end == ',' ? end + 1 : end;
-    if (*end && *end != ',')
-      return nnrt_fail("--classes '%s': expected class ids like 5,6,7 or 5-9", spec);
-  }
-  int64_t kept = 0;
-  for (int64_t i = 0; i < d->n; ++i) {
-    float label = d->y[i];
-    int id = label >= 0 && label < 256 && label == floorf(label) ? map[(int)label] : -1;
-    if (id < 0)
-      continue;
-    memmove(d->x + kept * d->sample_size, d->x + i * d->sample_size,
-            (size_t)d->sample_size * sizeof(float));
-    d->y[kept++] = (float)id;
-  }
-  d->n = kept;
-  return 0;
-}
-
 /* Loads train and test parts as the options say; the training part's statistics
  * standardise both. */
 static int load(const nnrt_program *p, const options *o, samples *train, samples *test) {
@@ -317,10 +276,10 @@ static int load(const nnrt_program *p, const options *o, samples *train, samples
   } else if (rc == 0) {
     rc = nnrt_load_dataset(o->data, 1, &o->csv, &held);
     if (rc == 0 && o->classes)
-      rc = filter_classes(&held, o->classes);
+      rc = nnrt_filter_classes(&held, o->classes);
     ntest = held.n;
   }
-  if (rc == 0 && o->classes && (rc = filter_classes(&all, o->classes)) == 0) {
+  if (rc == 0 && o->classes && (rc = nnrt_filter_classes(&all, o->classes)) == 0) {
     if (csv) {
       ntest = (int64_t)floor((double)all.n * o->test_split);
       ntrain = all.n - ntest;

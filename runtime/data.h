@@ -42,6 +42,10 @@ void nnrt_free_dataset(nnrt_dataset *data);
  * how many, at most `max`. */
 int nnrt_dataset_files(const char *spec, char *files, size_t cap, int max);
 
+/* Keeps the samples whose class id is listed in `spec` ("5,6,7" or "5-9"), renumbered
+ * by their place in the list (--classes). 0, or -1 with the error set. */
+int nnrt_filter_classes(nnrt_dataset *d, const char *spec);
+
 #ifdef __cplusplus
 }
 #endif
