@@ -96,6 +96,15 @@ OpLowering lowerConvPoolArgmax(nn::Conv2DMaxPoolArgmaxOp op) {
                                                      (int)pool[1], (int)pool[0]));
 }
 
+OpLowering lowerConvPool(nn::Conv2DMaxPoolOp op) {
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  ArrayRef<int64_t> pool = op.getPoolSize();
+  return fusedConvCall(op, conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(),
+                                                     activationOf(op.getActivation(), op.getAlpha()),
+                                                     (int)pool[1], (int)pool[0], false));
+}
+
 OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op) {
   ConvShape s = convShape(op.getInput(), op.getKernelGrad(), op.getStrides(), op.getDilation(),
                           op.getPadding());
@@ -228,6 +237,7 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
       .Case([](nn::Conv2DBNTrainOp o) { return lowerConvBNTrain(o); })
       .Case([](nn::MaxPool2DArgmaxOp o) { return lowerPoolArgmax(o); })
       .Case([](nn::Conv2DMaxPoolArgmaxOp o) { return lowerConvPoolArgmax(o); })
+      .Case([](nn::Conv2DMaxPoolOp o) { return lowerConvPool(o); })
       .Case([](nn::Conv2DMaxPoolGradKernelOp o) { return lowerConvPoolGradKernel(o); })
       .Case([](nn::MaxPool2DActivationGradOp o) { return lowerPoolActivationGrad(o); })
       .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })

@@ -1,7 +1,8 @@
-// --nn-fuse-conv-pool: in the train step, a Conv2D whose only user is the
-// max_pool2d_argmax made by --nn-fuse-pool-activation (windows that tile the conv
-// output: strides = pool size, "valid") becomes one nn.conv2d_max_pool2d_argmax, so
-// the conv output — the largest tensor of a typical CNN step — is never stored. In
+// --nn-fuse-conv-pool: a Conv2D whose only user is a max pooling of windows that tile
+// the conv output (strides = pool size, "valid") becomes one op, so the conv output —
+// the largest tensor of a typical CNN — is never stored: nn.conv2d_max_pool2d in
+// inference (predict, evaluate), nn.conv2d_max_pool2d_argmax in the train step (from
+// the max_pool2d_argmax made by --nn-fuse-pool-activation). In
 // the backward, the conv-output gradient of a first layer (kernel and bias gradients
 // only) is not stored either: nn.conv2d_max_pool2d_grad_kernel.
 #include "passes/Passes.h"
@@ -35,6 +36,24 @@ void fuse(nn::MaxPool2DArgmaxOp pool) {
       conv.getAlphaAttr());
   pool.getOutput().replaceAllUsesWith(fused.getOutput());
   pool.getIndex().replaceAllUsesWith(fused.getIndex());
+  pool.erase();
+  conv.erase();
+}
+
+/// Inference (predict, evaluate): a Conv2D whose only user is a max_pool2d of tiling
+/// windows becomes one nn.conv2d_max_pool2d.
+void fuse(nn::MaxPool2DOp pool) {
+  auto conv = pool.getInput().getDefiningOp<nn::Conv2DOp>();
+  if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
+      pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize() ||
+      !smallWindow(pool.getPoolSize()))
+    return;
+  OpBuilder b(pool);
+  auto fused = b.create<nn::Conv2DMaxPoolOp>(
+      pool.getLoc(), pool.getOutput().getType(), conv.getInput(), conv.getKernel(),
+      conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
+      pool.getPoolSizeAttr(), conv.getActivationAttr(), conv.getAlphaAttr());
+  pool.getOutput().replaceAllUsesWith(fused.getOutput());
   pool.erase();
   conv.erase();
 }
@@ -84,12 +103,16 @@ struct FuseConvPoolPass : PassWrapper<FuseConvPoolPass, OperationPass<ModuleOp>>
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseConvPoolPass)
   StringRef getArgument() const override { return "nn-fuse-conv-pool"; }
   StringRef getDescription() const override {
-    return "fuses a Conv2D into the max_pool2d_argmax that is its only user";
+    return "fuses a Conv2D into the max_pool2d or max_pool2d_argmax that is its only user";
   }
   void runOnOperation() override {
     SmallVector<nn::MaxPool2DArgmaxOp> pools;
     getOperation().walk([&](nn::MaxPool2DArgmaxOp p) { pools.push_back(p); });
     for (nn::MaxPool2DArgmaxOp p : pools)
+      fuse(p);
+    SmallVector<nn::MaxPool2DOp> inference;
+    getOperation().walk([&](nn::MaxPool2DOp p) { inference.push_back(p); });
+    for (nn::MaxPool2DOp p : inference)
       fuse(p);
     SmallVector<nn::MaxPool2DActivationGradOp> grads;
     getOperation().walk([&](nn::MaxPool2DActivationGradOp g) { grads.push_back(g); });

@@ -24,6 +24,8 @@ struct nnc_model {
   struct nnrt_device *device; /* device copies of a --target=cuda model (device.c) */
   const char *model;          /* the output's name (NAME_create), after the metric names */
   atomic_int busy;            /* a C API call is running on it (api.c) */
+  int wide; /* a weight tensor of NNRT_WIDE_WEIGHTS floats or more (batch-1 calls use the
+             * pool: nnrt.c) */
   int strict; /* a C API instance (NAME_create): refuses non-finite inputs in train_step and
                * evaluate, and checkpoints of non-finite weights in save and load; the
                * executable's instances (fit --allow-nonfinite) leave it 0 */
@@ -96,7 +98,9 @@ void nnrt_threads_install(void);
  * costs less than waking the pool. */
 void nnrt_threads_serial(int on);
 /* A call whose activations (batch x arena floats per sample) stay below this runs its
- * loops on the calling thread. */
+ * loops on the calling thread, unless the model has a weight tensor of at least
+ * NNRT_WIDE_WEIGHTS floats (nnrt.h): such a layer is split over the threads even for one
+ * sample, so that each core reads (and keeps in its own cache) a part of it. */
 #define NNRT_SERIAL_FLOATS (64 * 1024)
 
 // NNRT_PROFILE=1: per-kernel wall time, reported at exit (profile.c).

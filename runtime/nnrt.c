@@ -35,6 +35,7 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
     m->names[i] = names;
     names += strlen(names) + 1;
     const int64_t *var = nnrt_var(m, i);
+    m->wide |= var[NNRT_VAR_COUNT] >= NNRT_WIDE_WEIGHTS;
     m->weights[i] = malloc((size_t)var[NNRT_VAR_COUNT] * sizeof(float));
     if (!m->weights[i])
       goto oom;
@@ -99,7 +100,7 @@ NNRT_EXPORT int nnrt_predict(nnc_model *m, const float *x, int64_t n, float *y) 
   if (nnrt_device_enter(m) != 0)
     return -1;
   unsigned fp = nnrt_fp_enter();
-  int serial = m->desc[NNRT_DESC_ARENA] * n <= NNRT_SERIAL_FLOATS;
+  int serial = !m->wide && m->desc[NNRT_DESC_ARENA] * n <= NNRT_SERIAL_FLOATS;
   nnrt_threads_serial(serial);
   int rc = m->forward(m->weights, x, NULL, NULL, n, y, m->arena);
   nnrt_threads_serial(0);

@@ -50,6 +50,12 @@ enum {
  * memory holds the weights and the arena between calls. */
 enum { NNRT_DEVICE_HOST = 0, NNRT_DEVICE_CUDA = 1 };
 
+/* A weight tensor of at least this many floats (512 KiB, half a core's L2 on the machines
+ * measured) is split over the threads even in a batch-1 call (the Dense kernel's
+ * one-row schedule; the runtime then leaves the call on the pool): each core reads its
+ * part and keeps it in its own cache from call to call. */
+enum { NNRT_WIDE_WEIGHTS = 128 * 1024 };
+
 /* Losses. */
 enum {
   NNRT_LOSS_SPARSE_CATEGORICAL = 0, NNRT_LOSS_CATEGORICAL = 1, NNRT_LOSS_BINARY = 2,

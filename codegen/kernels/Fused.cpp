@@ -201,14 +201,19 @@ static Tuple windowMaximum(Func f, Var c, Var px, Var py, Var n, int poolW, int 
 }
 
 Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
-                                 int poolW, int poolH) {
+                                 int poolW, int poolH, bool argmax) {
   ConvAccumulator c(s, bias, "conv_pool_acc");
   // ---- algorithm ----
   Func conv = activate(c.acc, act, s.filters, "conv2d");
   Var px("px"), py("py");
-  Func out("conv2d_max_pool2d_argmax");
-  out(c.co, px, py, c.n) = windowMaximum(conv, c.co, px, py, c.n, poolW, poolH);
-  Kernel kernel{"conv2d_max_pool2d_argmax", {c.input, c.kernel}, out};
+  const char *name = argmax ? "conv2d_max_pool2d_argmax" : "conv2d_max_pool2d";
+  Func out(name);
+  Tuple window = windowMaximum(conv, c.co, px, py, c.n, poolW, poolH);
+  if (argmax)
+    out(c.co, px, py, c.n) = window;
+  else
+    out(c.co, px, py, c.n) = window[0];
+  Kernel kernel{name, {c.input, c.kernel}, out};
   if (bias)
     kernel.inputs.push_back(c.bias);
   if (gpuSchedules()) {

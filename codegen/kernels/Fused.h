@@ -33,8 +33,9 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s);
 /// Training Conv2D + activation + max pooling (windows of poolW x poolH tiling the
 /// conv output, no padding) in one pipeline: the outputs of maxPool2dArgmaxKernel on
 /// conv2dKernel's output, without storing that output. Inputs: as conv2dKernel.
+/// With argmax false (inference), the pooled values only: maxPool2dKernel's output.
 Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
-                                 int poolW, int poolH);
+                                 int poolW, int poolH, bool argmax = true);
 
 /// Conv2D's kernel and bias gradients where dZ is maxPool2dActivationBackwardKernel's
 /// result (windows tiling the conv output), dZ made inline: outputs dW (co, ci, kx, ky)

@@ -93,6 +93,24 @@ def NN_Conv2DMaxPoolArgmaxOp : NN_Op<"conv2d_max_pool2d_argmax", [Pure]> {
       "$input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
 }
 
+def NN_Conv2DMaxPoolOp : NN_Op<"conv2d_max_pool2d", [Pure]> {
+  let summary = "inference Conv2D + activation + MaxPooling2D, one kernel";
+  let description = [{
+    nn.max_pool2d (windows pool_size, strides pool_size, "valid") applied to
+    nn.conv2d's output, computed without storing that output: each window's conv
+    values are made in registers and reduced at once (the pooled values of
+    nn.conv2d_max_pool2d_argmax, without the recorded maxima). Made by
+    --nn-fuse-conv-pool when the conv output has no other user.
+  }];
+  let arguments = !con((ins NN_Tensor:$input, NN_Tensor:$kernel, Optional<NN_Tensor>:$bias,
+                            DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilation,
+                            StrAttr:$padding, DenseI64ArrayAttr:$pool_size),
+                       NN_FusedActivation);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat =
+      "$input `,` $kernel (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+}
+
 def NN_MaxPool2DActivationGradOp : NN_Op<"max_pool2d_activation_grad", [Pure]> {
   let summary = "backward of activation + MaxPooling2D from the recorded maxima";
   let description = [{

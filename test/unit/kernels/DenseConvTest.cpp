@@ -26,6 +26,10 @@ TEST(DenseKernel, MatchesReference) {
   configs.push_back({1, 10, true, 2});
   configs.push_back({100, 10, false, 4});
   configs.push_back({9, 8, true, 5});
+  // Wide layers (NNRT_WIDE_WEIGHTS weights or more): the reduction in two halves; an
+  // odd count leaves the second half one shorter.
+  configs.push_back({6272, 64, true, 1});
+  configs.push_back({4097, 32, false, 1});
   ASSERT_GE(configs.size(), 20u);
   for (const Config &c : configs) {
     SCOPED_TRACE(testing::Message() << "K=" << c.k << " U=" << c.u << " bias=" << c.bias
@@ -49,6 +53,26 @@ TEST(DenseKernel, MatchesReference) {
         }
       activateRows(ref, c.u, act);
       expectClose(y, ref);
+    }
+  }
+}
+
+// A sample's outputs are the same bits whatever the batch it comes in (batch 1 takes
+// its own schedules: one thread, or the wide layers' halves on two).
+TEST(DenseKernel, BatchOfOneGivesTheSameBits) {
+  std::mt19937 rng(11);
+  for (auto [k, u] : std::vector<std::pair<int, int>>{{6272, 64}, {4097, 32}, {784, 128}}) {
+    SCOPED_TRACE(testing::Message() << "K=" << k << " U=" << u);
+    Kernel kernel = denseKernel(k, u, true, allActivations()[1]);
+    Tensor w = randomTensor({k, u}, rng), b = randomTensor({u}, rng);
+    Tensor x = randomTensor({9, k}, rng), y({9, u});
+    run(kernel, {&x, &w, &b}, y);
+    for (int row : {0, 8}) {
+      Tensor one({1, k}), out({1, u});
+      std::copy_n(x.data.begin() + size_t(row) * k, k, one.data.begin());
+      run(kernel, {&one, &w, &b}, out);
+      EXPECT_TRUE(std::equal(out.data.begin(), out.data.end(), y.data.begin() + size_t(row) * u))
+          << "row " << row;
     }
   }
 }

@@ -49,6 +49,12 @@ TEST(ConvPoolFused, MatchesUnfusedKernels) {
     runTuple(fusedK, {&x, &w, &b}, {&fusedPooled, &fusedIndex});
     EXPECT_EQ(fusedPooled.data, pooled.data);
     EXPECT_EQ(fusedIndex.data, index.data);
+    // The inference form (no recorded maxima): max_pool2d's output.
+    Tensor inferPooled({n, ph, pw, f}), unfusedPooled({n, ph, pw, f});
+    Kernel poolK = maxPool2dKernel(ps), inferK = conv2dMaxPoolArgmaxKernel(s, true, relu, 2, 2, false);
+    run(poolK, {&conv}, unfusedPooled);
+    run(inferK, {&x, &w, &b}, inferPooled);
+    EXPECT_EQ(inferPooled.data, unfusedPooled.data);
     if (f % 16 != 0 || s.channels * s.kernelW * s.kernelH > 16)
       continue;
     // Unfused backward: the conv-output gradient, then the weight gradient and the sum.
