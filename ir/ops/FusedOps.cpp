@@ -58,8 +58,10 @@ LogicalResult Conv2DBNTrainOp::verify() {
 
 LogicalResult BNActivationGradOp::verify() {
   auto in = rankedType(getInput());
-  if (!in || in.getRank() != 4)
-    return emitOpError("input must be a 4-D feature map");
+  // Channels last, any rank (a Dense's [N, C] too: BatchNormalization then an
+  // activation after a Dense fuses as after a Conv2D; the kernel flattens the rows).
+  if (!in || in.getRank() < 2)
+    return emitOpError("input must have a batch and a channel axis");
   for (Value v : {getOutput(), getOutputGrad(), getInputGrad()})
     if (v.getType() != in)
       return emitOpError("input, output, output_grad and input_grad must have one type");
