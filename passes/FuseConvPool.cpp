@@ -22,11 +22,20 @@ namespace {
 /// The fused kernels keep a window's conv values in registers, unrolled: up to 4x4.
 bool smallWindow(llvm::ArrayRef<int64_t> pool) { return pool[0] * pool[1] <= 16; }
 
-void fuse(nn::MaxPool2DArgmaxOp pool) {
-  auto conv = pool.getInput().getDefiningOp<nn::Conv2DOp>();
+/// The conv feeding `pool`, when the two fuse: the conv output has no other user, no
+/// softmax, and the windows tile it (strides = pool size, "valid") and are small.
+template <typename PoolOp> nn::Conv2DOp fusableConv(PoolOp pool) {
+  auto conv = pool.getInput().template getDefiningOp<nn::Conv2DOp>();
   if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
       pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize() ||
       !smallWindow(pool.getPoolSize()))
+    return nullptr;
+  return conv;
+}
+
+void fuse(nn::MaxPool2DArgmaxOp pool) {
+  nn::Conv2DOp conv = fusableConv(pool);
+  if (!conv)
     return;
   OpBuilder b(pool);
   auto fused = b.create<nn::Conv2DMaxPoolArgmaxOp>(
@@ -43,10 +52,8 @@ void fuse(nn::MaxPool2DArgmaxOp pool) {
 /// Inference (predict, evaluate): a Conv2D whose only user is a max_pool2d of tiling
 /// windows becomes one nn.conv2d_max_pool2d.
 void fuse(nn::MaxPool2DOp pool) {
-  auto conv = pool.getInput().getDefiningOp<nn::Conv2DOp>();
-  if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
-      pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize() ||
-      !smallWindow(pool.getPoolSize()))
+  nn::Conv2DOp conv = fusableConv(pool);
+  if (!conv)
     return;
   OpBuilder b(pool);
   auto fused = b.create<nn::Conv2DMaxPoolOp>(

@@ -25,8 +25,10 @@ else:
     ]
     config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", os.environ["PATH"])])
     config.substitutions.append(("%python", sys.executable))
-    # One kernel cache for the run, in the build folder: a new build starts it empty.
-    config.environment["NNC_CACHE_DIR"] = os.path.join(config.nnc_obj_root, "kernel-cache")
+    # One kernel cache for the run, in the build folder: a new build starts it empty
+    # (scripts/mutants passes its own: --param nnc_cache_dir=DIR).
+    config.environment["NNC_CACHE_DIR"] = lit_config.params.get(
+        "nnc_cache_dir", os.path.join(config.nnc_obj_root, "kernel-cache"))
     config.substitutions.append(("%nncroot", config.nnc_src_root))
     import shutil
     if shutil.which("dot"):

@@ -4,10 +4,13 @@
 // gradient, a sum in row order, to 1e-5 of a double-precision sum).
 // --nn-fuse-dense-grad-activation: Dense's input gradient with the previous
 // activation's derivative as its epilogue (the same bits as the two kernels).
+// --nn-fuse-conv-bn-act in inference: Conv2D + BatchNormalization (moving statistics,
+// per-channel values all different) + activation, against the two kernels.
 #include "codegen/kernels/Conv.h"
 #include "codegen/kernels/Dense.h"
 #include "codegen/kernels/Elementwise.h"
 #include "codegen/kernels/Fused.h"
+#include "codegen/kernels/Norm.h"
 #include "codegen/kernels/Pool.h"
 #include "test/unit/kernels/KernelTestUtil.h"
 
@@ -74,6 +77,45 @@ TEST(ConvPoolFused, MatchesUnfusedKernels) {
     runAll(fusedGradK, {&x, &index, &pooled, &dy}, {&fusedDw, &fusedDb});
     EXPECT_EQ(fusedDw.data, dw.data);
     expectClose(fusedDb, db);
+  }
+}
+
+TEST(ConvBNFused, MatchesConvThenBatchNorm) {
+  std::mt19937 rng(45);
+  std::vector<ConvShape> shapes = {{9, 8, 3, 3, 3, 32, 1, 1, 1, 1, true},
+                                   {7, 7, 2, 3, 3, 5, 2, 2, 1, 1, false}};
+  const float epsilon = 0.003f;
+  for (const ConvShape &s : shapes) {
+    SCOPED_TRACE(testing::Message() << s.height << "x" << s.width << "x" << s.channels << " -> "
+                                    << s.filters);
+    int n = 3, oh = s.outH(), ow = s.outW(), f = s.filters;
+    Tensor x = randomTensor({n, s.height, s.width, s.channels}, rng);
+    Tensor w = randomTensor({s.kernelH, s.kernelW, s.channels, f}, rng);
+    Tensor b = randomTensor({f}, rng, -0.5f, 0.5f), gamma = randomTensor({f}, rng, 0.5f, 2.0f);
+    Tensor beta = randomTensor({f}, rng, -1.0f, 1.0f), mean = randomTensor({f}, rng, -0.5f, 0.5f);
+    Tensor var = randomTensor({f}, rng, 0.1f, 3.0f);
+    Tensor conv({n, oh, ow, f});
+    Kernel convK = conv2dKernel(s, true, Activation{Act::Linear});
+    run(convK, {&x, &w, &b}, conv);
+    Tensor flat({n * oh * ow, f}), normed({n * oh * ow, f});
+    flat.data = conv.data;
+    Kernel bnK = batchNormInferenceKernel(f, epsilon);
+    run(bnK, {&flat, &gamma, &beta, &mean, &var}, normed);
+    std::vector<double> want(normed.data.size());
+    for (size_t i = 0; i < want.size(); ++i) // the BN kernel against the formula too
+      want[i] = std::max(0.0, (double(conv.data[i]) - mean.data[i % f]) /
+                                  std::sqrt(double(var.data[i % f]) + epsilon) *
+                                  gamma.data[i % f] +
+                              beta.data[i % f]);
+    Tensor fused({n, oh, ow, f});
+    Kernel fusedK = conv2dBNKernel(s, true, epsilon, Activation{Act::Relu});
+    run(fusedK, {&x, &w, &gamma, &beta, &mean, &var, &b}, fused); // the bias last
+    expectClose(fused, want);
+    for (float &v : normed.data)
+      v = std::max(v, 0.0f);
+    Tensor unfused({n, oh, ow, f});
+    unfused.data = normed.data;
+    expectClose(fused, std::vector<double>(unfused.data.begin(), unfused.data.end()));
   }
 }
 
