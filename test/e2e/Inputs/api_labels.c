@@ -12,8 +12,8 @@ int main(void) {
   float x[4 * MLP_INPUT_SIZE] = {0}, y[4] = {1, 2, 3, 4}, loss = 0, metrics[4];
   float before[4 * MLP_OUTPUT_SIZE], after[4 * MLP_OUTPUT_SIZE];
   mlp_predict(mlp, x, 4, before);
-  float bad[] = {37, -1, NAN, 2.5f, INFINITY};
-  for (int i = 0; i < 5; ++i) {
+  float bad[] = {37, 10, -1, NAN, 2.5f, INFINITY}; /* 10: the class count itself */
+  for (int i = 0; i < 6; ++i) {
     y[2] = bad[i];
     printf("train_step %g: %d %s\n", bad[i], mlp_train_step(mlp, x, y, 4, &loss),
            nnc_last_error());
