@@ -87,22 +87,15 @@ OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op) {
   return fusedConvCall(op, maxPool2dArgmaxKernel(s));
 }
 
-OpLowering lowerConvPoolArgmax(nn::Conv2DMaxPoolArgmaxOp op) {
+/// Conv2D + activation + tiling max pooling in one kernel: with the recorded maxima
+/// (the train step's nn.conv2d_max_pool2d_argmax) or without (inference).
+template <typename ConvPoolOp> OpLowering lowerConvPool(ConvPoolOp op, bool argmax) {
   ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
                           op.getPadding());
   ArrayRef<int64_t> pool = op.getPoolSize();
   return fusedConvCall(op, conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(),
                                                      activationOf(op.getActivation(), op.getAlpha()),
-                                                     (int)pool[1], (int)pool[0]));
-}
-
-OpLowering lowerConvPool(nn::Conv2DMaxPoolOp op) {
-  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
-                          op.getPadding());
-  ArrayRef<int64_t> pool = op.getPoolSize();
-  return fusedConvCall(op, conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(),
-                                                     activationOf(op.getActivation(), op.getAlpha()),
-                                                     (int)pool[1], (int)pool[0], false));
+                                                     (int)pool[1], (int)pool[0], argmax));
 }
 
 OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op) {
@@ -236,8 +229,8 @@ FailureOr<OpLowering> lowerOp(Operation *op) {
       .Case([](nn::Conv2DBNOp o) { return lowerConvBN(o); })
       .Case([](nn::Conv2DBNTrainOp o) { return lowerConvBNTrain(o); })
       .Case([](nn::MaxPool2DArgmaxOp o) { return lowerPoolArgmax(o); })
-      .Case([](nn::Conv2DMaxPoolArgmaxOp o) { return lowerConvPoolArgmax(o); })
-      .Case([](nn::Conv2DMaxPoolOp o) { return lowerConvPool(o); })
+      .Case([](nn::Conv2DMaxPoolArgmaxOp o) { return lowerConvPool(o, true); })
+      .Case([](nn::Conv2DMaxPoolOp o) { return lowerConvPool(o, false); })
       .Case([](nn::Conv2DMaxPoolGradKernelOp o) { return lowerConvPoolGradKernel(o); })
       .Case([](nn::MaxPool2DActivationGradOp o) { return lowerPoolActivationGrad(o); })
       .Case([](nn::MaxPool2DOp o) { return lowerPool(o, true); })
