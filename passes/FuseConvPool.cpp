@@ -33,34 +33,19 @@ template <typename PoolOp> nn::Conv2DOp fusableConv(PoolOp pool) {
   return conv;
 }
 
-void fuse(nn::MaxPool2DArgmaxOp pool) {
+/// The conv and the pooling become one FusedOp with the pooling's results:
+/// nn.conv2d_max_pool2d_argmax in the train step (pooled values and recorded maxima),
+/// nn.conv2d_max_pool2d in inference (predict, evaluate: pooled values only).
+template <typename FusedOp, typename PoolOp> void fuse(PoolOp pool) {
   nn::Conv2DOp conv = fusableConv(pool);
   if (!conv)
     return;
   OpBuilder b(pool);
-  auto fused = b.create<nn::Conv2DMaxPoolArgmaxOp>(
-      pool.getLoc(), pool.getOutput().getType(), pool.getIndex().getType(), conv.getInput(),
-      conv.getKernel(), conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(),
-      conv.getPaddingAttr(), pool.getPoolSizeAttr(), conv.getActivationAttr(),
-      conv.getAlphaAttr());
-  pool.getOutput().replaceAllUsesWith(fused.getOutput());
-  pool.getIndex().replaceAllUsesWith(fused.getIndex());
-  pool.erase();
-  conv.erase();
-}
-
-/// Inference (predict, evaluate): a Conv2D whose only user is a max_pool2d of tiling
-/// windows becomes one nn.conv2d_max_pool2d.
-void fuse(nn::MaxPool2DOp pool) {
-  nn::Conv2DOp conv = fusableConv(pool);
-  if (!conv)
-    return;
-  OpBuilder b(pool);
-  auto fused = b.create<nn::Conv2DMaxPoolOp>(
-      pool.getLoc(), pool.getOutput().getType(), conv.getInput(), conv.getKernel(),
-      conv.getBias(), conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
+  auto fused = b.create<FusedOp>(
+      pool.getLoc(), pool->getResultTypes(), conv.getInput(), conv.getKernel(), conv.getBias(),
+      conv.getStridesAttr(), conv.getDilationAttr(), conv.getPaddingAttr(),
       pool.getPoolSizeAttr(), conv.getActivationAttr(), conv.getAlphaAttr());
-  pool.getOutput().replaceAllUsesWith(fused.getOutput());
+  pool->replaceAllUsesWith(fused);
   pool.erase();
   conv.erase();
 }
@@ -116,11 +101,11 @@ struct FuseConvPoolPass : PassWrapper<FuseConvPoolPass, OperationPass<ModuleOp>>
     SmallVector<nn::MaxPool2DArgmaxOp> pools;
     getOperation().walk([&](nn::MaxPool2DArgmaxOp p) { pools.push_back(p); });
     for (nn::MaxPool2DArgmaxOp p : pools)
-      fuse(p);
+      fuse<nn::Conv2DMaxPoolArgmaxOp>(p);
     SmallVector<nn::MaxPool2DOp> inference;
     getOperation().walk([&](nn::MaxPool2DOp p) { inference.push_back(p); });
     for (nn::MaxPool2DOp p : inference)
-      fuse(p);
+      fuse<nn::Conv2DMaxPoolOp>(p);
     SmallVector<nn::MaxPool2DActivationGradOp> grads;
     getOperation().walk([&](nn::MaxPool2DActivationGradOp g) { grads.push_back(g); });
     for (nn::MaxPool2DActivationGradOp g : grads)

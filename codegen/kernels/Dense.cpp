@@ -98,7 +98,6 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
   return true;
 }
 
-
 /// A wide layer (NNRT_WIDE_WEIGHTS weights or more): the reduction runs as two halves,
 /// part(u, m, h) = (h == 0 ? bias : 0) + the sum of half h, added at the end:
 /// out = act(part(u, m, 0) + part(u, m, 1)). In a batch call the register blocks of
@@ -156,6 +155,13 @@ Func wideDense(ImageParam in, ImageParam w, std::optional<ImageParam> b, int fea
 Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   ImageParam in(Float(32), 2, "input"), w(Float(32), 2, "kernel"), b(Float(32), 1, "bias");
   Var u("u"), m("m");
+  // The kernel's inputs: the input, the weights and the bias if any.
+  auto kernelOf = [&](Func result) {
+    Kernel kernel{"dense", {in, w}, result};
+    if (bias)
+      kernel.inputs.push_back(b);
+    return kernel;
+  };
 
   // ---- algorithm ----
   RDom k(0, features, "k");
@@ -181,26 +187,17 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
       scheduleGpuRowSum(acc, k, (features + 15) / 16);
     else if (act.kind == Act::Softmax)
       acc.compute_root(); // read by the row statistics and the output: computed once
-    Kernel kernel{"dense", {in, w}, out};
-    if (bias)
-      kernel.inputs.push_back(b);
-    return kernel;
+    return kernelOf(out);
   }
   // ---- schedule (CPU) ----
   if (act.kind != Act::Softmax && units % 16 == 0 &&
       (int64_t)units * features >= NNRT_WIDE_WEIGHTS) {
-    Kernel kernel{"dense", {in, w}, wideDense(in, w, bias ? std::optional(b) : std::nullopt,
-                                              features, units, act)};
-    if (bias)
-      kernel.inputs.push_back(b);
-    return kernel;
+    std::optional<ImageParam> maybeBias = bias ? std::optional(b) : std::nullopt;
+    return kernelOf(wideDense(in, w, maybeBias, features, units, act));
   }
   if (act.kind != Act::Softmax &&
       tileProduct(out, acc, u, m, k, units, Spread::Rows, 2 * (int64_t)units * features)) {
-    Kernel kernel{"dense", {in, w}, out};
-    if (bias)
-      kernel.inputs.push_back(b);
-    return kernel;
+    return kernelOf(out);
   }
   if (narrow) {
     // 16 partial sums per output (lanes of k), added up at the end of each row.
@@ -220,10 +217,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     // of k (one chain at a time waited on each FMA's latency).
     out.bound(u, 0, units);
     partial.update().reorder(lane, u, ko).vectorize(lane).unroll(u);
-    Kernel kernel{"dense", {in, w}, out};
-    if (bias)
-      kernel.inputs.push_back(b);
-    return kernel;
+    return kernelOf(out);
   }
   // Rows in blocks of 4 across threads; units vectorized; the accumulator stays in
   // the block and sweeps k outside the vector loop.
@@ -246,10 +240,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     acc.update().reorder(u, m, k).vectorize(u, kVector, TailStrategy::GuardWithIf);
   }
 
-  Kernel kernel{"dense", {in, w}, out};
-  if (bias)
-    kernel.inputs.push_back(b);
-  return kernel;
+  return kernelOf(out);
 }
 
 Kernel denseBackwardDataKernel(int features, int units, const std::optional<Activation> &previous) {

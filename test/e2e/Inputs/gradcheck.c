@@ -43,11 +43,14 @@ static float **snapshot(nnc_model *m) {
   return copy;
 }
 
-static void restore(nnc_model *m, float **copy) {
-  for (int64_t v = 0; v < m->nvars; ++v) {
+static void put_back(nnc_model *m, float **copy) {
+  for (int64_t v = 0; v < m->nvars; ++v)
     memcpy(m->weights[v], copy[v], nnrt_var(m, v)[NNRT_VAR_COUNT] * sizeof(float));
+}
+
+static void release(nnc_model *m, float **copy) {
+  for (int64_t v = 0; v < m->nvars; ++v)
     free(copy[v]);
-  }
   free(copy);
 }
 
@@ -56,7 +59,8 @@ static double loss_at(nnc_model *m, const float *x, const float *y, int64_t n) {
   if (training_mode) {
     float **state = snapshot(m);
     int rc = FN(_train_step)(m, x, y, n, &loss);
-    restore(m, state);
+    put_back(m, state);
+    release(m, state);
     if (rc != 0) {
       fprintf(stderr, "FAILED: train_step (%s)\n", nnc_last_error());
       exit(1);
@@ -94,15 +98,9 @@ int main(int argc, char **argv) {
         *t = 2 * uniform() - 1;
     }
   }
-  /* w0, then one step: g = w0 - w1. */
-  float **w0 = calloc(m->nvars, sizeof *w0), **grad = calloc(m->nvars, sizeof *grad);
-  for (int64_t v = 0; v < m->nvars; ++v) {
-    int64_t count = nnrt_var(m, v)[NNRT_VAR_COUNT];
-    w0[v] = malloc(count * sizeof(float));
-    memcpy(w0[v], m->weights[v], count * sizeof(float));
-  }
+  /* w0 (every variable), then one step: g = w0 - w1. */
+  float **w0 = snapshot(m), **grad = calloc(m->nvars, sizeof *grad);
   float stepLoss;
-  float **state = snapshot(m);
   if (FN(_train_step)(m, x, y, n, &stepLoss) != 0)
     return fprintf(stderr, "FAILED: train_step (%s)\n", nnc_last_error()), 1;
   /* The gradient from the trainable weights' change; then every variable as before
@@ -113,7 +111,7 @@ int main(int argc, char **argv) {
     for (int64_t i = 0; i < count; ++i)
       grad[v][i] = w0[v][i] - m->weights[v][i];
   }
-  restore(m, state);
+  put_back(m, w0);
   double base = loss_at(m, x, y, n);
   if (fabs(base - stepLoss) > 1e-5 * fmax(1, fabs(base)))
     return fprintf(stderr, "FAILED: train_step loss %g != evaluate loss %g\n", stepLoss, base), 1;
@@ -165,11 +163,9 @@ int main(int argc, char **argv) {
     free(dir);
   }
   printf("checked %d directional derivatives, max relative error %.2e\n", checked, worst);
-  for (int64_t v = 0; v < m->nvars; ++v) {
-    free(w0[v]);
+  for (int64_t v = 0; v < m->nvars; ++v)
     free(grad[v]);
-  }
-  free(w0);
+  release(m, w0);
   free(grad);
   free(x);
   free(y);
