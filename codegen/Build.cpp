@@ -4,10 +4,9 @@
 #include "codegen/HostEmitter.h"
 #include "codegen/KernelCache.h"
 #include "codegen/ObjectEmitter.h"
-#include "codegen/OpKernels.h"
+#include "codegen/Target.h"
 #include "codegen/ParallelJobs.h"
 #include "codegen/kernels/Kernel.h"
-#include "ir/ModelSummary.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -123,16 +122,11 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   mlir::Location loc = model.getLoc();
   std::string name = outputName(options.output);
   bool executable = !llvm::StringRef(options.output).ends_with(".so");
-  std::string summary;
-  if (executable) {
-    llvm::raw_string_ostream os(summary);
-    if (mlir::failed(nn::printSummary(model, os)))
-      return mlir::failure();
-  }
-  bool gpu = isGpuTarget(options.target);
+  TargetInfo target = TargetInfo::from(options.target);
+  bool gpu = target.gpu;
   GpuScheduleScope kernelsOnGpu(gpu);
   mlir::FailureOr<ModelBuild> build =
-      buildHost(model, name, executable ? &summary : nullptr, options.optLevel);
+      buildHost(model, name, executable ? &options.summary : nullptr, options.optLevel, target);
   if (mlir::failed(build))
     return mlir::failure();
 
@@ -283,9 +277,10 @@ static bool appendFile(const std::string &path, std::string &text) {
 
 mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name,
                                    const std::string &target, bool assembly, std::string &text) {
-  bool gpu = isGpuTarget(target);
+  TargetInfo info = TargetInfo::from(target);
+  bool gpu = info.gpu;
   GpuScheduleScope kernelsOnGpu(gpu);
-  mlir::FailureOr<ModelBuild> build = buildHost(model, name);
+  mlir::FailureOr<ModelBuild> build = buildHost(model, name, nullptr, 2, info);
   if (mlir::failed(build))
     return mlir::failure();
   llvm::SmallString<128> dir;
@@ -316,20 +311,21 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
   return mlir::success();
 }
 
-std::string memorySummary(mlir::ModuleOp model, unsigned optLevel) {
+std::string memorySummary(mlir::ModuleOp model, mlir::ModuleOp asWritten, unsigned optLevel) {
   // A model the code generator cannot compile still has a summary: stay quiet.
   mlir::ScopedDiagnosticHandler quiet(model.getContext(),
                                       [](mlir::Diagnostic &) { return mlir::success(); });
-  mlir::OwningOpRef<mlir::ModuleOp> asWritten = model.clone();
   mlir::FailureOr<ModelBuild> build = buildHost(model, "model", nullptr, optLevel);
   if (mlir::failed(build))
     return "";
-  mlir::FailureOr<ModelBuild> plain = buildHost(*asWritten, "model", nullptr, 0);
+  mlir::FailureOr<ModelBuild> plain = mlir::failure();
+  if (asWritten && optLevel)
+    plain = buildHost(asWritten, "model", nullptr, 0);
   int64_t batch = 32;
   if (auto fit = model->getAttrOfType<mlir::DictionaryAttr>("nn.fit"))
     if (auto b = fit.getAs<mlir::IntegerAttr>("batch_size"))
       batch = b.getInt();
-  return memoryReport(*build, batch, optLevel && mlir::succeeded(plain) ? &*plain : nullptr);
+  return memoryReport(*build, batch, mlir::succeeded(plain) ? &*plain : nullptr);
 }
 
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,

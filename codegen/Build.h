@@ -12,13 +12,17 @@ struct BuildOptions {
   std::string output;          // NAME.so (a shared library) or NAME (an executable)
   std::string target = "host"; // Halide target of the kernels
   bool timeReport = false;     // print phase times and the output size
-  unsigned optLevel = 2;       // -O: 1 fuses ops (passes/), 2 also plans the arena
+  unsigned optLevel = 2;       // -O the module was optimised at: 2 also plans the arena
+  std::string summary;         // the executable's `summary` text (the model as written)
   bool cache = true;           // kernels from / into the kernel cache (--no-cache: false)
 };
 
 /// The C prefix of an output: its file stem with every non-identifier character
 /// replaced by '_' ("fashion-cnn.so" -> "fashion_cnn").
 std::string outputName(const std::string &path);
+
+/// Every function below takes a module the driver has run the -O pipeline on
+/// (passes::optimize): the code generator runs no pass.
 
 /// Compiles `model` into options.output (a shared library when it ends in .so,
 /// else a standalone executable with predict/summary subcommands) plus NAME.h
@@ -37,7 +41,9 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
 mlir::LogicalResult emitHeader(mlir::ModuleOp model, const std::string &name, std::string &text,
                                unsigned optLevel = 2);
 /// The memory plan's lines for --emit=summary ("" when the model cannot be compiled).
-std::string memorySummary(mlir::ModuleOp model, unsigned optLevel = 2);
+/// `asWritten`: the same model through the -O0 pipeline (unfused, for comparison),
+/// or null.
+std::string memorySummary(mlir::ModuleOp model, mlir::ModuleOp asWritten, unsigned optLevel = 2);
 
 } // namespace nnc::codegen
 

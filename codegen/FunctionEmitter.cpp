@@ -45,8 +45,8 @@ bool batched(Value v) {
 class FunctionEmitter {
 public:
   FunctionEmitter(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
-                  bool reuse, int64_t planBatch)
-      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex), reuse(reuse),
+                  const TargetInfo &target, bool reuse, int64_t planBatch)
+      : h(h), b(h.b), loc(h.loc), f(f), varIndex(varIndex), target(target), reuse(reuse),
         planBatch(reuse ? std::max<int64_t>(planBatch, 1) : 1) {}
 
   FailureOr<EmittedFunction> run(const std::string &symbol,
@@ -66,6 +66,7 @@ private:
   Location loc;
   func::FuncOp f;
   const llvm::StringMap<int64_t> &varIndex;
+  const TargetInfo &target;
   llvm::DenseMap<Value, Buffer> where;
   std::vector<Step> steps;
   /// Arena buffers before planning: Buffer::index of an Arena/FixedArena value is
@@ -233,7 +234,7 @@ FunctionEmitter::plan(const std::string &symbol,
       }
       continue;
     }
-    FailureOr<OpLowering> lowering = lowerOp(&op);
+    FailureOr<OpLowering> lowering = lowerOp(&op, target);
     if (failed(lowering))
       return failure();
     if (lowering->kind == OpLowering::Kind::Alias) {
@@ -365,10 +366,11 @@ FunctionEmitter::run(const std::string &symbol,
 
 FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
-             const std::string &symbol,
+             const std::string &symbol, const TargetInfo &target,
              std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
              bool reuse, int64_t planBatch) {
-  return FunctionEmitter(h, f, varIndex, reuse, planBatch).run(symbol, kernels);
+  attachKernelModels(f->getContext());
+  return FunctionEmitter(h, f, varIndex, target, reuse, planBatch).run(symbol, kernels);
 }
 
 } // namespace nnc::codegen

@@ -11,6 +11,10 @@
 #include <utility>
 #include <vector>
 
+namespace nnc {
+struct TargetInfo;
+} // namespace nnc
+
 namespace nnc::codegen {
 
 struct Kernel;
@@ -28,7 +32,7 @@ struct EmittedFunction {
 ///              const uint32_t *counter, int64_t n, float *out, float *arena)
 /// Arguments map in order to x, labels and counter. A tensor result goes to out; 0-d
 /// results go to out[0], out[1], ... Values assigned to a variable (nn.assign) are
-/// written in place into its weights. Kernels to compile are appended to `kernels`.
+/// written in place into its weights. Kernels, built for `target`, to compile are appended to `kernels`.
 /// With `reuse`, intermediate buffers whose lifetimes do not overlap share arena
 /// memory (liveness-based planning); without, each has its own range (-O0). With
 /// reuse and `planBatch` > 1 the plan is made for at least planBatch samples, so
@@ -37,7 +41,7 @@ struct EmittedFunction {
 /// planBatch.
 mlir::FailureOr<EmittedFunction>
 emitFunction(HostBuilder &h, mlir::func::FuncOp f, const llvm::StringMap<int64_t> &varIndex,
-             const std::string &symbol,
+             const std::string &symbol, const TargetInfo &target,
              std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> &kernels,
              bool reuse = true, int64_t planBatch = 1);
 

@@ -6,8 +6,6 @@
 #include "codegen/OpKernelUtil.h"
 #include "codegen/kernels/GpuTarget.h"
 #include "ir/NNOps.h"
-#include "ir/Passes.h"
-#include "passes/Passes.h"
 #include "runtime/nnrt.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -86,14 +84,15 @@ std::string callbackConfig(ModuleOp model) {
 class Emitter {
 public:
   Emitter(MLIRContext *ctx, const std::string &name, const std::string *exeSummary,
-          unsigned optLevel)
-      : h(ctx, name), exeSummary(exeSummary), optLevel(optLevel) {}
+          unsigned optLevel, const TargetInfo &target)
+      : h(ctx, name), exeSummary(exeSummary), optLevel(optLevel), target(target) {}
   FailureOr<ModelBuild> run(ModuleOp model);
 
 private:
   HostBuilder h;
   const std::string *exeSummary;
   unsigned optLevel;
+  const TargetInfo &target;
 
   /// A C function NAME_<verb> that forwards its arguments to `callee`.
   void exportWrapper(StringRef verb, Type result, ArrayRef<Type> args, StringRef callee,
@@ -121,10 +120,6 @@ void Emitter::exportWrapper(StringRef verb, Type result, ArrayRef<Type> args, St
 }
 
 FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
-  // -O1 and up run the fusion passes; buildTraining is their first step (it leaves a
-  // module that has @train_step as it is).
-  if (failed(optLevel ? passes::optimize(model, optLevel) : nn::buildTraining(model)))
-    return failure();
   ModelBuild out;
   out.name = h.name;
   auto forward = model.lookupSymbol<func::FuncOp>("forward");
@@ -186,7 +181,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   SmallVector<LLVM::LLVMFuncOp> emitted;
   for (auto &[f, symbol] : fns) {
     bool isTrain = f == train;
-    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, out.kernels,
+    FailureOr<EmittedFunction> e = emitFunction(h, f, varIndex, symbol, target, out.kernels,
                                                 optLevel >= 2, isTrain ? trainPlanBatch : 1);
     if (failed(e))
       return failure();
@@ -317,8 +312,9 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
 } // namespace
 
 FailureOr<ModelBuild> buildHost(ModuleOp model, const std::string &name,
-                                const std::string *exeSummary, unsigned optLevel) {
-  return Emitter(model.getContext(), name, exeSummary, optLevel).run(model);
+                                const std::string *exeSummary, unsigned optLevel,
+                                const TargetInfo &target) {
+  return Emitter(model.getContext(), name, exeSummary, optLevel, target).run(model);
 }
 
 std::string memoryReport(const ModelBuild &build, int64_t batch, const ModelBuild *asWritten) {

@@ -4,6 +4,8 @@
 #ifndef NNC_CODEGEN_HOSTEMITTER_H
 #define NNC_CODEGEN_HOSTEMITTER_H
 
+#include "codegen/Target.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -42,16 +44,18 @@ struct ModelBuild {
   std::vector<Memory> memory;
 };
 
-/// Runs the autodiff pass on `model` (a compiled model gains @train_step and
-/// @evaluate), plans buffers and emits the host module. `name` must be a C
+/// Plans buffers and emits the host module of `model`, a module the -O pipeline has
+/// run on (passes::optimize: a compiled model has @train_step and @evaluate). `name` must be a C
 /// identifier. With `exeSummary`, also emits nnrt_exe_program() for the standalone
 /// executable's main, whose `summary` subcommand prints that text. Fails with a
 /// diagnostic on what it cannot compile yet.
-/// `optLevel` (-O): from 1 the fusion passes run (passes/optimize); below 2 every
-/// intermediate buffer gets its own arena range (no liveness-based reuse).
+/// `optLevel` (-O): below 2 every intermediate buffer gets its own arena range (no
+/// liveness-based reuse).
+/// Kernels are built for `target`.
 mlir::FailureOr<ModelBuild> buildHost(mlir::ModuleOp model, const std::string &name,
                                       const std::string *exeSummary = nullptr,
-                                      unsigned optLevel = 2);
+                                      unsigned optLevel = 2,
+                                      const TargetInfo &target = TargetInfo());
 
 /// The memory plan in words, for --emit=summary: per function, the planned arena and
 /// the sum of the intermediate buffers at `batch` samples.

@@ -30,6 +30,16 @@ std::vector<int64_t> rows(Value v) {
 
 int64_t count(Value v) { return llvm::cast<RankedTensorType>(v.getType()).getNumElements(); }
 
+std::vector<int64_t> mapOrFlat(Value v) {
+  return shapeOf(v).size() == 4 ? full(v) : std::vector<int64_t>{count(v)};
+}
+
+std::vector<int64_t> rowsOrFlat(Value v) {
+  return shapeOf(v).size() >= 2 ? rows(v) : std::vector<int64_t>{count(v)};
+}
+
+std::vector<int64_t> flat(Value v) { return {count(v)}; }
+
 int64_t perSample(Type t) {
   int64_t n = 1;
   for (int64_t d : llvm::cast<RankedTensorType>(t).getShape())
@@ -66,6 +76,22 @@ OpLowering kernelCall(std::shared_ptr<Kernel> k, std::vector<Value> tensors,
   l.tensors = std::move(tensors);
   l.extents = std::move(extents);
   return l;
+}
+
+OpLowering callOnAll(std::shared_ptr<Kernel> k, Operation *op,
+                     std::vector<int64_t> (*extentsOf)(Value)) {
+  std::vector<Value> t(op->operand_begin(), op->operand_end());
+  t.insert(t.end(), op->result_begin(), op->result_end());
+  std::vector<std::vector<int64_t>> e;
+  for (Value v : t)
+    e.push_back(extentsOf(v));
+  return kernelCall(std::move(k), t, e);
+}
+
+OpLowering aliasOf(Operation *op) {
+  OpLowering alias;
+  alias.tensors = {op->getOperand(0), op->getResult(0)};
+  return alias;
 }
 
 } // namespace nnc::codegen

@@ -1,4 +1,5 @@
-// Lowering of one nn op to a Halide kernel plus the buffer shapes its call takes.
+// How one nn op runs in a generated function: the kernel its KernelOpInterface
+// builds (codegen/kernels/<Family>.cpp) and the buffer shapes its call takes.
 #ifndef NNC_CODEGEN_OPKERNELS_H
 #define NNC_CODEGEN_OPKERNELS_H
 
@@ -7,6 +8,14 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
+namespace nnc {
+struct TargetInfo;
+} // namespace nnc
 
 namespace nnc::codegen {
 
@@ -30,39 +39,14 @@ struct OpLowering {
   int inPlace = -1;
 };
 
-/// Lowers `op` (an nn op of @forward, @evaluate or @train_step). Fails with a
-/// diagnostic on ops the code generator does not handle.
-mlir::FailureOr<OpLowering> lowerOp(mlir::Operation *op);
+/// Lowers `op` (an nn op of @forward, @evaluate or @train_step) for `target` through
+/// its KernelOpInterface. Fails with a diagnostic on ops the code generator does not
+/// handle.
+mlir::FailureOr<OpLowering> lowerOp(mlir::Operation *op, const TargetInfo &target);
 
-/// Compiles `kernel` to an object file at `path` whose entry points are `symbol`
-/// and `symbol`_argv, for the Halide target string `target` ("host" or e.g.
-/// "x86-64-linux-avx2"), without a Halide runtime.
-void compileKernel(const Kernel &kernel, const std::string &path, const std::string &symbol,
-                   const std::string &target);
-
-/// Writes the kernel's Halide lowered statement (`assembly` false) or its
-/// assembly to `path`, for --emit=halide and --emit=asm.
-void writeKernelText(const Kernel &kernel, const std::string &path, const std::string &symbol,
-                     const std::string &target, bool assembly);
-
-/// Whether `target` is "host", "cuda" or a Halide target string.
-bool isValidTarget(const std::string &target);
-
-/// Why nnc cannot build outputs for `target` (valid) on this machine, or "": a GPU
-/// API other than CUDA (nnc's runtime drives CUDA only), or, when `linking`, another
-/// architecture or OS than this machine's (outputs are linked with its `cc`).
-std::string targetProblem(const std::string &target, bool linking);
-
-/// The kernels' Halide target string for `target` ("host" resolved to this CPU's
-/// features): part of the kernel cache's keys.
-std::string resolvedTarget(const std::string &target);
-
-/// Whether `target` (valid) runs kernels on a GPU ("cuda", or a Halide target with
-/// a GPU feature).
-bool isGpuTarget(const std::string &target);
-
-/// Writes the one Halide runtime every output links.
-void compileRuntime(const std::string &path, const std::string &target);
+/// Attaches every op family's kernel models (KernelOpInterface) to the nn ops of
+/// `ctx`; once per context (later calls do nothing).
+void attachKernelModels(mlir::MLIRContext *ctx);
 
 } // namespace nnc::codegen
 

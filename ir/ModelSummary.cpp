@@ -6,7 +6,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <string>
@@ -28,44 +28,27 @@ ParamCounts countParams(ModuleOp module) {
   return counts;
 }
 
-/// The Keras class an op came from.
+/// The Keras class an op came from: the frontend's record where several classes share
+/// an op (ReLU, Softmax, LeakyReLU as nn.activation), else the op's own (ODS).
 std::string kerasClassOf(Operation *op) {
   if (auto cls = op->getAttrOfType<StringAttr>("nn.class"))
     return cls.str();
-  return llvm::TypeSwitch<Operation *, std::string>(op)
-      .Case([](DenseOp) { return "Dense"; })
-      .Case([](Conv2DOp) { return "Conv2D"; })
-      .Case([](MaxPool2DOp) { return "MaxPooling2D"; })
-      .Case([](AvgPool2DOp) { return "AveragePooling2D"; })
-      .Case([](GlobalAvgPool2DOp) { return "GlobalAveragePooling2D"; })
-      .Case([](FlattenOp) { return "Flatten"; })
-      .Case([](ReshapeOp) { return "Reshape"; })
-      .Case([](ConcatenateOp) { return "Concatenate"; })
-      .Case([](AddOp) { return "Add"; })
-      .Case([](ActivationOp a) {
-        return a.getKind() == "leaky_relu" ? "LeakyReLU" : "Activation";
-      })
-      .Case([](RescalingOp) { return "Rescaling"; })
-      .Case([](DropoutOp) { return "Dropout"; })
-      .Case([](BatchNormOp) { return "BatchNormalization"; })
-      .Case([](RandomFlipOp) { return "RandomFlip"; })
-      .Case([](RandomRotationOp) { return "RandomRotation"; })
-      .Case([](RandomZoomOp) { return "RandomZoom"; })
-      .Default([](Operation *op) { return op->getName().getStringRef().str(); });
+  if (auto layer = llvm::dyn_cast<LayerOpInterface>(op))
+    return layer.getKerasClass().str();
+  return op->getName().getStringRef().str();
 }
 
-/// Parameters a layer op reads through nn.read of module variables.
-static ParamCounts layerParams(Operation *op, SymbolTable &symbols) {
-  ParamCounts counts;
+/// Adds the variables `op` reads through nn.read that `counted` does not hold yet.
+static void addLayerParams(Operation *op, SymbolTable &symbols, llvm::StringSet<> &counted,
+                           ParamCounts &counts) {
   for (Value operand : op->getOperands()) {
     auto read = operand.getDefiningOp<ReadOp>();
     if (!read)
       continue;
     auto var = symbols.lookup<VariableOp>(read.getVariable());
-    if (var)
+    if (var && counted.insert(var.getSymName()).second)
       (var.getTrainable() ? counts.trainable : counts.nonTrainable) += elementCount(var);
   }
-  return counts;
 }
 
 namespace {
@@ -151,14 +134,26 @@ LogicalResult printSummary(ModuleOp module, llvm::raw_ostream &os) {
                       "[" + kerasShape(type.getShape()) + "]", "0"});
     }
   }
-  llvm::StringSet<> seen;
+  // A layer may be several ops (SeparableConv2D: depthwise then pointwise): one row,
+  // the last op's output shape, the parameters of them all.
+  struct LayerRow {
+    size_t row;
+    ParamCounts params;
+    llvm::StringSet<> counted;
+  };
+  llvm::StringMap<LayerRow> layers;
   forward.walk([&](Operation *op) {
     auto layer = op->getAttrOfType<StringAttr>("layer");
-    if (!layer || op->getNumResults() != 1 || !seen.insert(layer.getValue()).second)
+    if (!layer || op->getNumResults() != 1)
       return;
+    auto [it, fresh] = layers.try_emplace(layer.getValue(), LayerRow{rows.size(), {}, {}});
+    LayerRow &l = it->second;
+    if (fresh)
+      rows.push_back({layer.str() + " (" + kerasClassOf(op) + ")", "", ""});
+    addLayerParams(op, symbols, l.counted, l.params);
     auto type = llvm::cast<RankedTensorType>(op->getResult(0).getType());
-    rows.push_back({layer.str() + " (" + kerasClassOf(op) + ")", kerasShape(type.getShape()),
-                    std::to_string(layerParams(op, symbols).total())});
+    rows[l.row][1] = kerasShape(type.getShape());
+    rows[l.row][2] = std::to_string(l.params.total());
   });
   for (auto &row : rows) {
     table.row(row);

@@ -8,6 +8,7 @@ include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "ir/GradientInterface.td"
+include "ir/LayerInterface.td"
 
 def NN_Dialect : Dialect {
   let name = "nn";
@@ -56,5 +57,13 @@ defvar NN_Inferred = [Pure, InferTypeOpAdaptor];
 // Layer ops: inferred, and differentiable through the gradient op interface.
 defvar NN_Layer = [Pure, InferTypeOpAdaptor,
                    DeclareOpInterfaceMethods<NN_GradientOpInterface>];
+
+// The op of the Keras layer class `kerasClass`: a layer op (NN_Layer) that
+// answers LayerOpInterface::getKerasClass.
+class NN_LayerOp<string mnemonic, string kerasClass, list<Trait> traits = []>
+    : NN_Op<mnemonic, !listconcat(NN_Layer, [NN_LayerOpInterface], traits)> {
+  let extraClassDeclaration =
+      "static ::llvm::StringRef getKerasClass() { return \"" # kerasClass # "\"; }";
+}
 
 #endif // NNC_IR_NNBASE_TD

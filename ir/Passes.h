@@ -1,4 +1,5 @@
-// Passes over nn modules.
+// The autodiff transform over nn modules (its pass, --nn-build-training, is declared
+// with the others in passes/Passes.td).
 #ifndef NNC_IR_PASSES_H
 #define NNC_IR_PASSES_H
 
@@ -23,10 +24,6 @@ namespace nnc::nn {
 /// A module without a loss or optimizer is left as it is; so is one that has
 /// @train_step already.
 mlir::LogicalResult buildTraining(mlir::ModuleOp module);
-
-/// buildTraining as the nnc-opt pass --nn-build-training.
-std::unique_ptr<mlir::Pass> createBuildTrainingPass();
-void registerPasses();
 
 } // namespace nnc::nn
 

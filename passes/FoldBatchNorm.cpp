@@ -16,6 +16,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FOLDBATCHNORM
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// A layer's frozen kernel and bias with BatchNormalization folded in: per output
@@ -72,13 +75,7 @@ template <typename LayerOp> bool foldInto(nn::BatchNormOp bn) {
   return true;
 }
 
-struct FoldBatchNormPass : PassWrapper<FoldBatchNormPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FoldBatchNormPass)
-  StringRef getArgument() const override { return "nn-fold-batch-norm"; }
-  StringRef getDescription() const override {
-    return "folds inference BatchNormalization into the frozen kernel and bias of the "
-           "Dense/Conv2D before it";
-  }
+struct FoldBatchNormPass : impl::FoldBatchNormBase<FoldBatchNormPass> {
   void runOnOperation() override {
     SmallVector<nn::Conv2DBNOp> fused;
     SmallVector<nn::BatchNormOp> bns;

@@ -13,6 +13,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FOLDRESCALING
+#include "passes/Passes.h.inc"
+
 namespace {
 
 template <typename LayerOp> bool foldInto(nn::RescalingOp r) {
@@ -40,12 +43,7 @@ template <typename LayerOp> bool foldInto(nn::RescalingOp r) {
   return true;
 }
 
-struct FoldRescalingPass : PassWrapper<FoldRescalingPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FoldRescalingPass)
-  StringRef getArgument() const override { return "nn-fold-rescaling"; }
-  StringRef getDescription() const override {
-    return "folds a Rescaling into the frozen kernel and bias of the Dense/Conv2D it feeds";
-  }
+struct FoldRescalingPass : impl::FoldRescalingBase<FoldRescalingPass> {
   void runOnOperation() override {
     SmallVector<nn::RescalingOp> ops;
     getOperation().walk([&](nn::RescalingOp r) { ops.push_back(r); });

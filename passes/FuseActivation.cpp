@@ -11,6 +11,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSEACTIVATION
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// Moves `act` into `producer` (a DenseOp or Conv2DOp) when legal.
@@ -25,12 +28,7 @@ template <typename OpT> bool fuseInto(OpT producer, nn::ActivationOp act) {
   return true;
 }
 
-struct FuseActivationPass : PassWrapper<FuseActivationPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseActivationPass)
-  StringRef getArgument() const override { return "nn-fuse-activation"; }
-  StringRef getDescription() const override {
-    return "fuses an activation layer into the Dense or Conv2D that produces its input";
-  }
+struct FuseActivationPass : impl::FuseActivationBase<FuseActivationPass> {
   void runOnOperation() override {
     SmallVector<nn::ActivationOp> acts;
     getOperation().walk([&](nn::ActivationOp a) { acts.push_back(a); });

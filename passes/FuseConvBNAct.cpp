@@ -12,6 +12,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSECONVBNACT
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// The activation that may join: the only user of `v`, elementwise (softmax needs the
@@ -160,12 +163,7 @@ void fuseBackward(nn::ActivationGradOp grad) {
   grad.erase();
 }
 
-struct FuseConvBNActPass : PassWrapper<FuseConvBNActPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseConvBNActPass)
-  StringRef getArgument() const override { return "nn-fuse-conv-bn-act"; }
-  StringRef getDescription() const override {
-    return "fuses Conv2D + BatchNormalization + activation (and its backward) into one op";
-  }
+struct FuseConvBNActPass : impl::FuseConvBNActBase<FuseConvBNActPass> {
   void runOnOperation() override {
     SmallVector<nn::BatchNormOp> bns;
     SmallVector<nn::ActivationGradOp> grads;

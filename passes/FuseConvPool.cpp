@@ -17,6 +17,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSECONVPOOL
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// The fused kernels keep a window's conv values in registers, unrolled: up to 4x4.
@@ -91,12 +94,7 @@ void fuse(nn::MaxPool2DActivationGradOp grad) {
   grad.erase();
 }
 
-struct FuseConvPoolPass : PassWrapper<FuseConvPoolPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseConvPoolPass)
-  StringRef getArgument() const override { return "nn-fuse-conv-pool"; }
-  StringRef getDescription() const override {
-    return "fuses a Conv2D into the max_pool2d or max_pool2d_argmax that is its only user";
-  }
+struct FuseConvPoolPass : impl::FuseConvPoolBase<FuseConvPoolPass> {
   void runOnOperation() override {
     SmallVector<nn::MaxPool2DArgmaxOp> pools;
     getOperation().walk([&](nn::MaxPool2DArgmaxOp p) { pools.push_back(p); });

@@ -14,6 +14,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSEDENSEGRADACTIVATION
+#include "passes/Passes.h.inc"
+
 namespace {
 
 void fuse(nn::ActivationGradOp act) {
@@ -41,14 +44,7 @@ void fuse(nn::ActivationGradOp act) {
   dx.erase();
 }
 
-struct FuseDenseGradActivationPass
-    : PassWrapper<FuseDenseGradActivationPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseDenseGradActivationPass)
-  StringRef getArgument() const override { return "nn-fuse-dense-grad-activation"; }
-  StringRef getDescription() const override {
-    return "fuses dense_grad_input -> activation_grad into one product with the derivative "
-           "as its epilogue";
-  }
+struct FuseDenseGradActivationPass : impl::FuseDenseGradActivationBase<FuseDenseGradActivationPass> {
   void runOnOperation() override {
     SmallVector<nn::ActivationGradOp> grads;
     getOperation().walk([&](nn::ActivationGradOp g) { grads.push_back(g); });

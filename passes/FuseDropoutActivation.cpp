@@ -15,6 +15,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSEDROPOUTACTIVATION
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// The training Dropout of `y` that `grad` differentiates: same counter, rate, salt.
@@ -49,13 +52,7 @@ void fuse(nn::DropoutGradOp grad) {
   grad.erase();
 }
 
-struct FuseDropoutActivationPass
-    : PassWrapper<FuseDropoutActivationPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseDropoutActivationPass)
-  StringRef getArgument() const override { return "nn-fuse-dropout-activation"; }
-  StringRef getDescription() const override {
-    return "fuses dropout_grad -> activation_grad into one elementwise backward kernel";
-  }
+struct FuseDropoutActivationPass : impl::FuseDropoutActivationBase<FuseDropoutActivationPass> {
   void runOnOperation() override {
     SmallVector<nn::DropoutGradOp> grads;
     getOperation().walk([&](nn::DropoutGradOp g) { grads.push_back(g); });

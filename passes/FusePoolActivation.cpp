@@ -13,6 +13,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_FUSEPOOLACTIVATION
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// max_pool2d_grad(y, dP) -> activation_grad(y, dA) with dA used only there, and the
@@ -49,14 +52,7 @@ void fuse(nn::MaxPool2DGradOp grad) {
   grad.erase();
 }
 
-struct FusePoolActivationPass
-    : PassWrapper<FusePoolActivationPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FusePoolActivationPass)
-  StringRef getArgument() const override { return "nn-fuse-pool-activation"; }
-  StringRef getDescription() const override {
-    return "fuses the backward of an activation and the MaxPooling2D after it, from "
-           "maxima recorded in the forward pass";
-  }
+struct FusePoolActivationPass : impl::FusePoolActivationBase<FusePoolActivationPass> {
   void runOnOperation() override {
     SmallVector<nn::MaxPool2DGradOp> grads;
     getOperation().walk([&](nn::MaxPool2DGradOp g) { grads.push_back(g); });

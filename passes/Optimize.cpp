@@ -1,7 +1,6 @@
-// The -O pipeline: autodiff, fusions, canonicalisation; and the passes' registration.
+// The -O pipelines (autodiff, fusions, canonicalisation) and the registration of the
+// passes (generated from Passes.td) and pipelines.
 #include "passes/Passes.h"
-
-#include "ir/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -10,13 +9,15 @@
 
 namespace nnc::passes {
 
-mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
+namespace {
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+void buildPipeline(mlir::OpPassManager &pm, unsigned level) {
+  pm.addPass(createBuildTrainingPass());
   if (level == 0)
-    return mlir::success();
-  mlir::PassManager pm(module.getContext());
-  // Only takes effect where the tool registered MLIR's pass manager options.
-  (void)mlir::applyPassManagerCLOptions(pm);
-  pm.addPass(nn::createBuildTrainingPass());
+    return;
   pm.addPass(createFuseConvBNActPass());
   pm.addPass(createFoldBatchNormPass());
   pm.addPass(createFoldRescalingPass());
@@ -28,19 +29,28 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
   pm.addPass(mlir::createCanonicalizerPass());
   if (level >= 2)
     pm.addPass(createScheduleUpdatesPass());
+}
+
+} // namespace
+
+mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
+  mlir::PassManager pm(module.getContext());
+  // Only takes effect where the tool registered MLIR's pass manager options.
+  (void)mlir::applyPassManagerCLOptions(pm);
+  buildPipeline(pm, level);
   return pm.run(module);
 }
 
 void registerPasses() {
-  mlir::registerPass([] { return createFuseConvBNActPass(); });
-  mlir::registerPass([] { return createFuseActivationPass(); });
-  mlir::registerPass([] { return createFusePoolActivationPass(); });
-  mlir::registerPass([] { return createFuseConvPoolPass(); });
-  mlir::registerPass([] { return createScheduleUpdatesPass(); });
-  mlir::registerPass([] { return createFuseDropoutActivationPass(); });
-  mlir::registerPass([] { return createFuseDenseGradActivationPass(); });
-  mlir::registerPass([] { return createFoldBatchNormPass(); });
-  mlir::registerPass([] { return createFoldRescalingPass(); });
+  registerNNPasses();
+  static const char *const descriptions[] = {
+      "nnc -O0: the autodiff pass only (nn-build-training)",
+      "nnc -O1: autodiff, the fusions and folds, canonicalisation",
+      "nnc -O2: -O1 and the update scheduling (nn-schedule-updates)"};
+  for (unsigned level = 0; level <= 2; ++level)
+    mlir::PassPipelineRegistration<>(
+        "nn-O" + std::to_string(level), descriptions[level],
+        [level](mlir::OpPassManager &pm) { buildPipeline(pm, level); });
 }
 
 } // namespace nnc::passes

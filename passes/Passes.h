@@ -1,4 +1,5 @@
-// The -O2 graph optimisations over nn modules, one pass per file in passes/.
+// The passes over nn modules, one per file in passes/, declared (with their
+// documentation) in passes/Passes.td; the -O pipelines.
 #ifndef NNC_PASSES_PASSES_H
 #define NNC_PASSES_PASSES_H
 
@@ -13,6 +14,9 @@ class Pass;
 } // namespace mlir
 
 namespace nnc::passes {
+
+/// --nn-build-training: the autodiff pass (nn::buildTraining).
+std::unique_ptr<mlir::Pass> createBuildTrainingPass();
 
 /// --nn-fuse-conv-bn-act: Conv2D -> BatchNormalization (-> elementwise activation)
 /// becomes nn.conv2d_bn (inference: @forward, @evaluate) or nn.conv2d_bn_train
@@ -74,13 +78,14 @@ std::unique_ptr<mlir::Pass> createFoldRescalingPass();
 /// its source location when the checkpoint lacks it or holds another shape.
 mlir::LogicalResult freezeWeights(mlir::ModuleOp module, llvm::StringRef checkpoint);
 
-/// The pipeline of -O`level` (0: nothing): the autodiff pass (for a compiled model),
+/// Runs the pipeline of -O`level` on `module`: -O0 the autodiff pass alone; -O1 also
 /// the fusions above, then canonicalisation (dead-code elimination); -O2 adds the
-/// update scheduling. MLIR's pass
-/// manager options (--mlir-print-ir-after-all, --mlir-timing) apply when the tool
-/// registered them.
+/// update scheduling (the pipelines nn-O0, nn-O1, nn-O2 of nnc-opt). The driver
+/// runs it; the code generator takes the result. MLIR's pass manager options
+/// (--mlir-print-ir-after-all, --mlir-timing) apply when the tool registered them.
 mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level);
 
+/// Registers every pass of Passes.td and the pipelines nn-O0, nn-O1, nn-O2.
 void registerPasses();
 
 } // namespace nnc::passes

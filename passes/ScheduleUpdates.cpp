@@ -16,6 +16,9 @@ using namespace mlir;
 
 namespace nnc::passes {
 
+#define GEN_PASS_DEF_SCHEDULEUPDATES
+#include "passes/Passes.h.inc"
+
 namespace {
 
 /// An op whose every result is stored by exactly one nn.assign (and used by nothing
@@ -101,13 +104,7 @@ void scheduleBlock(Block &block) {
   }
 }
 
-struct ScheduleUpdatesPass : PassWrapper<ScheduleUpdatesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ScheduleUpdatesPass)
-  StringRef getArgument() const override { return "nn-schedule-updates"; }
-  StringRef getDescription() const override {
-    return "applies each optimizer/statistics update as soon as its variable's old value "
-           "has no reader left";
-  }
+struct ScheduleUpdatesPass : impl::ScheduleUpdatesBase<ScheduleUpdatesPass> {
   void runOnOperation() override {
     getOperation().walk([](func::FuncOp f) {
       if (!f.getBody().empty())

@@ -1,5 +1,7 @@
 // Augmentation kernels: random flips and affine resampling (see Augment.h).
 #include "codegen/kernels/Augment.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 #include "codegen/kernels/Elementwise.h"
 
@@ -149,6 +151,74 @@ Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float w
   params(n) = Tuple(zx, 0.0f, w1 / 2.0f * (1.0f - zx), 0.0f, zy, h1 / 2.0f * (1.0f - zy));
   Func out = affine(in, s, params, sampling, "random_zoom");
   return {"random_zoom", {in.images, in.seed}, out};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+AffineSampling samplingOf(llvm::StringRef fill, llvm::APFloat value, llvm::StringRef interpolation) {
+  return {parseFill(fill.str()), value.convertToFloat(), interpolation == "bilinear"};
+}
+
+ImageShape imageOf(mlir::Operation *op) {
+  auto in = shapeOf(op->getOperand(0));
+  return {(int)in[1], (int)in[2], (int)in[3]};
+}
+
+uint32_t saltOf(mlir::Operation *op) {
+  auto salt = op->getAttrOfType<mlir::IntegerAttr>("salt");
+  return (uint32_t)(salt ? salt.getInt() : 0);
+}
+
+/// An active augmentation (training, with the step counter) runs its random transform;
+/// at inference (no counter) the layer is the identity.
+OpLowering augmentCall(mlir::Operation *op, Kernel (*make)(mlir::Operation *)) {
+  if (op->getNumOperands() < 2)
+    return aliasOf(op);
+  mlir::Value x = op->getOperand(0), counter = op->getOperand(1), y = op->getResult(0);
+  return kernelCall(share(make(op)), {x, counter, y}, {full(x), {2}, full(y)});
+}
+
+OpLowering lowerFlip(nn::RandomFlipOp op, const TargetInfo &) {
+  return augmentCall(op, [](mlir::Operation *o) {
+    llvm::StringRef mode = llvm::cast<nn::RandomFlipOp>(o).getMode();
+    return randomFlipKernel(imageOf(o), mode != "vertical", mode != "horizontal", saltOf(o));
+  });
+}
+
+OpLowering lowerRotation(nn::RandomRotationOp op, const TargetInfo &) {
+  return augmentCall(op, [](mlir::Operation *o) {
+    auto r = llvm::cast<nn::RandomRotationOp>(o);
+    llvm::ArrayRef<float> f = r.getFactor();
+    return randomRotationKernel(imageOf(o), f[0], f[1],
+                                samplingOf(r.getFillMode(), r.getFillValue(),
+                                           r.getInterpolation()),
+                                saltOf(o));
+  });
+}
+
+OpLowering lowerZoom(nn::RandomZoomOp op, const TargetInfo &) {
+  return augmentCall(op, [](mlir::Operation *o) {
+    auto z = llvm::cast<nn::RandomZoomOp>(o);
+    llvm::ArrayRef<float> h = z.getHeightFactor();
+    std::optional<llvm::ArrayRef<float>> w = z.getWidthFactor();
+    return randomZoomKernel(imageOf(o), h[0], h[1], w ? (*w)[0] : h[0], w ? (*w)[1] : h[1], !w,
+                            samplingOf(z.getFillMode(), z.getFillValue(), z.getInterpolation()),
+                            saltOf(o));
+  });
+}
+
+} // namespace
+
+void attachAugmentKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::RandomFlipOp, lowerFlip>(ctx);
+  lowerWith<nn::RandomRotationOp, lowerRotation>(ctx);
+  lowerWith<nn::RandomZoomOp, lowerZoom>(ctx);
 }
 
 } // namespace nnc::codegen

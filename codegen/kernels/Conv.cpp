@@ -1,5 +1,7 @@
 // Conv2D kernel (NHWC input, HWIO weights) with fused bias and activation.
 #include "codegen/kernels/Conv.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 #include <algorithm>
 
@@ -255,6 +257,50 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
     acc.update().reorder(co, r.x, ci, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
   }
   return {"conv2d_dw", {in, dz}, dw};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerConv(nn::Conv2DOp op, const TargetInfo &) {
+  ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  bool bias = (bool)op.getBias();
+  auto k = share(conv2dKernel(s, bias, activationOf(op.getActivation(), op.getAlpha())));
+  std::vector<mlir::Value> t{op.getInput(), op.getKernel()};
+  std::vector<std::vector<int64_t>> e{full(op.getInput()), full(op.getKernel())};
+  if (bias) {
+    t.push_back(op.getBias());
+    e.push_back(full(op.getBias()));
+  }
+  t.push_back(op.getResult());
+  e.push_back(full(op.getResult()));
+  return kernelCall(k, t, e);
+}
+
+OpLowering lowerConvGradInput(nn::Conv2DGradInputOp op, const TargetInfo &) {
+  ConvShape s = convShape(op.getGrad(), op.getKernel(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  return callOnAll(share(conv2dBackwardDataKernel(s)), op, full);
+}
+
+OpLowering lowerConvGradKernel(nn::Conv2DGradKernelOp op, const TargetInfo &) {
+  ConvShape s = convShape(op.getInput(), op.getGrad(), op.getStrides(), op.getDilation(),
+                          op.getPadding());
+  return callOnAll(share(conv2dBackwardWeightsKernel(s)), op, full);
+}
+
+} // namespace
+
+void attachConvKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::Conv2DOp, lowerConv>(ctx);
+  lowerWith<nn::Conv2DGradInputOp, lowerConvGradInput>(ctx);
+  lowerWith<nn::Conv2DGradKernelOp, lowerConvGradKernel>(ctx);
 }
 
 } // namespace nnc::codegen

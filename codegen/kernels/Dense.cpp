@@ -1,5 +1,7 @@
 // Dense kernel: out(u, m) = act(sum_k in(k, m) * kernel(u, k) + bias(u)).
 #include "codegen/kernels/Dense.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 #include "runtime/nnrt.h"
 
 #include <optional>
@@ -362,6 +364,69 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
     }
   }
   return {"dense_dw", {x, dz}, dw};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerDense(nn::DenseOp op, const TargetInfo &) {
+  auto kshape = shapeOf(op.getKernel());
+  int features = (int)kshape[0], units = (int)kshape[1];
+  bool bias = (bool)op.getBias();
+  auto k = share(denseKernel(features, units, bias,
+                             activationOf(op.getActivation(), op.getAlpha())));
+  std::vector<mlir::Value> t{op.getInput(), op.getKernel()};
+  std::vector<std::vector<int64_t>> e{rows(op.getInput()), {units, features}};
+  if (bias) {
+    t.push_back(op.getBias());
+    e.push_back({units});
+  }
+  t.push_back(op.getResult());
+  e.push_back(rows(op.getResult()));
+  return kernelCall(k, t, e);
+}
+
+OpLowering lowerDenseGradInput(nn::DenseGradInputOp op, const TargetInfo &) {
+  auto ks = shapeOf(op.getKernel());
+  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1])),
+                    {op.getPreGrad(), op.getKernel(), op.getGrad()},
+                    {rows(op.getPreGrad()), {ks[1], ks[0]}, rows(op.getGrad())});
+}
+
+/// dX in the (features, m) view whatever the activation output's shape (a Flatten's
+/// reshape between them keeps the per-sample count).
+OpLowering lowerDenseGradInputActivation(nn::DenseGradInputActivationOp op,
+                                         const TargetInfo &) {
+  auto ks = shapeOf(op.getKernel());
+  int64_t perSample = 1;
+  for (int64_t d : shapeOf(op.getOutput()).drop_front())
+    perSample *= d;
+  std::vector<int64_t> view{ks[0], -(perSample / ks[0])};
+  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1],
+                                                  activationOf(op.getActivation(), op.getAlpha()))),
+                    {op.getPreGrad(), op.getKernel(), op.getOutput(), op.getInputGrad()},
+                    {rows(op.getPreGrad()), {ks[1], ks[0]}, view, view});
+}
+
+OpLowering lowerDenseGradKernel(nn::DenseGradKernelOp op, const TargetInfo &) {
+  auto ks = shapeOf(op.getGrad());
+  return kernelCall(share(denseBackwardWeightsKernel((int)ks[0], (int)ks[1])),
+                    {op.getInput(), op.getPreGrad(), op.getGrad()},
+                    {rows(op.getInput()), rows(op.getPreGrad()), {ks[1], ks[0]}});
+}
+
+} // namespace
+
+void attachDenseKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::DenseOp, lowerDense>(ctx);
+  lowerWith<nn::DenseGradInputOp, lowerDenseGradInput>(ctx);
+  lowerWith<nn::DenseGradInputActivationOp, lowerDenseGradInputActivation>(ctx);
+  lowerWith<nn::DenseGradKernelOp, lowerDenseGradKernel>(ctx);
 }
 
 } // namespace nnc::codegen

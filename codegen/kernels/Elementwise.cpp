@@ -1,5 +1,7 @@
 // Elementwise kernels on the 2-D view (c, m): activation, rescaling, sums.
 #include "codegen/kernels/Elementwise.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 using namespace Halide;
 
@@ -254,6 +256,138 @@ Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
     out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
   }
   return {"concatenate_dx", {dy}, out};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerActivation(nn::ActivationOp op, const TargetInfo &) {
+  auto e = rows(op.getInput());
+  auto k = share(activationKernel((int)e[0], activationOf(op.getKind(), op.getAlpha())));
+  OpLowering l = callOnAll(k, op, rows);
+  l.inPlace = op.getKind() == "softmax" ? -1 : 0; // softmax reads the whole row
+  return l;
+}
+
+OpLowering lowerActivationGrad(nn::ActivationGradOp op, const TargetInfo &) {
+  auto e = rows(op.getOutput());
+  OpLowering l = callOnAll(
+      share(activationBackwardKernel((int)e[0], activationOf(op.getKind(), op.getAlpha()))), op,
+      rows);
+  l.inPlace = op.getKind() == "softmax" ? -1 : 1; // into dY; softmax reads the row
+  return l;
+}
+
+OpLowering lowerRescaling(nn::RescalingOp op, const TargetInfo &) {
+  auto e = rows(op.getInput());
+  OpLowering l = callOnAll(share(rescalingKernel((int)e[0], op.getScale().convertToFloat(),
+                                                 op.getOffset().convertToFloat())),
+                           op, rows);
+  l.inPlace = 0;
+  return l;
+}
+
+OpLowering lowerAdd(nn::AddOp op, const TargetInfo &) {
+  auto e = rows(op.getResult());
+  std::vector<mlir::Value> t(op.getInputs().begin(), op.getInputs().end());
+  t.push_back(op.getResult());
+  OpLowering l = kernelCall(share(addKernel((int)e[0], (int)op.getInputs().size())), t,
+                            std::vector<std::vector<int64_t>>(t.size(), e));
+  l.inPlace = 0;
+  return l;
+}
+
+/// (inner, axis length, -outer) views of a tensor split at `axis`.
+std::vector<int64_t> around(llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t length) {
+  int64_t inner = 1, outer = 1;
+  for (int64_t d = axis + 1; d < (int64_t)shape.size(); ++d)
+    inner *= shape[d];
+  for (int64_t d = 1; d < axis; ++d)
+    outer *= shape[d];
+  return {inner, length, -outer};
+}
+
+OpLowering lowerConcatenate(nn::ConcatenateOp op, const TargetInfo &) {
+  llvm::ArrayRef<int64_t> out = shapeOf(op.getResult());
+  int64_t axis = (int64_t)op.getAxis(); // I64Attr reads back as uint64_t
+  if (axis < 0)
+    axis += (int64_t)out.size();
+  std::vector<int> lengths;
+  std::vector<mlir::Value> t;
+  std::vector<std::vector<int64_t>> e;
+  for (mlir::Value v : op.getInputs()) {
+    lengths.push_back((int)shapeOf(v)[axis]);
+    t.push_back(v);
+    e.push_back(around(out, axis, shapeOf(v)[axis]));
+  }
+  t.push_back(op.getResult());
+  e.push_back(around(out, axis, out[axis]));
+  return kernelCall(share(concatenateKernel((int)e[0][0], lengths)), t, e);
+}
+
+OpLowering lowerSlice(nn::SliceOp op, const TargetInfo &) {
+  llvm::ArrayRef<int64_t> in = shapeOf(op.getInput());
+  auto axis = (int64_t)op.getAxis();
+  int64_t length = shapeOf(op.getGrad())[axis];
+  std::vector<int64_t> whole = around(in, axis, in[axis]);
+  return kernelCall(share(concatenateSliceKernel((int)whole[0], (int)op.getOffset(), (int)length,
+                                                 (int)in[axis])),
+                    {op.getInput(), op.getGrad()}, {whole, around(in, axis, length)});
+}
+
+OpLowering lowerBiasGrad(nn::BiasGradOp op, const TargetInfo &) {
+  auto e = rows(op.getPreGrad());
+  return kernelCall(share(channelSumKernel((int)e[0])), {op.getPreGrad(), op.getGrad()},
+                    {e, {e[0]}});
+}
+
+template <typename DropoutLike, bool Backward>
+OpLowering lowerDropout(DropoutLike op, const TargetInfo &) {
+  mlir::Value x = op->getOperand(0), y = op->getResult(0);
+  auto e = rows(x);
+  float rate = op.getRate().convertToFloat();
+  auto salt = (uint32_t)op.getSalt();
+  auto k = Backward ? dropoutBackwardKernel((int)e[0], rate, salt)
+                    : dropoutKernel((int)e[0], rate, salt);
+  OpLowering l = kernelCall(share(std::move(k)), {x, op.getCounter(), y}, {e, {2}, e});
+  l.inPlace = 0;
+  return l;
+}
+
+OpLowering lowerDropoutActivationGrad(nn::DropoutActivationGradOp op, const TargetInfo &) {
+  auto e = rows(op.getOutput());
+  OpLowering l = kernelCall(
+      share(dropoutActivationBackwardKernel((int)e[0], op.getRate().convertToFloat(),
+                                            (uint32_t)op.getSalt(),
+                                            activationOf(op.getActivation(), op.getAlpha()))),
+      {op.getOutput(), op.getOutputGrad(), op.getCounter(), op.getInputGrad()}, {e, e, {2}, e});
+  l.inPlace = 1; // into dy
+  return l;
+}
+
+template <typename Op> OpLowering alias(Op op, const TargetInfo &) { return aliasOf(op); }
+
+} // namespace
+
+void attachElementwiseKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::ActivationOp, lowerActivation>(ctx);
+  lowerWith<nn::ActivationGradOp, lowerActivationGrad>(ctx);
+  lowerWith<nn::RescalingOp, lowerRescaling>(ctx);
+  lowerWith<nn::AddOp, lowerAdd>(ctx);
+  lowerWith<nn::ConcatenateOp, lowerConcatenate>(ctx);
+  lowerWith<nn::SliceOp, lowerSlice>(ctx);
+  lowerWith<nn::BiasGradOp, lowerBiasGrad>(ctx);
+  lowerWith<nn::DropoutTrainOp, lowerDropout<nn::DropoutTrainOp, false>>(ctx);
+  lowerWith<nn::DropoutGradOp, lowerDropout<nn::DropoutGradOp, true>>(ctx);
+  lowerWith<nn::DropoutActivationGradOp, lowerDropoutActivationGrad>(ctx);
+  lowerWith<nn::FlattenOp, alias<nn::FlattenOp>>(ctx);
+  lowerWith<nn::ReshapeOp, alias<nn::ReshapeOp>>(ctx);
+  lowerWith<nn::DropoutOp, alias<nn::DropoutOp>>(ctx); // inference: the identity
 }
 
 } // namespace nnc::codegen

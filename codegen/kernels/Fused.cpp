@@ -1,6 +1,8 @@
 // Kernels of the fused ops: Conv2D + BatchNormalization + activation (inference and
 // training) and the BatchNormalization + activation backward, one pipeline each.
 #include "codegen/kernels/Fused.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 #include <algorithm>
 
@@ -356,6 +358,90 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
     dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+template <typename FusedOp> ConvShape shapeOfFused(FusedOp op, mlir::Value input,
+                                                   mlir::Value kernel) {
+  return convShape(input, kernel, op.getStrides(), op.getDilation(), op.getPadding());
+}
+
+template <typename FusedOp> Activation fusedActivation(FusedOp op) {
+  return activationOf(op.getActivation(), op.getAlpha());
+}
+
+OpLowering lowerConvBN(nn::Conv2DBNOp op, const TargetInfo &) {
+  ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
+  return callOnAll(share(conv2dBNKernel(s, (bool)op.getBias(), op.getEpsilon().convertToFloat(),
+                                        fusedActivation(op))),
+                   op, mapOrFlat);
+}
+
+OpLowering lowerConvBNTrain(nn::Conv2DBNTrainOp op, const TargetInfo &) {
+  ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
+  return callOnAll(share(conv2dBNTrainKernel(s, (bool)op.getBias(),
+                                             op.getEpsilon().convertToFloat(),
+                                             op.getUnbiasedMoving(), fusedActivation(op))),
+                   op, mapOrFlat);
+}
+
+OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op, const TargetInfo &) {
+  PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return callOnAll(share(maxPool2dArgmaxKernel(s)), op, mapOrFlat);
+}
+
+/// Conv2D + activation + tiling max pooling in one kernel: with the recorded maxima
+/// (the train step's nn.conv2d_max_pool2d_argmax) or without (inference).
+template <typename ConvPoolOp, bool Argmax>
+OpLowering lowerConvPool(ConvPoolOp op, const TargetInfo &) {
+  ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
+  llvm::ArrayRef<int64_t> pool = op.getPoolSize();
+  return callOnAll(share(conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(), fusedActivation(op),
+                                                   (int)pool[1], (int)pool[0], Argmax)),
+                   op, mapOrFlat);
+}
+
+OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op, const TargetInfo &) {
+  ConvShape s = shapeOfFused(op, op.getInput(), op.getKernelGrad());
+  llvm::ArrayRef<int64_t> pool = op.getPoolSize();
+  return callOnAll(share(conv2dMaxPoolBackwardWeightsKernel(s, fusedActivation(op), (int)pool[1],
+                                                            (int)pool[0])),
+                   op, mapOrFlat);
+}
+
+OpLowering lowerPoolActivationGrad(nn::MaxPool2DActivationGradOp op, const TargetInfo &) {
+  PoolShape s = poolShape(op.getInputGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return callOnAll(share(maxPool2dActivationBackwardKernel(s, fusedActivation(op))), op,
+                   mapOrFlat);
+}
+
+OpLowering lowerBNActivationGrad(nn::BNActivationGradOp op, const TargetInfo &) {
+  OpLowering l = callOnAll(share(bnActivationBackwardKernel((int)count(op.getMean()),
+                                                            op.getEpsilon().convertToFloat(),
+                                                            fusedActivation(op))),
+                           op, rowsOrFlat);
+  l.inPlace = 2; // into dy: the per-channel sums are computed first
+  return l;
+}
+
+} // namespace
+
+void attachFusedKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::Conv2DBNOp, lowerConvBN>(ctx);
+  lowerWith<nn::Conv2DBNTrainOp, lowerConvBNTrain>(ctx);
+  lowerWith<nn::MaxPool2DArgmaxOp, lowerPoolArgmax>(ctx);
+  lowerWith<nn::Conv2DMaxPoolArgmaxOp, lowerConvPool<nn::Conv2DMaxPoolArgmaxOp, true>>(ctx);
+  lowerWith<nn::Conv2DMaxPoolOp, lowerConvPool<nn::Conv2DMaxPoolOp, false>>(ctx);
+  lowerWith<nn::Conv2DMaxPoolGradKernelOp, lowerConvPoolGradKernel>(ctx);
+  lowerWith<nn::MaxPool2DActivationGradOp, lowerPoolActivationGrad>(ctx);
+  lowerWith<nn::BNActivationGradOp, lowerBNActivationGrad>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -1,6 +1,9 @@
 // Losses: the batch-mean loss as a 0-d output, and its gradient with respect to the
 // loss's input (probabilities, or logits with from_logits).
 #include "codegen/kernels/Loss.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace Halide;
 
@@ -159,6 +162,58 @@ Kernel lossGradThroughActivationKernel(LossKind kind, int classes) {
   }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad_fused", inputs, grad};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+LossKind lossKind(llvm::StringRef name) {
+  return llvm::StringSwitch<LossKind>(name)
+      .Case("sparse_categorical_crossentropy", LossKind::SparseCategorical)
+      .Case("categorical_crossentropy", LossKind::Categorical)
+      .Case("binary_crossentropy", LossKind::Binary)
+      .Default(LossKind::MeanSquared);
+}
+
+template <typename LossOp> OpLowering lowerLoss(LossOp op, const TargetInfo &) {
+  LossKind kind = lossKind(op->getName().stripDialect());
+  return lossCall(share(lossKernel(kind, (int)shapeOf(op->getOperand(0)).back(),
+                                   op.getFromLogits())),
+                  op, kind == LossKind::SparseCategorical);
+}
+
+OpLowering lowerLossGrad(nn::LossGradOp op, const TargetInfo &) {
+  LossKind kind = lossKind(op.getLoss());
+  int c = (int)shapeOf(op.getPrediction()).back();
+  auto k = op.getThroughActivation() ? lossGradThroughActivationKernel(kind, c)
+                                     : lossGradKernel(kind, c, op.getFromLogits());
+  return lossCall(share(std::move(k)), op, kind == LossKind::SparseCategorical);
+}
+
+} // namespace
+
+OpLowering lossCall(std::shared_ptr<Kernel> k, mlir::Operation *op, bool sparse) {
+  mlir::Value pred = op->getOperand(0), labels = op->getOperand(1);
+  std::vector<mlir::Value> t{pred, labels, op->getResult(0)};
+  std::vector<std::vector<int64_t>> e{rows(pred),
+                                      sparse ? std::vector<int64_t>{-1} : rows(labels)};
+  auto type = llvm::cast<mlir::RankedTensorType>(op->getResult(0).getType());
+  e.push_back(type.getRank() == 0 ? std::vector<int64_t>{} : rows(op->getResult(0)));
+  return kernelCall(std::move(k), t, e);
+}
+
+void attachLossKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::SparseCategoricalCrossentropyOp,
+            lowerLoss<nn::SparseCategoricalCrossentropyOp>>(ctx);
+  lowerWith<nn::CategoricalCrossentropyOp, lowerLoss<nn::CategoricalCrossentropyOp>>(ctx);
+  lowerWith<nn::BinaryCrossentropyOp, lowerLoss<nn::BinaryCrossentropyOp>>(ctx);
+  lowerWith<nn::MeanSquaredErrorOp, lowerLoss<nn::MeanSquaredErrorOp>>(ctx);
+  lowerWith<nn::LossGradOp, lowerLossGrad>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -1,5 +1,8 @@
 // Metrics: batch means of per-sample scores.
 #include "codegen/kernels/Metric.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace Halide;
 
@@ -54,5 +57,28 @@ Kernel metricKernel(MetricKind kind, int classes) {
   }
   return {"metric", {pred, labels}, mean};
 }
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerMetric(nn::MetricOp op, const TargetInfo &) {
+  auto kind = llvm::StringSwitch<MetricKind>(op.getName())
+                  .Case("sparse_categorical_accuracy", MetricKind::SparseAccuracy)
+                  .Case("categorical_accuracy", MetricKind::CategoricalAccuracy)
+                  .Case("binary_accuracy", MetricKind::BinaryAccuracy)
+                  .Case("mean_squared_error", MetricKind::MeanSquared)
+                  .Default(MetricKind::MeanAbsolute);
+  return lossCall(share(metricKernel(kind, (int)shapeOf(op.getPrediction()).back())), op,
+                  kind == MetricKind::SparseAccuracy);
+}
+
+} // namespace
+
+void attachMetricKernels(mlir::MLIRContext *ctx) { lowerWith<nn::MetricOp, lowerMetric>(ctx); }
 
 } // namespace nnc::codegen

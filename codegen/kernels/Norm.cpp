@@ -1,5 +1,7 @@
 // BatchNormalization in inference: the moving statistics normalise each channel.
 #include "codegen/kernels/Norm.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 using namespace Halide;
 
@@ -117,6 +119,58 @@ Kernel batchNormBackwardDataKernel(int channels, float epsilon) {
     dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"batch_norm_dx", {x, dy, gamma, mean, var, dgamma, dbeta}, dx};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerBatchNorm(nn::BatchNormOp op, const TargetInfo &) {
+  int64_t c = shapeOf(op.getInput()).back();
+  auto k = share(batchNormInferenceKernel((int)c, op.getEpsilon().convertToFloat()));
+  OpLowering l = callOnAll(k, op, rowsOrFlat);
+  l.inPlace = 0;
+  return l;
+}
+
+OpLowering lowerStats(nn::BatchNormStatsOp op, const TargetInfo &) {
+  auto e = rows(op.getInput());
+  return callOnAll(share(batchNormStatsKernel((int)e[0], op.getUnbiasedMoving())), op,
+                   rowsOrFlat);
+}
+
+OpLowering lowerMovingAverage(nn::MovingAverageOp op, const TargetInfo &) {
+  return callOnAll(share(movingAverageKernel((int)count(op.getMean()),
+                                             op.getMomentum().convertToFloat())),
+                   op, flat);
+}
+
+OpLowering lowerParamGrad(nn::BatchNormParamGradOp op, const TargetInfo &) {
+  return callOnAll(share(batchNormParamGradKernel((int)count(op.getMean()),
+                                                  op.getEpsilon().convertToFloat())),
+                   op, rowsOrFlat);
+}
+
+OpLowering lowerInputGrad(nn::BatchNormInputGradOp op, const TargetInfo &) {
+  OpLowering l = callOnAll(share(batchNormBackwardDataKernel((int)count(op.getMean()),
+                                                             op.getEpsilon().convertToFloat())),
+                           op, rowsOrFlat);
+  l.inPlace = 1; // into dy: pointwise given the per-channel sums
+  return l;
+}
+
+} // namespace
+
+void attachNormKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::BatchNormOp, lowerBatchNorm>(ctx);
+  lowerWith<nn::BatchNormStatsOp, lowerStats>(ctx);
+  lowerWith<nn::MovingAverageOp, lowerMovingAverage>(ctx);
+  lowerWith<nn::BatchNormParamGradOp, lowerParamGrad>(ctx);
+  lowerWith<nn::BatchNormInputGradOp, lowerInputGrad>(ctx);
 }
 
 } // namespace nnc::codegen

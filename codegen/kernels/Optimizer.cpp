@@ -1,5 +1,7 @@
 // Optimizer updates with Keras's rules, one parameter tensor at a time.
 #include "codegen/kernels/Optimizer.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 #include <cmath>
 
@@ -84,6 +86,44 @@ Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon) {
   if (momentum > 0)
     return {"rmsprop", {p, g, ms, mom}, out};
   return {"rmsprop", {p, g, ms}, out};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+OpLowering lowerSGD(nn::SGDUpdateOp op, const TargetInfo &) {
+  return callOnAll(share(sgdKernel(op.getLearningRate().convertToFloat(),
+                                   op.getMomentum().convertToFloat(), op.getNesterov())),
+                   op, flat);
+}
+
+OpLowering lowerAdam(nn::AdamUpdateOp op, const TargetInfo &) {
+  return callOnAll(share(adamKernel(op.getLearningRate().convertToFloat(),
+                                    op.getBeta_1().convertToFloat(),
+                                    op.getBeta_2().convertToFloat(),
+                                    op.getEpsilon().convertToFloat())),
+                   op, flat);
+}
+
+OpLowering lowerRMSprop(nn::RMSpropUpdateOp op, const TargetInfo &) {
+  return callOnAll(share(rmspropKernel(op.getLearningRate().convertToFloat(),
+                                       op.getRho().convertToFloat(),
+                                       op.getMomentum().convertToFloat(),
+                                       op.getEpsilon().convertToFloat())),
+                   op, flat);
+}
+
+} // namespace
+
+void attachOptimizerKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::SGDUpdateOp, lowerSGD>(ctx);
+  lowerWith<nn::AdamUpdateOp, lowerAdam>(ctx);
+  lowerWith<nn::RMSpropUpdateOp, lowerRMSprop>(ctx);
 }
 
 } // namespace nnc::codegen

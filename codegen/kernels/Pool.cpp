@@ -1,5 +1,7 @@
 // Pooling kernels: max / average over 2-D windows, and global average pooling.
 #include "codegen/kernels/Pool.h"
+#include "codegen/OpKernelUtil.h"
+#include "ir/NNOps.h"
 
 #include "codegen/kernels/Conv.h"
 
@@ -180,6 +182,52 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
     dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"global_avg_pool2d_dx", {dy}, dx};
+}
+
+} // namespace nnc::codegen
+
+// ---- The family's ops (KernelOpInterface) ------------------------------------
+
+namespace nnc::codegen {
+
+namespace {
+
+template <typename PoolOp, bool IsMax> OpLowering lowerPool(PoolOp op, const TargetInfo &) {
+  PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return callOnAll(share(IsMax ? maxPool2dKernel(s) : avgPool2dKernel(s)), op, full);
+}
+
+OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op, const TargetInfo &) {
+  auto in = shapeOf(op.getInput());
+  auto k = share(globalAvgPool2dKernel((int)in[1], (int)in[2], (int)in[3]));
+  return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), {in[3], -1}});
+}
+
+OpLowering lowerMaxPoolGrad(nn::MaxPool2DGradOp op, const TargetInfo &) {
+  PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return callOnAll(share(maxPool2dBackwardKernel(s)), op, full);
+}
+
+OpLowering lowerAvgPoolGrad(nn::AvgPool2DGradOp op, const TargetInfo &) {
+  PoolShape s = poolShape(op.getGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
+  return callOnAll(share(avgPool2dBackwardKernel(s)), op, full);
+}
+
+OpLowering lowerGlobalPoolGrad(nn::GlobalAvgPool2DGradOp op, const TargetInfo &) {
+  auto in = shapeOf(op.getGrad());
+  return kernelCall(share(globalAvgPool2dBackwardKernel((int)in[1], (int)in[2], (int)in[3])),
+                    {op.getOutputGrad(), op.getGrad()}, {{in[3], -1}, full(op.getGrad())});
+}
+
+} // namespace
+
+void attachPoolKernels(mlir::MLIRContext *ctx) {
+  lowerWith<nn::MaxPool2DOp, lowerPool<nn::MaxPool2DOp, true>>(ctx);
+  lowerWith<nn::AvgPool2DOp, lowerPool<nn::AvgPool2DOp, false>>(ctx);
+  lowerWith<nn::GlobalAvgPool2DOp, lowerGlobalAvgPool>(ctx);
+  lowerWith<nn::MaxPool2DGradOp, lowerMaxPoolGrad>(ctx);
+  lowerWith<nn::AvgPool2DGradOp, lowerAvgPoolGrad>(ctx);
+  lowerWith<nn::GlobalAvgPool2DGradOp, lowerGlobalPoolGrad>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -18,6 +18,25 @@ mlir::Value preActivationGradient(mlir::OpBuilder &b, GradientState &s, mlir::Op
 mlir::LogicalResult passThrough(mlir::OpBuilder &b, GradientState &s, mlir::Operation *op,
                                 unsigned index = 0);
 
+/// A layer with an input, a kernel, an optional bias and a fused activation (Dense,
+/// the convolutions): through the activation to dZ, then the input gradient
+/// (`inputGrad(dz)`), the kernel gradient (`kernelGrad(dz)`) and the bias sum.
+template <typename LayerOp>
+mlir::LogicalResult layerGradient(LayerOp op, mlir::OpBuilder &b, GradientState &s,
+                                  llvm::function_ref<mlir::Value(mlir::Value)> inputGrad,
+                                  llvm::function_ref<mlir::Value(mlir::Value)> kernelGrad) {
+  mlir::Value dz = preActivationGradient(b, s, op, op.getOutput(), op.getActivation(), op.getAlpha());
+  if (!dz)
+    return mlir::success();
+  if (s.needsGradient(op.getInput()))
+    s.accumulate(b, op.getInput(), inputGrad(dz));
+  if (s.needsGradient(op.getKernel()))
+    s.accumulate(b, op.getKernel(), kernelGrad(dz));
+  if (op.getBias() && s.needsGradient(op.getBias()))
+    s.accumulate(b, op.getBias(), b.create<BiasGradOp>(op.getLoc(), op.getBias().getType(), dz));
+  return mlir::success();
+}
+
 } // namespace nnc::nn
 
 #endif

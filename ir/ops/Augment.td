@@ -6,8 +6,8 @@
 // training builder (nn-build-training) adds the step counter and a `salt` that tells
 // the model's augmentation layers apart; with them each sample is transformed by
 // parameters drawn from (seed, step, salt).
-class NN_AugmentOp<string mnemonic, string what, dag attrs>
-    : NN_Op<mnemonic, NN_Layer> {
+class NN_AugmentOp<string mnemonic, string keras, string what, dag attrs>
+    : NN_LayerOp<mnemonic, keras> {
   let summary = what # " of NHWC images in training; identity in inference";
   let arguments = !con((ins NN_Tensor:$input, Optional<NN_Counter>:$counter), attrs,
                        (ins OptionalAttr<I64Attr>:$seed, OptionalAttr<I64Attr>:$salt),
@@ -19,11 +19,11 @@ class NN_AugmentOp<string mnemonic, string what, dag attrs>
 }
 
 // `mode` is horizontal, vertical or horizontal_and_vertical.
-def NN_RandomFlipOp : NN_AugmentOp<"random_flip", "random mirroring",
+def NN_RandomFlipOp : NN_AugmentOp<"random_flip", "RandomFlip", "random mirroring",
     (ins DefaultValuedStrAttr<StrAttr, "horizontal_and_vertical">:$mode)>;
 
 // Angles are drawn from [lower, upper] * 2*pi (Keras's factor convention).
-def NN_RandomRotationOp : NN_AugmentOp<"random_rotation", "random rotation",
+def NN_RandomRotationOp : NN_AugmentOp<"random_rotation", "RandomRotation", "random rotation",
     (ins DenseF32ArrayAttr:$factor,
          DefaultValuedStrAttr<StrAttr, "reflect">:$fill_mode,
          DefaultValuedStrAttr<StrAttr, "bilinear">:$interpolation,
@@ -31,7 +31,7 @@ def NN_RandomRotationOp : NN_AugmentOp<"random_rotation", "random rotation",
 
 // Zoom factors are [lower, upper]; negative zooms in, positive zooms out. Without
 // width_factor the width takes the height's zoom (Keras's width_factor=None).
-def NN_RandomZoomOp : NN_AugmentOp<"random_zoom", "random zoom",
+def NN_RandomZoomOp : NN_AugmentOp<"random_zoom", "RandomZoom", "random zoom",
     (ins DenseF32ArrayAttr:$height_factor,
          OptionalAttr<DenseF32ArrayAttr>:$width_factor,
          DefaultValuedStrAttr<StrAttr, "reflect">:$fill_mode,

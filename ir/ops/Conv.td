@@ -2,7 +2,7 @@
 #ifndef NNC_IR_OPS_CONV_TD
 #define NNC_IR_OPS_CONV_TD
 
-def NN_Conv2DOp : NN_Op<"conv2d", NN_Layer> {
+def NN_Conv2DOp : NN_LayerOp<"conv2d", "Conv2D"> {
   let summary = "2-D convolution (NHWC input, HWIO kernel) with fused bias and activation";
   let description = [{
     `padding` is "valid" (no padding: out = floor((in - d*(k-1) - 1) / s) + 1)

@@ -2,7 +2,7 @@
 #ifndef NNC_IR_OPS_DENSE_TD
 #define NNC_IR_OPS_DENSE_TD
 
-def NN_DenseOp : NN_Op<"dense", NN_Layer> {
+def NN_DenseOp : NN_LayerOp<"dense", "Dense"> {
   let summary = "fully connected layer: act(x . kernel + bias) over the last axis";
   let description = [{
     `input` is `[N, ..., K]`, `kernel` is `[K, U]`, the optional `bias` is

@@ -2,7 +2,7 @@
 #ifndef NNC_IR_OPS_ELEMENTWISE_TD
 #define NNC_IR_OPS_ELEMENTWISE_TD
 
-def NN_ActivationOp : NN_Op<"activation", NN_Layer> {
+def NN_ActivationOp : NN_LayerOp<"activation", "Activation"> {
   let summary = "a standalone activation (Activation, LeakyReLU, ReLU, Softmax layers)";
   let description = [{
     `kind` is one of linear, relu, sigmoid, tanh, softmax, leaky_relu.
@@ -21,7 +21,7 @@ def NN_ActivationOp : NN_Op<"activation", NN_Layer> {
   let hasVerifier = 1;
 }
 
-def NN_RescalingOp : NN_Op<"rescaling", NN_Layer> {
+def NN_RescalingOp : NN_LayerOp<"rescaling", "Rescaling"> {
   let summary = "y = x * scale + offset";
   let arguments = !con((ins NN_Tensor:$input, F32Attr:$scale,
                             DefaultValuedAttr<F32Attr, "0.0">:$offset),
@@ -30,7 +30,7 @@ def NN_RescalingOp : NN_Op<"rescaling", NN_Layer> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def NN_DropoutOp : NN_Op<"dropout", NN_Layer> {
+def NN_DropoutOp : NN_LayerOp<"dropout", "Dropout"> {
   let summary = "zeroes a `rate` fraction of elements in training and scales the rest by 1/(1-rate); identity in inference";
   let arguments = !con((ins NN_Tensor:$input, F32Attr:$rate,
                             OptionalAttr<I64Attr>:$seed),
@@ -40,7 +40,7 @@ def NN_DropoutOp : NN_Op<"dropout", NN_Layer> {
   let hasVerifier = 1;
 }
 
-def NN_AddOp : NN_Op<"add", NN_Layer> {
+def NN_AddOp : NN_LayerOp<"add", "Add"> {
   let summary = "elementwise sum of two or more tensors of the same shape";
   let arguments = !con((ins Variadic<NN_Tensor>:$inputs), NN_LayerName);
   let results = (outs NN_Tensor:$output);

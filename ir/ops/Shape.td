@@ -2,14 +2,14 @@
 #ifndef NNC_IR_OPS_SHAPE_TD
 #define NNC_IR_OPS_SHAPE_TD
 
-def NN_FlattenOp : NN_Op<"flatten", NN_Layer> {
+def NN_FlattenOp : NN_LayerOp<"flatten", "Flatten"> {
   let summary = "collapses all but the batch dimension: [N, a, b, ...] -> [N, a*b*...]";
   let arguments = !con((ins NN_Tensor:$input), NN_LayerName);
   let results = (outs NN_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def NN_ReshapeOp : NN_Op<"reshape", NN_Layer> {
+def NN_ReshapeOp : NN_LayerOp<"reshape", "Reshape"> {
   let summary = "reshapes the non-batch dimensions to `shape` (one entry may be -1)";
   let arguments = !con((ins NN_Tensor:$input, DenseI64ArrayAttr:$shape),
                        NN_LayerName);
@@ -17,7 +17,7 @@ def NN_ReshapeOp : NN_Op<"reshape", NN_Layer> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def NN_ConcatenateOp : NN_Op<"concatenate", NN_Layer> {
+def NN_ConcatenateOp : NN_LayerOp<"concatenate", "Concatenate"> {
   let summary = "joins tensors along `axis` (negative counts from the end; the batch axis is not allowed)";
   let arguments = !con((ins Variadic<NN_Tensor>:$inputs,
                             DefaultValuedAttr<I64Attr, "-1">:$axis),

@@ -1,4 +1,4 @@
-// The autodiff pass: @train_step and @evaluate from @forward, @loss and the
+// The autodiff transform: @train_step and @evaluate from @forward, @loss and the
 // module's nn.loss / nn.optimizer / nn.metrics settings (see ir/Passes.h).
 #include "ir/Passes.h"
 
@@ -9,8 +9,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Pass/Pass.h"
-#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/MapVector.h"
 
 using namespace mlir;
 
@@ -300,24 +299,8 @@ LogicalResult TrainingBuilder::run() {
   return success();
 }
 
-struct BuildTrainingPass : PassWrapper<BuildTrainingPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(BuildTrainingPass)
-  StringRef getArgument() const override { return "nn-build-training"; }
-  StringRef getDescription() const override {
-    return "adds @train_step (autodiff + optimizer) and @evaluate to a compiled model";
-  }
-  void runOnOperation() override {
-    if (failed(buildTraining(getOperation())))
-      signalPassFailure();
-  }
-};
-
 } // namespace
 
 LogicalResult buildTraining(ModuleOp module) { return TrainingBuilder(module).run(); }
-
-std::unique_ptr<Pass> createBuildTrainingPass() { return std::make_unique<BuildTrainingPass>(); }
-
-void registerPasses() { PassRegistration<BuildTrainingPass>(); }
 
 } // namespace nnc::nn

@@ -1,6 +1,5 @@
 // nnc-opt: mlir-opt for the nn dialect (parse, verify, run passes, print); used by lit tests.
 #include "ir/NNDialect.h"
-#include "ir/Passes.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,7 +11,6 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<nnc::nn::NNDialect, mlir::func::FuncDialect>();
   mlir::registerTransformsPasses();
-  nnc::nn::registerPasses();
   nnc::passes::registerPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "nnc-opt: nn dialect test driver\n", registry));

@@ -1,6 +1,6 @@
 // nnc: the compiler driver. Reads a .nn model and emits IR, a summary, or (later) binaries.
 #include "codegen/Build.h"
-#include "codegen/OpKernels.h"
+#include "codegen/Target.h"
 #include "frontend/Frontend.h"
 #include "ir/ModelGraph.h"
 #include "ir/ModelSummary.h"
@@ -239,10 +239,26 @@ int main(int argc, char **argv) {
   if (inference && mlir::failed(nnc::passes::freezeWeights(*module, weightsFile)))
     return 1;
 
+  // The model as written: its summary, the graph, and the -O0 build the memory
+  // report compares with. Everything else takes the module after the -O pipeline.
+  std::string summary;
+  if (emit == Emit::Summary || (emit == Emit::None && !llvm::StringRef(outputFile).ends_with(".so"))) {
+    llvm::raw_string_ostream os(summary);
+    if (mlir::failed(nnc::nn::printSummary(*module, os)))
+      return 1;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> asWritten;
+  if (emit == Emit::Summary && optLevel) {
+    asWritten = module->clone();
+    if (mlir::failed(nnc::passes::optimize(*asWritten, 0)))
+      asWritten = nullptr;
+  }
+  if (emit != Emit::Dot && emit != Emit::TrainMLIR &&
+      mlir::failed(nnc::passes::optimize(*module, optLevel)))
+    return 1;
+
   switch (emit) {
   case Emit::MLIR: // the IR code generation takes: after the -O pipeline
-    if (mlir::failed(nnc::passes::optimize(*module, optLevel)))
-      return 1;
     return writeOutput([&](llvm::raw_ostream &os) {
       module->print(os);
       os << "\n";
@@ -264,11 +280,8 @@ int main(int argc, char **argv) {
     return renderSvg(text);
   }
   case Emit::Summary: {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    if (mlir::failed(nnc::nn::printSummary(*module, os)))
-      return 1;
-    os << nnc::codegen::memorySummary(*module, optLevel);
+    std::string text = summary + nnc::codegen::memorySummary(
+                                     *module, asWritten ? *asWritten : nullptr, optLevel);
     return writeOutput([&](llvm::raw_ostream &out) { out << text; });
   }
   case Emit::LLVM: {
@@ -311,5 +324,6 @@ int main(int argc, char **argv) {
   options.timeReport = timeReport;
   options.optLevel = optLevel;
   options.cache = !noCache;
+  options.summary = std::move(summary);
   return mlir::failed(nnc::codegen::buildOutput(*module, options)) ? 1 : 0;
 }
