@@ -48,28 +48,25 @@ mlir::Value emitDense(LayerEmitter &e, Inputs in) {
   return e.op("dense", operands, attrs);
 }
 
-mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
+/// Records the Keras class of a layer whose op several classes share (summaries).
+mlir::Value withClass(mlir::Value v, llvm::StringRef cls) {
+  v.getDefiningOp()->setAttr("nn.class", mlir::StringAttr::get(v.getContext(), cls));
+  return v;
+}
+
+/// The window attributes of a convolution layer (strides, dilation_rate, padding),
+/// after checking that its input is an image batch.
+llvm::SmallVector<mlir::NamedAttribute> windowAttrs(LayerEmitter &e, mlir::Value in) {
   const Args &a = e.args();
   e.requireChannelsLast();
-  int64_t filters = a.getPositiveInt("filters");
-  auto kernelSize = a.getPair("kernel_size");
   auto strides = a.getPair("strides", std::vector<int64_t>{1, 1});
   auto dilation = a.getPair("dilation_rate", std::vector<int64_t>{1, 1});
   std::string padding = a.getChoice("padding", {"valid", "same"}, llvm::StringRef("valid"), true);
-  if (a.getInt("groups", 1) != 1)
-    e.error("Conv2D groups > 1 is not supported by nnc yet");
-  auto type = e.typeOf(in[0]);
+  auto type = e.typeOf(in);
   if (type.getRank() != 4)
-    e.error("Conv2D needs 4-D input (batch, height, width, channels), got rank " +
+    e.error(e.layer().cls + " needs 4-D input (batch, height, width, channels), got rank " +
             std::to_string(type.getRank()) + "; add Reshape((28, 28, 1)) or give "
             "input_shape=(height, width, channels)");
-  int64_t channels = lastDim(e, in[0]);
-  mlir::Value kernel =
-      e.weight("kernel", {kernelSize[0], kernelSize[1], channels, filters},
-               e.initializer("kernel_initializer", "glorot_uniform"));
-  llvm::SmallVector<mlir::Value> operands{in[0], kernel};
-  if (mlir::Value b = bias(e, filters))
-    operands.push_back(b);
   llvm::SmallVector<mlir::NamedAttribute> attrs;
   if (strides != std::vector<int64_t>{1, 1})
     attrs.push_back(e.i64s("strides", strides));
@@ -77,8 +74,50 @@ mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
     attrs.push_back(e.i64s("dilation", dilation));
   if (padding != "valid")
     attrs.push_back(e.str("padding", padding));
+  return attrs;
+}
+
+mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
+  const Args &a = e.args();
+  int64_t filters = a.getPositiveInt("filters");
+  auto kernelSize = a.getPair("kernel_size");
+  if (a.getInt("groups", 1) != 1)
+    e.error("Conv2D groups > 1 is not supported by nnc yet");
+  llvm::SmallVector<mlir::NamedAttribute> attrs = windowAttrs(e, in[0]);
+  int64_t channels = lastDim(e, in[0]);
+  mlir::Value kernel =
+      e.weight("kernel", {kernelSize[0], kernelSize[1], channels, filters},
+               e.initializer("kernel_initializer", "glorot_uniform"));
+  llvm::SmallVector<mlir::Value> operands{in[0], kernel};
+  if (mlir::Value b = bias(e, filters))
+    operands.push_back(b);
   addActivation(e, attrs);
   return e.op("conv2d", operands, attrs);
+}
+
+/// DepthwiseConv2D's op: (kh, kw, channels, depth_multiplier) filters, each channel
+/// convolved with its own; with the layer's bias and activation when `withBias`.
+mlir::Value depthwise(LayerEmitter &e, mlir::Value in, llvm::ArrayRef<mlir::NamedAttribute> window,
+                      bool withBias) {
+  const Args &a = e.args();
+  auto kernelSize = a.getPair("kernel_size");
+  int64_t multiplier = a.getPositiveInt("depth_multiplier", 1);
+  int64_t channels = lastDim(e, in);
+  mlir::Value kernel =
+      e.weight("depthwise_kernel", {kernelSize[0], kernelSize[1], channels, multiplier},
+               e.initializer("depthwise_initializer", "glorot_uniform"));
+  llvm::SmallVector<mlir::Value> operands{in, kernel};
+  if (withBias)
+    if (mlir::Value b = bias(e, channels * multiplier))
+      operands.push_back(b);
+  llvm::SmallVector<mlir::NamedAttribute> attrs(window.begin(), window.end());
+  if (withBias)
+    addActivation(e, attrs);
+  return e.op("depthwise_conv2d", operands, attrs);
+}
+
+mlir::Value emitDepthwiseConv2D(LayerEmitter &e, Inputs in) {
+  return depthwise(e, in[0], windowAttrs(e, in[0]), true);
 }
 
 mlir::Value emitPool(LayerEmitter &e, Inputs in, llvm::StringRef op) {
@@ -174,12 +213,6 @@ mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, d
   return e.op("activation", {x}, attrs);
 }
 
-/// Records the Keras class of a layer whose op several classes share (summaries).
-mlir::Value withClass(mlir::Value v, llvm::StringRef cls) {
-  v.getDefiningOp()->setAttr("nn.class", mlir::StringAttr::get(v.getContext(), cls));
-  return v;
-}
-
 mlir::Value emitActivation(LayerEmitter &e, Inputs in) {
   if (!e.args().has("activation"))
     e.error("Activation needs an activation name, e.g. Activation(\"relu\")");
@@ -194,7 +227,7 @@ mlir::Value emitLeakyReLU(LayerEmitter &e, Inputs in) {
                                           : a.getFloat("alpha", 0.3);
   if (alpha < 0)
     e.error("LeakyReLU alpha must be >= 0");
-  return activationOp(e, in[0], "leaky_relu", alpha);
+  return withClass(activationOp(e, in[0], "leaky_relu", alpha), "LeakyReLU");
 }
 
 mlir::Value emitReLU(LayerEmitter &e, Inputs in) {
@@ -302,6 +335,12 @@ const std::vector<LayerRow> &table() {
              "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer"},
             kRegularizers),
        false, emitConv2D},
+      {"DepthwiseConv2D", {},
+       {"kernel_size", "strides", "padding", "depth_multiplier", "data_format",
+        "dilation_rate", "activation", "use_bias", "depthwise_initializer", "bias_initializer",
+        "!depthwise_regularizer", "!bias_regularizer", "!activity_regularizer",
+        "!depthwise_constraint", "!bias_constraint"},
+       false, emitDepthwiseConv2D},
       {"MaxPooling2D", {"MaxPool2D"}, {"pool_size", "strides", "padding", "data_format"},
        false, emitMaxPool},
       {"AveragePooling2D", {"AvgPool2D"}, {"pool_size", "strides", "padding", "data_format"},

@@ -1,52 +1,39 @@
-// Conv2D: shape inference and verifier.
+// Conv2D and DepthwiseConv2D: shape inference, verifiers, and DepthwiseConv2D's
+// gradient (Conv2D's is in ir/grad/DenseConvGrad.cpp).
 #include "ir/Activation.h"
 #include "ir/NNOps.h"
 #include "ir/ShapeUtils.h"
+#include "ir/grad/GradUtils.h"
 
 using namespace mlir;
 
 namespace nnc::nn {
 
-LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  auto in = rankedType(adaptor.getInput());
-  auto kernel = rankedType(adaptor.getKernel());
-  if (!in || !kernel)
-    return shapeError(loc, "Conv2D needs ranked tensor operands");
-  if (in.getRank() != 4)
-    return shapeError(loc, "Conv2D needs a 4-D input (batch, height, width, channels), got " +
-                               kerasShape(in.getShape()));
-  if (kernel.getRank() != 4)
-    return shapeError(loc, "Conv2D kernel must be 4-D (height, width, in, out)");
-  auto strides = adaptor.getStrides();
-  auto dilation = adaptor.getDilation();
-  StringRef padding = adaptor.getPadding();
-  if (failed(checkPair(loc, "Conv2D strides", strides)) ||
-      failed(checkPair(loc, "Conv2D dilation_rate", dilation)) ||
+namespace {
+
+/// The output type of a window sweep of `kernel` (kh, kw, ., .) over `in`, with
+/// `channels` output channels; `layer` names the Keras class in errors.
+LogicalResult inferWindowed(std::optional<Location> loc, StringRef layer, RankedTensorType in,
+                            RankedTensorType kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilation, StringRef padding, int64_t channels,
+                            SmallVectorImpl<Type> &inferred) {
+  std::string name = layer.str();
+  if (failed(checkPair(loc, name + " strides", strides)) ||
+      failed(checkPair(loc, name + " dilation_rate", dilation)) ||
       failed(checkPadding(loc, padding)))
     return failure();
   if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1))
-    return shapeError(loc, "Conv2D cannot combine strides > 1 with dilation_rate > 1");
-  if (!dimsAgree(in.getDimSize(3), kernel.getDimSize(2)))
-    return shapeError(loc, "Conv2D kernel expects " + llvm::Twine(kernel.getDimSize(2)) +
-                               " input channels but the input " +
-                               kerasShape(in.getShape()) + " has " +
-                               llvm::Twine(in.getDimSize(3)));
-  int64_t filters = kernel.getDimSize(3);
-  if (auto bias = rankedType(adaptor.getBias()))
-    if (bias.getRank() != 1 || !dimsAgree(bias.getDimSize(0), filters))
-      return shapeError(loc, "Conv2D bias must have shape (" + llvm::Twine(filters) + ",)");
+    return shapeError(loc, name + " cannot combine strides > 1 with dilation_rate > 1");
   bool same = padding == "same";
-  SmallVector<int64_t> shape{in.getDimSize(0), 0, 0, filters};
+  SmallVector<int64_t> shape{in.getDimSize(0), 0, 0, channels};
   for (int i = 0; i < 2; ++i)
-    if (failed(checkWindowSpan(loc, "Conv2D", kernel.getDimSize(i), dilation[i])))
+    if (failed(checkWindowSpan(loc, name, kernel.getDimSize(i), dilation[i])))
       return failure();
   for (int i = 0; i < 2; ++i) {
     int64_t out = windowOutputSize(in.getDimSize(1 + i), kernel.getDimSize(i),
                                    strides[i], dilation[i], same);
     if (out <= 0)
-      return shapeError(loc, "Conv2D kernel " + llvm::Twine(kernel.getDimSize(0)) + "x" +
+      return shapeError(loc, name + " kernel " + llvm::Twine(kernel.getDimSize(0)) + "x" +
                                  llvm::Twine(kernel.getDimSize(1)) +
                                  " does not fit the input " + kerasShape(in.getShape()) +
                                  " with padding \"valid\"");
@@ -56,10 +43,91 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   return success();
 }
 
+/// Ranks of a convolution's input (4-D) and kernel (4-D).
+LogicalResult checkRanks(std::optional<Location> loc, StringRef layer, RankedTensorType in,
+                         RankedTensorType kernel) {
+  if (!in || !kernel)
+    return shapeError(loc, layer + " needs ranked tensor operands");
+  if (in.getRank() != 4)
+    return shapeError(loc, layer + " needs a 4-D input (batch, height, width, channels), got " +
+                               kerasShape(in.getShape()));
+  if (kernel.getRank() != 4)
+    return shapeError(loc, layer + " kernel must be 4-D (height, width, in, out)");
+  return success();
+}
+
+LogicalResult checkBias(std::optional<Location> loc, StringRef layer, Value biasValue,
+                        int64_t channels) {
+  if (auto bias = rankedType(biasValue))
+    if (bias.getRank() != 1 || !dimsAgree(bias.getDimSize(0), channels))
+      return shapeError(loc, layer + " bias must have shape (" + llvm::Twine(channels) + ",)");
+  return success();
+}
+
+} // namespace
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  auto in = rankedType(adaptor.getInput());
+  auto kernel = rankedType(adaptor.getKernel());
+  if (failed(checkRanks(loc, "Conv2D", in, kernel)))
+    return failure();
+  if (!dimsAgree(in.getDimSize(3), kernel.getDimSize(2)))
+    return shapeError(loc, "Conv2D kernel expects " + llvm::Twine(kernel.getDimSize(2)) +
+                               " input channels but the input " +
+                               kerasShape(in.getShape()) + " has " +
+                               llvm::Twine(in.getDimSize(3)));
+  int64_t filters = kernel.getDimSize(3);
+  if (failed(checkBias(loc, "Conv2D", adaptor.getBias(), filters)))
+    return failure();
+  return inferWindowed(loc, "Conv2D", in, kernel, adaptor.getStrides(), adaptor.getDilation(),
+                       adaptor.getPadding(), filters, inferred);
+}
+
 LogicalResult Conv2DOp::verify() {
   if (!isKnownActivation(getActivation()))
     return emitOpError("unknown activation \"") << getActivation() << "\"";
   return success();
+}
+
+LogicalResult DepthwiseConv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &inferred) {
+  auto in = rankedType(adaptor.getInput());
+  auto kernel = rankedType(adaptor.getKernel());
+  if (failed(checkRanks(loc, "DepthwiseConv2D", in, kernel)))
+    return failure();
+  if (!dimsAgree(in.getDimSize(3), kernel.getDimSize(2)))
+    return shapeError(loc, "DepthwiseConv2D kernel expects " +
+                               llvm::Twine(kernel.getDimSize(2)) + " input channels but the input " +
+                               kerasShape(in.getShape()) + " has " +
+                               llvm::Twine(in.getDimSize(3)));
+  int64_t channels = kernel.getDimSize(2) * kernel.getDimSize(3);
+  if (failed(checkBias(loc, "DepthwiseConv2D", adaptor.getBias(), channels)))
+    return failure();
+  return inferWindowed(loc, "DepthwiseConv2D", in, kernel, adaptor.getStrides(),
+                       adaptor.getDilation(), adaptor.getPadding(), channels, inferred);
+}
+
+LogicalResult DepthwiseConv2DOp::verify() {
+  if (!isKnownActivation(getActivation()))
+    return emitOpError("unknown activation \"") << getActivation() << "\"";
+  return success();
+}
+
+LogicalResult DepthwiseConv2DOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Location loc = getLoc();
+  return layerGradient(
+      *this, b, s,
+      [&](Value dz) {
+        return b.create<DepthwiseConv2DGradInputOp>(loc, getInput().getType(), dz, getKernel(),
+                                                    getStrides(), getDilation(), getPadding());
+      },
+      [&](Value dz) {
+        return b.create<DepthwiseConv2DGradKernelOp>(loc, getKernel().getType(), getInput(), dz,
+                                                     getStrides(), getDilation(), getPadding());
+      });
 }
 
 } // namespace nnc::nn

@@ -218,6 +218,33 @@ int main(int argc, char **argv) {
                 }
           activate(out, c.getActivation(), c.getAlpha().convertToDouble());
         })
+        .Case([&](nn::DepthwiseConv2DOp c) {
+          const T &w = vals[c.getKernel()]; // (kh, kw, channels, multiplier)
+          int64_t H = x.shape[1], W = x.shape[2], C = x.shape[3];
+          int64_t KH = w.shape[0], KW = w.shape[1], M = w.shape[3];
+          int64_t OH = out.shape[1], OW = out.shape[2];
+          int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
+          int64_t dh = c.getDilation()[0], dw = c.getDilation()[1];
+          bool same = c.getPadding() == "same";
+          int64_t pt = padBefore(H, KH, sh, dh, same, OH), pl = padBefore(W, KW, sw, dw, same, OW);
+          out.v.assign(out.size(), 0);
+          for (int64_t n = 0; n < N; ++n)
+            for (int64_t oy = 0; oy < OH; ++oy)
+              for (int64_t ox = 0; ox < OW; ++ox)
+                for (int64_t ci = 0; ci < C; ++ci)
+                  for (int64_t m = 0; m < M; ++m) {
+                    int64_t f = ci * M + m;
+                    double s = c.getBias() ? vals[c.getBias()].v[f] : 0;
+                    for (int64_t i = 0; i < KH; ++i)
+                      for (int64_t j = 0; j < KW; ++j) {
+                        int64_t iy = oy * sh + i * dh - pt, ix = ox * sw + j * dw - pl;
+                        if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                        s += x.v[((n * H + iy) * W + ix) * C + ci] * w.v[((i * KW + j) * C + ci) * M + m];
+                      }
+                    out.v[((n * OH + oy) * OW + ox) * C * M + f] = s;
+                  }
+          activate(out, c.getActivation(), c.getAlpha().convertToDouble());
+        })
         .Case([&](nn::MaxPool2DOp p) {
           out = window(x, out, p.getPoolSize()[0], p.getPoolSize()[1], p.getStrides()[0],
                        p.getStrides()[1], p.getPadding() == "same", true);
