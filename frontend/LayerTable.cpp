@@ -95,8 +95,8 @@ mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
   return e.op("conv2d", operands, attrs);
 }
 
-/// DepthwiseConv2D's op: (kh, kw, channels, depth_multiplier) filters, each channel
-/// convolved with its own; with the layer's bias and activation when `withBias`.
+/// The depthwise half of DepthwiseConv2D and SeparableConv2D: (kh, kw, channels,
+/// depth_multiplier) filters, each channel convolved with its own.
 mlir::Value depthwise(LayerEmitter &e, mlir::Value in, llvm::ArrayRef<mlir::NamedAttribute> window,
                       bool withBias) {
   const Args &a = e.args();
@@ -118,6 +118,21 @@ mlir::Value depthwise(LayerEmitter &e, mlir::Value in, llvm::ArrayRef<mlir::Name
 
 mlir::Value emitDepthwiseConv2D(LayerEmitter &e, Inputs in) {
   return depthwise(e, in[0], windowAttrs(e, in[0]), true);
+}
+
+/// SeparableConv2D: the depthwise convolution, then a 1x1 Conv2D (pointwise_kernel,
+/// bias, activation), both ops carrying the layer's name.
+mlir::Value emitSeparableConv2D(LayerEmitter &e, Inputs in) {
+  int64_t filters = e.args().getPositiveInt("filters");
+  mlir::Value d = withClass(depthwise(e, in[0], windowAttrs(e, in[0]), false), "SeparableConv2D");
+  mlir::Value kernel = e.weight("pointwise_kernel", {1, 1, lastDim(e, d), filters},
+                                e.initializer("pointwise_initializer", "glorot_uniform"));
+  llvm::SmallVector<mlir::Value> operands{d, kernel};
+  if (mlir::Value b = bias(e, filters))
+    operands.push_back(b);
+  llvm::SmallVector<mlir::NamedAttribute> attrs;
+  addActivation(e, attrs);
+  return withClass(e.op("conv2d", operands, attrs), "SeparableConv2D");
 }
 
 mlir::Value emitPool(LayerEmitter &e, Inputs in, llvm::StringRef op) {
@@ -341,6 +356,13 @@ const std::vector<LayerRow> &table() {
         "!depthwise_regularizer", "!bias_regularizer", "!activity_regularizer",
         "!depthwise_constraint", "!bias_constraint"},
        false, emitDepthwiseConv2D},
+      {"SeparableConv2D", {"SeparableConvolution2D"},
+       {"filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+        "depth_multiplier", "activation", "use_bias", "depthwise_initializer",
+        "pointwise_initializer", "bias_initializer", "!depthwise_regularizer",
+        "!pointwise_regularizer", "!bias_regularizer", "!activity_regularizer",
+        "!depthwise_constraint", "!pointwise_constraint", "!bias_constraint"},
+       false, emitSeparableConv2D},
       {"MaxPooling2D", {"MaxPool2D"}, {"pool_size", "strides", "padding", "data_format"},
        false, emitMaxPool},
       {"AveragePooling2D", {"AvgPool2D"}, {"pool_size", "strides", "padding", "data_format"},
