@@ -3,6 +3,8 @@
 #include "frontend/LayerTable.h"
 
 #include "frontend/ModelEmitter.h"
+#include "ir/Activation.h"
+#include "ir/NNOps.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -27,11 +29,23 @@ mlir::Value bias(LayerEmitter &e, int64_t units) {
   return e.weight("bias", {units}, e.initializer("bias_initializer", "zeros"));
 }
 
-/// The fused activation attributes (activation, and alpha for leaky_relu).
-void addActivation(LayerEmitter &e, llvm::SmallVectorImpl<mlir::NamedAttribute> &attrs) {
+mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, double alpha) {
+  llvm::SmallVector<mlir::NamedAttribute> attrs{e.str("kind", kind)};
+  if (kind == "leaky_relu")
+    attrs.push_back(e.f32("alpha", alpha));
+  return e.op("activation", {x}, attrs);
+}
+
+/// The layer op `name` with the layer's `activation` fused, or followed by it as an
+/// op of its own when its derivative needs its input (gelu, swish).
+mlir::Value withActivation(LayerEmitter &e, llvm::StringRef name, mlir::ValueRange operands,
+                           llvm::SmallVector<mlir::NamedAttribute> attrs) {
   std::string act = e.activation("activation");
-  if (act != "linear")
+  bool separate = nn::activationNeedsInput(act);
+  if (act != "linear" && !separate)
     attrs.push_back(e.str("activation", act));
+  mlir::Value v = e.op(name, operands, attrs);
+  return separate ? activationOp(e, v, act, 0.3) : v;
 }
 
 mlir::Value emitDense(LayerEmitter &e, Inputs in) {
@@ -44,8 +58,7 @@ mlir::Value emitDense(LayerEmitter &e, Inputs in) {
   if (mlir::Value b = bias(e, units))
     operands.push_back(b);
   llvm::SmallVector<mlir::NamedAttribute> attrs;
-  addActivation(e, attrs);
-  return e.op("dense", operands, attrs);
+  return withActivation(e, "dense", operands, attrs);
 }
 
 /// Records the Keras class of a layer whose op several classes share (summaries).
@@ -91,8 +104,7 @@ mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
   llvm::SmallVector<mlir::Value> operands{in[0], kernel};
   if (mlir::Value b = bias(e, filters))
     operands.push_back(b);
-  addActivation(e, attrs);
-  return e.op("conv2d", operands, attrs);
+  return withActivation(e, "conv2d", operands, attrs);
 }
 
 /// The depthwise half of DepthwiseConv2D and SeparableConv2D: (kh, kw, channels,
@@ -111,9 +123,9 @@ mlir::Value depthwise(LayerEmitter &e, mlir::Value in, llvm::ArrayRef<mlir::Name
     if (mlir::Value b = bias(e, channels * multiplier))
       operands.push_back(b);
   llvm::SmallVector<mlir::NamedAttribute> attrs(window.begin(), window.end());
-  if (withBias)
-    addActivation(e, attrs);
-  return e.op("depthwise_conv2d", operands, attrs);
+  if (!withBias)
+    return e.op("depthwise_conv2d", operands, attrs);
+  return withActivation(e, "depthwise_conv2d", operands, attrs);
 }
 
 mlir::Value emitDepthwiseConv2D(LayerEmitter &e, Inputs in) {
@@ -131,8 +143,12 @@ mlir::Value emitSeparableConv2D(LayerEmitter &e, Inputs in) {
   if (mlir::Value b = bias(e, filters))
     operands.push_back(b);
   llvm::SmallVector<mlir::NamedAttribute> attrs;
-  addActivation(e, attrs);
-  return withClass(e.op("conv2d", operands, attrs), "SeparableConv2D");
+  mlir::Value out = withActivation(e, "conv2d", operands, attrs);
+  mlir::Value pointwise = out; // before an activation of its own (gelu, swish)
+  if (auto act = pointwise.getDefiningOp<nn::ActivationOp>())
+    pointwise = act.getInput();
+  withClass(pointwise, "SeparableConv2D");
+  return out;
 }
 
 mlir::Value emitPool(LayerEmitter &e, Inputs in, llvm::StringRef op) {
@@ -221,12 +237,6 @@ mlir::Value emitBatchNorm(LayerEmitter &e, Inputs in) {
   return e.op("batch_norm", {in[0], gamma, beta, mean, var}, attrs);
 }
 
-mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, double alpha) {
-  llvm::SmallVector<mlir::NamedAttribute> attrs{e.str("kind", kind)};
-  if (kind == "leaky_relu")
-    attrs.push_back(e.f32("alpha", alpha));
-  return e.op("activation", {x}, attrs);
-}
 
 mlir::Value emitActivation(LayerEmitter &e, Inputs in) {
   if (!e.args().has("activation"))

@@ -1,18 +1,54 @@
-// The activation functions nn ops know, by their Keras names.
+// The activation table.
 #include "ir/Activation.h"
 
-#include "llvm/ADT/STLExtras.h"
+#include <vector>
 
 namespace nnc::nn {
 
+llvm::ArrayRef<ActivationInfo> activationTable() {
+  using K = ActivationKind;
+  // {name, kind, gradientFromInput, signOnly, rowwise}
+  static const ActivationInfo table[] = {
+      {"linear", K::Linear, false, true, false},
+      {"relu", K::Relu, false, true, false},
+      {"sigmoid", K::Sigmoid, false, false, false},
+      {"tanh", K::Tanh, false, false, false},
+      {"softmax", K::Softmax, false, false, true},
+      {"leaky_relu", K::LeakyRelu, false, true, false},
+      {"elu", K::Elu, false, false, false},
+      {"selu", K::Selu, false, false, false},
+      {"gelu", K::Gelu, true, false, false},
+      {"swish", K::Swish, true, false, false},
+      {"silu", K::Swish, true, false, false},
+      {"hard_sigmoid", K::HardSigmoid, false, false, false},
+      {"softplus", K::Softplus, false, false, false},
+      {"relu6", K::Relu6, false, false, false},
+  };
+  return table;
+}
+
+const ActivationInfo *findActivation(llvm::StringRef name) {
+  for (const ActivationInfo &a : activationTable())
+    if (a.name == name)
+      return &a;
+  return nullptr;
+}
+
 llvm::ArrayRef<llvm::StringRef> knownActivations() {
-  static const llvm::StringRef names[] = {"linear", "relu", "sigmoid",
-                                          "tanh", "softmax", "leaky_relu"};
+  static const std::vector<llvm::StringRef> names = [] {
+    std::vector<llvm::StringRef> n;
+    for (const ActivationInfo &a : activationTable())
+      n.push_back(a.name);
+    return n;
+  }();
   return names;
 }
 
-bool isKnownActivation(llvm::StringRef name) {
-  return llvm::is_contained(knownActivations(), name);
+bool isKnownActivation(llvm::StringRef name) { return findActivation(name) != nullptr; }
+
+bool activationNeedsInput(llvm::StringRef name) {
+  const ActivationInfo *a = findActivation(name);
+  return a && a->gradientFromInput;
 }
 
 } // namespace nnc::nn

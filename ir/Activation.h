@@ -1,16 +1,49 @@
-// The activation functions nn ops know, by their Keras names.
+// The activation functions nn ops know: one table, by their Keras names, of what the
+// dialect, the frontend and the passes need to know of each. Their maths (forward and
+// derivative as Halide expressions) is codegen/kernels/Kernel.cpp's, keyed by kind.
 #ifndef NNC_IR_ACTIVATION_H
 #define NNC_IR_ACTIVATION_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <cstdint>
+
 namespace nnc::nn {
 
-/// Keras activation names the dialect accepts (fused or standalone).
+enum class ActivationKind : uint8_t {
+  Linear, Relu, Sigmoid, Tanh, Softmax, LeakyRelu,
+  Elu, Selu, Gelu, Swish, HardSigmoid, Softplus, Relu6,
+};
+
+struct ActivationInfo {
+  llvm::StringRef name; // Keras's (`activation="..."`)
+  ActivationKind kind;
+  /// The derivative is computed from the activation's input x (gelu, swish: not a
+  /// function of the output); else from its output y. An op whose fused activation
+  /// needs x (Dense, Conv2D) would lose it: the frontend emits such activations as
+  /// their own op, and the fusions leave them there in training.
+  bool gradientFromInput = false;
+  /// The derivative at y depends on y's sign only (relu, leaky_relu, linear): a
+  /// Dropout's output, of the same sign where kept, can stand for y.
+  bool signOnly = false;
+  /// Normalises over the last axis (softmax): not elementwise.
+  bool rowwise = false;
+};
+
+/// Every activation, in the order error messages list them.
+llvm::ArrayRef<ActivationInfo> activationTable();
+
+/// The activation named `name` (Keras's name or an alias such as "silu"), or null.
+const ActivationInfo *findActivation(llvm::StringRef name);
+
+/// The names activationTable() knows, for error messages and suggestions.
 llvm::ArrayRef<llvm::StringRef> knownActivations();
 
 bool isKnownActivation(llvm::StringRef name);
+
+/// Whether `name` (known) takes its derivative from the input.
+bool activationNeedsInput(llvm::StringRef name);
 
 } // namespace nnc::nn
 

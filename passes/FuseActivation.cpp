@@ -2,6 +2,7 @@
 // ReLU, Softmax) after a Dense or Conv2D without one becomes that op's epilogue.
 #include "passes/Passes.h"
 
+#include "ir/Activation.h"
 #include "ir/NNOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -18,7 +19,10 @@ namespace {
 
 /// Moves `act` into `producer` (a DenseOp or Conv2DOp) when legal.
 template <typename OpT> bool fuseInto(OpT producer, nn::ActivationOp act) {
-  if (!producer || producer.getActivation() != "linear" || !producer.getResult().hasOneUse())
+  // An activation whose derivative needs its input stays an op of its own: the
+  // producer's fused epilogue keeps only the output.
+  if (!producer || producer.getActivation() != "linear" || !producer.getResult().hasOneUse() ||
+      nn::activationNeedsInput(act.getKind()))
     return false;
   Builder b(act);
   producer.setActivationAttr(act.getKindAttr());

@@ -2,6 +2,7 @@
 // inference, in the training forward pass and in its backward pass.
 #include "passes/Passes.h"
 
+#include "ir/Activation.h"
 #include "ir/NNOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -23,7 +24,11 @@ nn::ActivationOp joiningActivation(Value v) {
   if (!v.hasOneUse())
     return {};
   auto act = dyn_cast<nn::ActivationOp>(*v.getUsers().begin());
-  return act && act.getKind() != "softmax" ? act : nn::ActivationOp();
+  // Not softmax (rowwise), nor an activation whose derivative needs its input (the
+  // fused ops keep only the output).
+  return act && act.getKind() != "softmax" && !nn::activationNeedsInput(act.getKind())
+             ? act
+             : nn::ActivationOp();
 }
 
 /// A Conv2D that can take a BatchNormalization epilogue: no activation of its own.

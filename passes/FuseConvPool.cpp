@@ -7,6 +7,7 @@
 // only) is not stored either: nn.conv2d_max_pool2d_grad_kernel.
 #include "passes/Passes.h"
 
+#include "ir/Activation.h"
 #include "ir/NNOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -30,6 +31,7 @@ bool smallWindow(llvm::ArrayRef<int64_t> pool) { return pool[0] * pool[1] <= 16;
 template <typename PoolOp> nn::Conv2DOp fusableConv(PoolOp pool) {
   auto conv = pool.getInput().template getDefiningOp<nn::Conv2DOp>();
   if (!conv || !conv.getResult().hasOneUse() || conv.getActivation() == "softmax" ||
+      nn::activationNeedsInput(conv.getActivation()) ||
       pool.getPadding() != "valid" || pool.getStrides() != pool.getPoolSize() ||
       !smallWindow(pool.getPoolSize()))
     return nullptr;

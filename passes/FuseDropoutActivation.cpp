@@ -5,6 +5,7 @@
 // then writes in place).
 #include "passes/Passes.h"
 
+#include "ir/Activation.h"
 #include "ir/NNOps.h"
 
 #include "mlir/IR/Builders.h"
@@ -38,8 +39,8 @@ void fuse(nn::DropoutGradOp grad) {
   if (!act || act.getOutputGrad() != dA || act.getKind() == "softmax")
     return;
   Value y = act.getOutput();
-  bool signOnly = act.getKind() == "relu" || act.getKind() == "leaky_relu" ||
-                  act.getKind() == "linear";
+  const nn::ActivationInfo *info = nn::findActivation(act.getKind());
+  bool signOnly = info && info->signOnly;
   if (nn::DropoutTrainOp forward = signOnly ? forwardOf(y, grad) : nn::DropoutTrainOp())
     y = forward.getResult();
   OpBuilder b(act);

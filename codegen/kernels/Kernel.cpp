@@ -8,19 +8,19 @@ using namespace Halide;
 namespace nnc::codegen {
 
 Activation Activation::parse(const std::string &name, float alpha) {
-  if (name == "linear" || name.empty())
+  if (name.empty())
     return {Act::Linear, alpha};
-  if (name == "relu")
-    return {Act::Relu, alpha};
-  if (name == "sigmoid")
-    return {Act::Sigmoid, alpha};
-  if (name == "tanh")
-    return {Act::Tanh, alpha};
-  if (name == "softmax")
-    return {Act::Softmax, alpha};
-  if (name == "leaky_relu")
-    return {Act::LeakyRelu, alpha};
-  throw std::invalid_argument("unknown activation " + name);
+  const nn::ActivationInfo *info = nn::findActivation(name);
+  if (!info)
+    throw std::invalid_argument("unknown activation " + name);
+  return {info->kind, alpha};
+}
+
+bool Activation::gradientFromInput() const {
+  for (const nn::ActivationInfo &a : nn::activationTable())
+    if (a.kind == kind)
+      return a.gradientFromInput;
+  return false;
 }
 
 std::vector<Argument> Kernel::arguments() const {
@@ -53,16 +53,77 @@ Expr replacesMax(Expr v, Expr best) {
   return !isNaN(best) && (isNaN(v) || v > best);
 }
 
-Expr activationGradient(Expr y, Expr dy, const Activation &act) {
-  switch (act.kind) {
-  case Act::Linear: return dy;
-  case Act::Relu: return select(y > 0.0f, dy, 0.0f);
-  case Act::LeakyRelu: return select(y > 0.0f, dy, dy * act.alpha);
-  case Act::Sigmoid: return dy * y * (1.0f - y);
-  case Act::Tanh: return dy * (1.0f - y * y);
-  case Act::Softmax: break;
-  }
-  throw std::invalid_argument("softmax's gradient reads the whole row");
+namespace {
+
+// SELU's constants (Keras: Klambauer et al.), ELU's alpha as activation="elu" uses it.
+constexpr float kSeluAlpha = 1.67326324f, kSeluScale = 1.05070098f, kEluAlpha = 1.0f;
+
+Expr sigmoidOf(Expr x) { return 1.0f / (1.0f + exp(-x)); }
+
+/// The standard normal's cumulative distribution and density (exact GELU).
+Expr normalCdf(Expr x) { return 0.5f * (1.0f + erf(x * 0.70710678f)); }
+Expr normalPdf(Expr x) { return 0.39894228f * exp(-0.5f * x * x); }
+
+/// The elementwise activations' maths: the forward value of x, and the derivative
+/// times dy from v (the output y, or the input x where the table says so).
+struct ElementwiseMath {
+  Act kind;
+  Expr (*forward)(Expr x, float alpha);
+  Expr (*gradient)(Expr v, Expr dy, float alpha);
+};
+
+const ElementwiseMath kMath[] = {
+    {Act::Linear, [](Expr x, float) { return x; }, [](Expr, Expr dy, float) { return dy; }},
+    {Act::Relu, [](Expr x, float) { return max(x, 0.0f); },
+     [](Expr y, Expr dy, float) { return select(y > 0.0f, dy, 0.0f); }},
+    {Act::LeakyRelu, [](Expr x, float a) { return select(x >= 0.0f, x, x * a); },
+     [](Expr y, Expr dy, float a) { return select(y > 0.0f, dy, dy * a); }},
+    {Act::Sigmoid, [](Expr x, float) { return sigmoidOf(x); },
+     [](Expr y, Expr dy, float) { return dy * y * (1.0f - y); }},
+    {Act::Tanh, [](Expr x, float) { return tanh(x); },
+     [](Expr y, Expr dy, float) { return dy * (1.0f - y * y); }},
+    // elu: x, or alpha (e^x - 1) below 0, whose derivative there is y + alpha.
+    {Act::Elu, [](Expr x, float) { return select(x > 0.0f, x, kEluAlpha * (exp(x) - 1.0f)); },
+     [](Expr y, Expr dy, float) { return select(y > 0.0f, dy, dy * (y + kEluAlpha)); }},
+    {Act::Selu,
+     [](Expr x, float) {
+       return kSeluScale * select(x > 0.0f, x, kSeluAlpha * (exp(x) - 1.0f));
+     },
+     [](Expr y, Expr dy, float) {
+       return select(y > 0.0f, dy * kSeluScale, dy * (y + kSeluScale * kSeluAlpha));
+     }},
+    // gelu (exact, Keras's default): x Phi(x); derivative Phi(x) + x phi(x).
+    {Act::Gelu, [](Expr x, float) { return x * normalCdf(x); },
+     [](Expr x, Expr dy, float) { return dy * (normalCdf(x) + x * normalPdf(x)); }},
+    // swish / silu: x sigmoid(x); derivative s + x s (1 - s).
+    {Act::Swish, [](Expr x, float) { return x * sigmoidOf(x); },
+     [](Expr x, Expr dy, float) {
+       Expr s = sigmoidOf(x);
+       return dy * (s + x * s * (1.0f - s));
+     }},
+    // hard_sigmoid (Keras 3): relu6(x + 3) / 6 = clip(x / 6 + 1/2, 0, 1).
+    {Act::HardSigmoid, [](Expr x, float) { return clamp(x / 6.0f + 0.5f, 0.0f, 1.0f); },
+     [](Expr y, Expr dy, float) { return select(y > 0.0f && y < 1.0f, dy / 6.0f, 0.0f); }},
+    // softplus: log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|); derivative
+    // sigmoid(x) = 1 - e^-y.
+    {Act::Softplus,
+     [](Expr x, float) { return max(x, 0.0f) + log(1.0f + exp(-abs(x))); },
+     [](Expr y, Expr dy, float) { return dy * (1.0f - exp(-y)); }},
+    {Act::Relu6, [](Expr x, float) { return clamp(x, 0.0f, 6.0f); },
+     [](Expr y, Expr dy, float) { return select(y > 0.0f && y < 6.0f, dy, 0.0f); }},
+};
+
+const ElementwiseMath &mathOf(Act kind) {
+  for (const ElementwiseMath &m : kMath)
+    if (m.kind == kind)
+      return m;
+  throw std::invalid_argument("softmax is not elementwise: its gradient reads the whole row");
+}
+
+} // namespace
+
+Expr activationGradient(Expr v, Expr dy, const Activation &act) {
+  return mathOf(act.kind).gradient(v, dy, act.alpha);
 }
 
 Func activate(const Func &f, const Activation &act, int channels, const std::string &name) {
@@ -70,13 +131,12 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
   std::vector<Expr> at(args.begin(), args.end());
   Func out(name);
   Expr x = f(at);
-  switch (act.kind) {
-  case Act::Linear: out(args) = x; break;
-  case Act::Relu: out(args) = select(isNaN(x), x, max(x, 0.0f)); break; // NaN stays NaN
-  case Act::LeakyRelu: out(args) = select(isNaN(x) || x >= 0.0f, x, x * act.alpha); break;
-  case Act::Sigmoid: out(args) = select(isNaN(x), x, 1.0f / (1.0f + exp(-x))); break;
-  case Act::Tanh: out(args) = tanh(x); break;
-  case Act::Softmax: {
+  if (act.kind == Act::Linear) {
+    out(args) = x;
+  } else if (act.kind != Act::Softmax) {
+    // NaN stays NaN (max, clamp and Halide's exp would make a number of it).
+    out(args) = select(isNaN(x), x, mathOf(act.kind).forward(x, act.alpha));
+  } else {
     // softmax(x)_c = exp(x_c - max x) / sum exp(x - max x), over the channel axis.
     RDom r(0, channels, name + "_r");
     std::vector<Expr> rest(at.begin() + 1, at.end());
@@ -96,8 +156,6 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
     peak.compute_root();
     total.compute_root();
     nan.compute_root();
-    break;
-  }
   }
   return out;
 }

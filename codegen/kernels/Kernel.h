@@ -10,6 +10,7 @@
 #define NNC_CODEGEN_KERNELS_KERNEL_H
 
 #include "codegen/kernels/GpuTarget.h"
+#include "ir/Activation.h"
 
 #include "Halide.h"
 
@@ -18,14 +19,17 @@
 
 namespace nnc::codegen {
 
-enum class Act { Linear, Relu, Sigmoid, Tanh, Softmax, LeakyRelu };
+/// The activation kinds (ir/Activation.h's table).
+using Act = nn::ActivationKind;
 
 struct Activation {
   Act kind = Act::Linear;
   float alpha = 0.3f; // leaky_relu slope
 
-  /// From the dialect's names: linear, relu, sigmoid, tanh, softmax, leaky_relu.
+  /// From the dialect's names (ir/Activation.h's table).
   static Activation parse(const std::string &name, float alpha = 0.3f);
+  /// Whether the derivative is taken from the input (activationGradient's `v` is x).
+  bool gradientFromInput() const;
 };
 
 /// One op as a Halide pipeline: `inputs` in argument order, then `output` and, for
@@ -50,7 +54,9 @@ struct Kernel {
 Halide::Func activate(const Halide::Func &f, const Activation &act, int channels,
                       const std::string &name);
 
-/// d/d(pre-activation) from the activation's output y and dy (not softmax).
+/// d/d(pre-activation) from dy and `v`: the activation's output y, or its input x for
+/// the activations whose derivative needs it (Activation::gradientFromInput). Not
+/// softmax.
 /// Whether x is NaN, decided on its bits (survives fast-math compilation).
 Halide::Expr isNaN(Halide::Expr x);
 
@@ -62,7 +68,7 @@ Halide::Expr nanMax(Halide::Expr a, Halide::Expr b);
 /// first NaN (which then stays).
 Halide::Expr replacesMax(Halide::Expr v, Halide::Expr best);
 
-Halide::Expr activationGradient(Halide::Expr y, Halide::Expr dy, const Activation &act);
+Halide::Expr activationGradient(Halide::Expr v, Halide::Expr dy, const Activation &act);
 
 /// Computes `f` (a per-channel sum: pure init plus one update over rows) at root with
 /// the channels vectorized: each channel's sum still runs in row order, so kernels

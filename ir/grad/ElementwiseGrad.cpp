@@ -7,7 +7,7 @@ using namespace mlir;
 namespace nnc::nn {
 
 LogicalResult ActivationOp::buildGradient(OpBuilder &b, GradientState &s) {
-  Value dz = preActivationGradient(b, s, *this, getOutput(), getKind(), getAlpha());
+  Value dz = preActivationGradient(b, s, *this, getOutput(), getKind(), getAlpha(), getInput());
   if (dz && s.needsGradient(getInput()))
     s.accumulate(b, getInput(), dz);
   return success();

@@ -10,9 +10,12 @@ namespace nnc::nn {
 
 /// d loss / d(pre-activation) of `op`, whose result `y` went through the
 /// activation `kind`: null when nothing reached `y`; dY itself for linear or when
-/// the loss already produced the pre-activation gradient; else nn.activation_grad.
+/// the loss already produced the pre-activation gradient; else nn.activation_grad,
+/// of `y`, or of the input `x` for an activation whose derivative needs it (gelu,
+/// swish: null x, an error).
 mlir::Value preActivationGradient(mlir::OpBuilder &b, GradientState &s, mlir::Operation *op,
-                                  mlir::Value y, llvm::StringRef kind, llvm::APFloat alpha);
+                                  mlir::Value y, llvm::StringRef kind, llvm::APFloat alpha,
+                                  mlir::Value x = nullptr);
 
 /// Passes dY unchanged to operand `index` (identity-like ops), when it needs one.
 mlir::LogicalResult passThrough(mlir::OpBuilder &b, GradientState &s, mlir::Operation *op,

@@ -1,6 +1,8 @@
 // The generated gradient op interface, and helpers its implementations share.
 #include "ir/grad/GradUtils.h"
 
+#include "ir/Activation.h"
+
 using namespace mlir;
 
 #include "ir/GradientInterface.cpp.inc"
@@ -8,10 +10,17 @@ using namespace mlir;
 namespace nnc::nn {
 
 Value preActivationGradient(OpBuilder &b, GradientState &s, Operation *op, Value y,
-                            StringRef kind, APFloat alpha) {
+                            StringRef kind, APFloat alpha, Value x) {
   Value dy = s.gradientOf(y);
   if (!dy || kind == "linear" || s.gradientIsPreActivation(op))
     return dy;
+  if (activationNeedsInput(kind)) {
+    if (!x) { // the frontend never fuses these into a layer
+      op->emitError("the derivative of a fused ") << kind << " activation needs its input";
+      return nullptr;
+    }
+    return b.create<ActivationGradOp>(op->getLoc(), y.getType(), x, dy, kind, alpha);
+  }
   return b.create<ActivationGradOp>(op->getLoc(), y.getType(), y, dy, kind, alpha);
 }
 

@@ -20,7 +20,8 @@ defvar NN_PoolAttrs = (ins DenseI64ArrayAttr:$pool_size, DenseI64ArrayAttr:$stri
                            StrAttr:$padding);
 
 def NN_ActivationGradOp : NN_GradOp<"activation_grad",
-    "d/d(pre-activation) from the activation's output y and d/dy",
+    "d/d(pre-activation) from the activation's output y (its input x for "
+    "activations whose derivative needs it: gelu, swish) and d/dy",
     !con((ins NN_Tensor:$output, NN_Tensor:$output_grad), NN_ActivationKind)>;
 
 def NN_DenseGradInputOp : NN_GradOp<"dense_grad_input",

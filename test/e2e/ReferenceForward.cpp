@@ -83,7 +83,15 @@ double act(double x, llvm::StringRef kind, double alpha) {
   if (kind == "sigmoid") return 1 / (1 + std::exp(-x));
   if (kind == "tanh") return std::tanh(x);
   if (kind == "leaky_relu") return x >= 0 ? x : x * alpha;
-  return x;
+  if (kind == "elu") return x > 0 ? x : std::expm1(x);
+  if (kind == "selu") return 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * std::expm1(x));
+  if (kind == "gelu") return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+  if (kind == "swish" || kind == "silu") return x / (1 + std::exp(-x));
+  if (kind == "hard_sigmoid") return std::min(std::max(x / 6 + 0.5, 0.0), 1.0);
+  if (kind == "softplus") return std::log1p(std::exp(x));
+  if (kind == "relu6") return std::min(std::max(x, 0.0), 6.0);
+  if (kind == "linear") return x;
+  die("nnc-reference: no reference for activation " + kind.str());
 }
 
 void activate(T &t, llvm::StringRef kind, double alpha) {

@@ -171,8 +171,8 @@ func.func @dropout_rate(%a: tensor<?x8xf32>) {
 // -----
 
 func.func @activation_kind(%a: tensor<?x8xf32>) {
-  // expected-error @+1 {{'nn.activation' op unknown activation "swish"}}
-  %0 = nn.activation %a {kind = "swish"} : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  // expected-error @+1 {{'nn.activation' op unknown activation "swishy"}}
+  %0 = nn.activation %a {kind = "swishy"} : (tensor<?x8xf32>) -> tensor<?x8xf32>
   return
 }
 

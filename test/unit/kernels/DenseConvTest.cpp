@@ -108,7 +108,7 @@ TEST(Conv2DKernel, MatchesReference) {
                                     << " d " << s.dilationH << "," << s.dilationW
                                     << " same " << s.same);
     bool bias = i % 3 != 2;
-    Activation act = allActivations()[i++ % 6];
+    Activation act = allActivations()[i++ % allActivations().size()];
     Kernel k = conv2dKernel(s, bias, act);
     int oh = referenceOut(s.height, s.kernelH, s.strideH, s.dilationH, s.same);
     int ow = referenceOut(s.width, s.kernelW, s.strideW, s.dilationW, s.same);

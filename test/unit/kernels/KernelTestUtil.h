@@ -95,6 +95,14 @@ inline double activateRef(double x, codegen::Act act, double alpha) {
   case codegen::Act::LeakyRelu: return x >= 0 ? x : x * alpha;
   case codegen::Act::Sigmoid: return 1.0 / (1.0 + std::exp(-x));
   case codegen::Act::Tanh: return std::tanh(x);
+  case codegen::Act::Elu: return x > 0 ? x : std::expm1(x);
+  case codegen::Act::Selu:
+    return 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * std::expm1(x));
+  case codegen::Act::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+  case codegen::Act::Swish: return x / (1 + std::exp(-x));
+  case codegen::Act::HardSigmoid: return std::min(std::max(x / 6 + 0.5, 0.0), 1.0);
+  case codegen::Act::Softplus: return std::log1p(std::exp(x));
+  case codegen::Act::Relu6: return std::min(std::max(x, 0.0), 6.0);
   default: return x;
   }
 }
@@ -118,7 +126,10 @@ inline void activateRows(std::vector<double> &v, int channels, const codegen::Ac
 inline const std::vector<codegen::Activation> &allActivations() {
   static const std::vector<codegen::Activation> acts = {
       {codegen::Act::Linear}, {codegen::Act::Relu},    {codegen::Act::Sigmoid},
-      {codegen::Act::Tanh},   {codegen::Act::Softmax}, {codegen::Act::LeakyRelu, 0.1f}};
+      {codegen::Act::Tanh},   {codegen::Act::Softmax}, {codegen::Act::LeakyRelu, 0.1f},
+      {codegen::Act::Elu},    {codegen::Act::Selu},    {codegen::Act::Gelu},
+      {codegen::Act::Swish},  {codegen::Act::HardSigmoid}, {codegen::Act::Softplus},
+      {codegen::Act::Relu6}};
   return acts;
 }
 
