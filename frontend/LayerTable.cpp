@@ -167,6 +167,60 @@ mlir::Value emitPool(LayerEmitter &e, Inputs in, llvm::StringRef op) {
 mlir::Value emitMaxPool(LayerEmitter &e, Inputs in) { return emitPool(e, in, "max_pool2d"); }
 mlir::Value emitAvgPool(LayerEmitter &e, Inputs in) { return emitPool(e, in, "avg_pool2d"); }
 
+/// ZeroPadding2D's `padding`, Cropping2D's `cropping`: an int n (every side), a pair
+/// (rows, columns: each on both sides) or a pair of pairs ((top, bottom), (left,
+/// right)); as (top, bottom, left, right).
+std::vector<int64_t> sides(LayerEmitter &e, llvm::StringRef name, int64_t def) {
+  const Args &a = e.args();
+  if (!a.has(name))
+    return {def, def, def, def};
+  const Value &v = a.get(name);
+  auto isInt = [](const Value &x) { return x.kind == Value::Kind::Int; };
+  auto isIntPair = [&](const Value &x) {
+    return x.isSequence() && x.items.size() == 2 && llvm::all_of(x.items, isInt);
+  };
+  std::vector<int64_t> out;
+  if (isInt(v))
+    out.assign(4, (int64_t)v.number);
+  else if (isIntPair(v))
+    out = {(int64_t)v.items[0].number, (int64_t)v.items[0].number,
+           (int64_t)v.items[1].number, (int64_t)v.items[1].number};
+  else if (v.isSequence() && v.items.size() == 2 && llvm::all_of(v.items, isIntPair))
+    out = {(int64_t)v.items[0].items[0].number, (int64_t)v.items[0].items[1].number,
+           (int64_t)v.items[1].items[0].number, (int64_t)v.items[1].items[1].number};
+  else
+    fail(a.posOf(name), e.layer().cls + " argument '" + name.str() +
+                            "' must be an int, a pair of ints or a pair of pairs of ints, "
+                            "got " + v.describe());
+  for (int64_t side : out)
+    if (side < 0 || side > (int64_t(1) << 20))
+      fail(a.posOf(name), e.layer().cls + " argument '" + name.str() +
+                              "' must hold amounts from 0 to 2^20, got " +
+                              std::to_string(side));
+  return out;
+}
+
+mlir::Value emitZeroPadding2D(LayerEmitter &e, Inputs in) {
+  e.requireChannelsLast();
+  return e.op("zero_padding2d", {in[0]}, {e.i64s("sides", sides(e, "padding", 1))});
+}
+
+mlir::Value emitCropping2D(LayerEmitter &e, Inputs in) {
+  e.requireChannelsLast();
+  return e.op("cropping2d", {in[0]}, {e.i64s("sides", sides(e, "cropping", 0))});
+}
+
+mlir::Value emitUpSampling2D(LayerEmitter &e, Inputs in) {
+  e.requireChannelsLast();
+  auto size = e.args().getPair("size", std::vector<int64_t>{2, 2});
+  if (e.args().getChoice("interpolation", {"nearest", "bilinear"}, llvm::StringRef("nearest")) !=
+      "nearest")
+    fail(e.args().posOf("interpolation"),
+         "UpSampling2D interpolation=\"bilinear\" is not supported by nnc yet; use "
+         "\"nearest\"");
+  return e.op("up_sampling2d", {in[0]}, {e.i64s("size", size)});
+}
+
 mlir::Value emitGlobalAvgPool(LayerEmitter &e, Inputs in) {
   e.requireChannelsLast();
   llvm::SmallVector<mlir::NamedAttribute> attrs;
@@ -379,6 +433,9 @@ const std::vector<LayerRow> &table() {
        false, emitAvgPool},
       {"GlobalAveragePooling2D", {"GlobalAvgPool2D"}, {"data_format", "keepdims"}, false,
        emitGlobalAvgPool},
+      {"ZeroPadding2D", {}, {"padding", "data_format"}, false, emitZeroPadding2D},
+      {"Cropping2D", {}, {"cropping", "data_format"}, false, emitCropping2D},
+      {"UpSampling2D", {}, {"size", "data_format", "interpolation"}, false, emitUpSampling2D},
       {"Flatten", {}, {"data_format"}, false, emitFlatten},
       {"Reshape", {}, {"target_shape"}, false, emitReshape},
       {"Rescaling", {}, {"scale", "offset"}, false, emitRescaling},

@@ -1,9 +1,12 @@
-// Pooling kernels: max / average over 2-D windows, and global average pooling.
+// Pooling kernels (max / average over 2-D windows, global average pooling), the spatial
+// resampling kernels (zero padding, cropping, nearest upsampling), and their lowering.
 #include "codegen/kernels/Pool.h"
 #include "codegen/OpKernelUtil.h"
 #include "ir/NNOps.h"
 
 #include "codegen/kernels/Conv.h"
+
+#include <array>
 
 using namespace Halide;
 
@@ -186,6 +189,67 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
 
 } // namespace nnc::codegen
 
+// ---- Spatial resampling: zero padding, cropping, nearest upsampling -------------
+
+namespace nnc::codegen {
+
+namespace {
+
+/// An image-to-image kernel out(c, x, y, n) = value(input, c, x, y, n): rows of the
+/// batch in parallel, channels vectorized (memory-bound: one pass over the output).
+Kernel resampleKernel(const std::string &name, int height, int width, int channels,
+                      Expr (*value)(ImageParam &, Var, Var, Var, Var, const int *),
+                      const int *params) {
+  ImageParam in(Float(32), 4, "input");
+  Var c("c"), x("x"), y("y"), n("n");
+  Func out(name);
+  out(c, x, y, n) = value(in, c, x, y, n, params);
+  in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
+  if (!gpuSchedules()) {
+    Var yn("yn");
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
+  return {name, {in}, out};
+}
+
+/// params: height, width, top, left (of the input, then the amounts).
+Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int left) {
+  const int params[] = {height, width, top, left};
+  return resampleKernel(
+      "zero_padding2d", height, width, channels,
+      [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
+        Func padded = BoundaryConditions::constant_exterior(
+            in, 0.0f, {{Expr(), Expr()}, {0, p[1]}, {0, p[0]}, {Expr(), Expr()}});
+        return padded(c, x - p[3], y - p[2], n);
+      },
+      params);
+}
+
+Kernel cropping2dKernel(int height, int width, int channels, int top, int left) {
+  const int params[] = {height, width, top, left};
+  return resampleKernel(
+      "cropping2d", height, width, channels,
+      [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
+        return in(c, x + p[3], y + p[2], n);
+      },
+      params);
+}
+
+/// params: size along height, then width.
+Kernel upSampling2dKernel(int height, int width, int channels, int sizeH, int sizeW) {
+  const int params[] = {sizeH, sizeW};
+  return resampleKernel(
+      "up_sampling2d", height, width, channels,
+      [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
+        return in(c, x / p[1], y / p[0], n);
+      },
+      params);
+}
+
+} // namespace
+
+} // namespace nnc::codegen
+
 // ---- The family's ops (KernelOpInterface) ------------------------------------
 
 namespace nnc::codegen {
@@ -219,6 +283,30 @@ OpLowering lowerGlobalPoolGrad(nn::GlobalAvgPool2DGradOp op, const TargetInfo &)
                     {op.getOutputGrad(), op.getGrad()}, {{in[3], -1}, full(op.getGrad())});
 }
 
+/// The input's (height, width, channels).
+std::array<int, 3> imageOf(mlir::Value v) {
+  auto s = shapeOf(v);
+  return {(int)s[1], (int)s[2], (int)s[3]};
+}
+
+OpLowering lowerZeroPadding(nn::ZeroPadding2DOp op, const TargetInfo &) {
+  auto [h, w, c] = imageOf(op.getInput());
+  llvm::ArrayRef<int64_t> p = op.getSides();
+  return callOnAll(share(zeroPadding2dKernel(h, w, c, (int)p[0], (int)p[2])), op, full);
+}
+
+OpLowering lowerCropping(nn::Cropping2DOp op, const TargetInfo &) {
+  auto [h, w, c] = imageOf(op.getInput());
+  llvm::ArrayRef<int64_t> p = op.getSides();
+  return callOnAll(share(cropping2dKernel(h, w, c, (int)p[0], (int)p[2])), op, full);
+}
+
+OpLowering lowerUpSampling(nn::UpSampling2DOp op, const TargetInfo &) {
+  auto [h, w, c] = imageOf(op.getInput());
+  llvm::ArrayRef<int64_t> size = op.getSize();
+  return callOnAll(share(upSampling2dKernel(h, w, c, (int)size[0], (int)size[1])), op, full);
+}
+
 } // namespace
 
 void attachPoolKernels(mlir::MLIRContext *ctx) {
@@ -228,6 +316,9 @@ void attachPoolKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::MaxPool2DGradOp, lowerMaxPoolGrad>(ctx);
   lowerWith<nn::AvgPool2DGradOp, lowerAvgPoolGrad>(ctx);
   lowerWith<nn::GlobalAvgPool2DGradOp, lowerGlobalPoolGrad>(ctx);
+  lowerWith<nn::ZeroPadding2DOp, lowerZeroPadding>(ctx);
+  lowerWith<nn::Cropping2DOp, lowerCropping>(ctx);
+  lowerWith<nn::UpSampling2DOp, lowerUpSampling>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -1,4 +1,5 @@
-// Pool: max / average pooling over windows, and global average pooling.
+// Pool: max / average pooling over windows, global average pooling, and the spatial
+// resampling layers (ZeroPadding2D, Cropping2D, UpSampling2D).
 #ifndef NNC_IR_OPS_POOL_TD
 #define NNC_IR_OPS_POOL_TD
 
@@ -29,5 +30,22 @@ def NN_GlobalAvgPool2DOp : NN_LayerOp<"global_avg_pool2d", "GlobalAveragePooling
   let results = (outs NN_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
+
+// Spatial resampling of NHWC images: zero padding, cropping and nearest upsampling.
+// `sides` lists (top, bottom, left, right).
+class NN_SpatialOp<string mnemonic, string keras, string what, dag attrs>
+    : NN_LayerOp<mnemonic, keras> {
+  let summary = what # " of an NHWC tensor";
+  let arguments = !con((ins NN_Tensor:$input), attrs, NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_ZeroPadding2DOp : NN_SpatialOp<"zero_padding2d", "ZeroPadding2D",
+    "zero rows and columns around each image", (ins DenseI64ArrayAttr:$sides)>;
+def NN_Cropping2DOp : NN_SpatialOp<"cropping2d", "Cropping2D",
+    "rows and columns removed from each image's sides", (ins DenseI64ArrayAttr:$sides)>;
+def NN_UpSampling2DOp : NN_SpatialOp<"up_sampling2d", "UpSampling2D",
+    "each pixel repeated size[0] x size[1] times (nearest)", (ins DenseI64ArrayAttr:$size)>;
 
 #endif // NNC_IR_OPS_POOL_TD

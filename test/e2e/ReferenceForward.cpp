@@ -253,6 +253,27 @@ int main(int argc, char **argv) {
                   }
           activate(out, c.getActivation(), c.getAlpha().convertToDouble());
         })
+        .Case<nn::ZeroPadding2DOp, nn::Cropping2DOp, nn::UpSampling2DOp>([&](Operation *o) {
+          // out(oy, ox) = in(oy / size - top, ox / size - left), zero outside the input.
+          int64_t H = x.shape[1], W = x.shape[2], C = x.shape[3];
+          int64_t OH = out.shape[1], OW = out.shape[2];
+          int64_t top = 0, left = 0, sh = 1, sw = 1;
+          if (auto p = llvm::dyn_cast<nn::ZeroPadding2DOp>(o))
+            top = p.getSides()[0], left = p.getSides()[2];
+          if (auto c = llvm::dyn_cast<nn::Cropping2DOp>(o))
+            top = -c.getSides()[0], left = -c.getSides()[2];
+          if (auto u = llvm::dyn_cast<nn::UpSampling2DOp>(o))
+            sh = u.getSize()[0], sw = u.getSize()[1];
+          out.v.assign(out.size(), 0);
+          for (int64_t n = 0; n < N; ++n)
+            for (int64_t oy = 0; oy < OH; ++oy)
+              for (int64_t ox = 0; ox < OW; ++ox) {
+                int64_t iy = oy / sh - top, ix = ox / sw - left;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                for (int64_t c = 0; c < C; ++c)
+                  out.v[((n * OH + oy) * OW + ox) * C + c] = x.v[((n * H + iy) * W + ix) * C + c];
+              }
+        })
         .Case([&](nn::MaxPool2DOp p) {
           out = window(x, out, p.getPoolSize()[0], p.getPoolSize()[1], p.getStrides()[0],
                        p.getStrides()[1], p.getPadding() == "same", true);
@@ -306,7 +327,11 @@ int main(int argc, char **argv) {
               out.v.insert(out.v.end(), t.v.begin() + o * len, t.v.begin() + (o + 1) * len);
             }
         })
-        .Default([&](Operation *) { out.v = x.v; }); // flatten, reshape, dropout, augment
+        .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
+              nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { out.v = x.v; })
+        .Default([&](Operation *o) { // a new op must get its reference here
+          die("nnc-reference: no reference for " + o->getName().getStringRef().str());
+        });
     vals[res] = std::move(out);
   }
   const T &y = vals[forward.getBody().front().getTerminator()->getOperand(0)];
