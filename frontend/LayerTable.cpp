@@ -387,6 +387,12 @@ mlir::Value emitRandomZoom(LayerEmitter &e, Inputs in) {
 
 mlir::Value emitAdd(LayerEmitter &e, Inputs in) { return e.op("add", in, {}); }
 
+/// Multiply, Subtract, Average, Maximum, Minimum: nn.merge of the class's kind.
+mlir::Value emitMerge(LayerEmitter &e, Inputs in) {
+  const std::string &cls = e.layer().cls;
+  return withClass(e.op("merge", in, {e.str("kind", llvm::StringRef(cls).lower())}), cls);
+}
+
 mlir::Value emitConcatenate(LayerEmitter &e, Inputs in) {
   llvm::SmallVector<mlir::NamedAttribute> attrs;
   int64_t axis = e.args().getInt("axis", -1);
@@ -457,6 +463,11 @@ const std::vector<LayerRow> &table() {
        {"height_factor", "width_factor", "fill_mode", "interpolation", "seed", "fill_value"},
        false, emitRandomZoom},
       {"Add", {}, {}, true, emitAdd},
+      {"Multiply", {}, {}, true, emitMerge},
+      {"Subtract", {}, {}, true, emitMerge},
+      {"Average", {}, {}, true, emitMerge},
+      {"Maximum", {}, {}, true, emitMerge},
+      {"Minimum", {}, {}, true, emitMerge},
       {"Concatenate", {}, {"axis"}, true, emitConcatenate},
   };
   return rows;

@@ -260,6 +260,82 @@ Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
 
 } // namespace nnc::codegen
 
+// ---- The merge layers: Multiply, Subtract, Average, Maximum, Minimum ------------
+
+namespace nnc::codegen {
+
+namespace {
+
+/// min(a, b) that keeps a NaN from either side, as nanMax.
+Expr nanMin(Expr a, Expr b) { return select(isNaN(a), a, select(isNaN(b), b, min(a, b))); }
+
+/// `count` inputs in the (c, m) view, each bound to `channels`.
+std::vector<ImageParam> rowInputs(int count, int channels) {
+  std::vector<ImageParam> inputs;
+  for (int i = 0; i < count; ++i) {
+    inputs.emplace_back(Float(32), 2, "input" + std::to_string(i));
+    inputs.back().dim(0).set_bounds(0, channels);
+  }
+  return inputs;
+}
+
+Kernel mergeKernel(llvm::StringRef kind, int count, int channels) {
+  std::vector<ImageParam> in = rowInputs(count, channels);
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr v = in[0](c, m);
+  for (int i = 1; i < count; ++i) {
+    Expr x = in[i](c, m);
+    v = kind == "multiply" ? v * x
+        : kind == "subtract" ? v - x
+        : kind == "maximum"  ? nanMax(v, x)
+        : kind == "minimum"  ? nanMin(v, x)
+                             : v + x; // average
+  }
+  Func out("merge");
+  out(c, m) = kind == "average" ? v / (float)count : v;
+  if (!gpuSchedules())
+    scheduleRows(out, c, m, channels);
+  return {"merge", in, out};
+}
+
+/// d/d(input `index`): inputs x_0 .. x_{n-1}, then dY.
+Kernel mergeGradKernel(llvm::StringRef kind, int count, int index, int channels) {
+  std::vector<ImageParam> in = rowInputs(count + 1, channels);
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  Expr dy = in[count](c, m), xi = in[index](c, m), g;
+  if (kind == "multiply") {
+    g = dy;
+    for (int j = 0; j < count; ++j)
+      if (j != index)
+        g = g * in[j](c, m);
+  } else if (kind == "subtract") {
+    g = index == 0 ? dy : -dy;
+  } else if (kind == "average") {
+    g = dy / (float)count;
+  } else { // maximum / minimum: dY to the first input holding the extreme
+    bool isMax = kind == "maximum";
+    Expr first = cast<bool>(true);
+    for (int j = 0; j < count; ++j) {
+      if (j == index)
+        continue;
+      Expr xj = in[j](c, m);
+      first = first && (j < index ? (isMax ? xi > xj : xi < xj) : (isMax ? xi >= xj : xi <= xj));
+    }
+    g = select(first, dy, 0.0f);
+  }
+  Func dx("merge_grad");
+  dx(c, m) = g;
+  if (!gpuSchedules())
+    scheduleRows(dx, c, m, channels);
+  return {"merge_grad", in, dx};
+}
+
+} // namespace
+
+} // namespace nnc::codegen
+
 // ---- The family's ops (KernelOpInterface) ------------------------------------
 
 namespace nnc::codegen {
@@ -370,6 +446,21 @@ OpLowering lowerDropoutActivationGrad(nn::DropoutActivationGradOp op, const Targ
   return l;
 }
 
+OpLowering lowerMerge(nn::MergeOp op, const TargetInfo &) {
+  auto e = rows(op.getResult());
+  OpLowering l = callOnAll(share(mergeKernel(op.getKind(), (int)op.getInputs().size(), (int)e[0])),
+                           op, rows);
+  l.inPlace = 0;
+  return l;
+}
+
+OpLowering lowerMergeGrad(nn::MergeGradOp op, const TargetInfo &) {
+  auto e = rows(op.getResult());
+  int count = (int)op.getOperands().size() - 1;
+  return callOnAll(share(mergeGradKernel(op.getKind(), count, (int)op.getIndex(), (int)e[0])), op,
+                   rows);
+}
+
 template <typename Op> OpLowering alias(Op op, const TargetInfo &) { return aliasOf(op); }
 
 } // namespace
@@ -380,6 +471,8 @@ void attachElementwiseKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::RescalingOp, lowerRescaling>(ctx);
   lowerWith<nn::AddOp, lowerAdd>(ctx);
   lowerWith<nn::ConcatenateOp, lowerConcatenate>(ctx);
+  lowerWith<nn::MergeOp, lowerMerge>(ctx);
+  lowerWith<nn::MergeGradOp, lowerMergeGrad>(ctx);
   lowerWith<nn::SliceOp, lowerSlice>(ctx);
   lowerWith<nn::BiasGradOp, lowerBiasGrad>(ctx);
   lowerWith<nn::DropoutTrainOp, lowerDropout<nn::DropoutTrainOp, false>>(ctx);

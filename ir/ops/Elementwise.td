@@ -47,4 +47,27 @@ def NN_AddOp : NN_LayerOp<"add", "Add"> {
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
 }
 
+def NN_MergeOp : NN_LayerOp<"merge", "Merge"> {
+  let summary = "elementwise product, difference, mean, maximum or minimum of tensors "
+                "of the same shape (Keras's merge layers; the frontend records which in "
+                "nn.class)";
+  let description = [{
+    `kind` is "multiply", "subtract" (exactly two inputs: the first minus the
+    second), "average", "maximum" or "minimum". A NaN input makes the maximum
+    and minimum NaN.
+  }];
+  let arguments = !con((ins Variadic<NN_Tensor>:$inputs, StrAttr:$kind), NN_LayerName);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+def NN_MergeGradOp : NN_Op<"merge_grad", [Pure]> {
+  let summary = "nn.merge's gradient for its input `index`, from every input and dY: "
+                "dY times the other inputs' product (multiply), +-dY (subtract), dY / n "
+                "(average), dY where that input is the first maximum (minimum)";
+  let arguments = (ins Variadic<NN_Tensor>:$operands, StrAttr:$kind, I64Attr:$index);
+  let results = (outs NN_Tensor:$grad);
+  let assemblyFormat = "$operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // NNC_IR_OPS_ELEMENTWISE_TD

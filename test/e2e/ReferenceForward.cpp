@@ -274,6 +274,23 @@ int main(int argc, char **argv) {
                   out.v[((n * OH + oy) * OW + ox) * C + c] = x.v[((n * H + iy) * W + ix) * C + c];
               }
         })
+        .Case([&](nn::MergeOp mg) {
+          llvm::StringRef kind = mg.getKind();
+          out.v = x.v;
+          for (Value other : mg.getInputs().drop_front()) {
+            const T &y = vals[other];
+            for (size_t i = 0; i < out.v.size(); ++i) {
+              double &a = out.v[i], b = y.v[i];
+              a = kind == "multiply" ? a * b
+                  : kind == "subtract" ? a - b
+                  : kind == "maximum"  ? std::max(a, b)
+                  : kind == "minimum"  ? std::min(a, b)
+                                       : a + b;
+            }
+          }
+          if (kind == "average")
+            for (double &a : out.v) a /= (double)mg.getInputs().size();
+        })
         .Case([&](nn::MaxPool2DOp p) {
           out = window(x, out, p.getPoolSize()[0], p.getPoolSize()[1], p.getStrides()[0],
                        p.getStrides()[1], p.getPadding() == "same", true);
