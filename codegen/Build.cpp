@@ -124,7 +124,6 @@ mlir::LogicalResult buildOutput(mlir::ModuleOp model, const BuildOptions &option
   bool executable = !llvm::StringRef(options.output).ends_with(".so");
   TargetInfo target = TargetInfo::from(options.target);
   bool gpu = target.gpu;
-  GpuScheduleScope kernelsOnGpu(gpu);
   mlir::FailureOr<ModelBuild> build =
       buildHost(model, name, executable ? &options.summary : nullptr, options.optLevel, target);
   if (mlir::failed(build))
@@ -279,7 +278,6 @@ mlir::LogicalResult emitKernelText(mlir::ModuleOp model, const std::string &name
                                    const std::string &target, bool assembly, std::string &text) {
   TargetInfo info = TargetInfo::from(target);
   bool gpu = info.gpu;
-  GpuScheduleScope kernelsOnGpu(gpu);
   mlir::FailureOr<ModelBuild> build = buildHost(model, name, nullptr, 2, info);
   if (mlir::failed(build))
     return mlir::failure();

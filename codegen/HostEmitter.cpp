@@ -4,7 +4,6 @@
 
 #include "codegen/FunctionEmitter.h"
 #include "codegen/OpKernelUtil.h"
-#include "codegen/kernels/GpuTarget.h"
 #include "ir/NNOps.h"
 #include "runtime/nnrt.h"
 
@@ -136,7 +135,7 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   llvm::StringMap<int64_t> varIndex;
   SmallVector<int64_t> desc(NNRT_DESC_VARS, 0);
   desc[NNRT_DESC_ABI] = NNRT_ABI_VERSION;
-  desc[NNRT_DESC_DEVICE] = gpuSchedules() ? NNRT_DEVICE_CUDA : NNRT_DEVICE_HOST;
+  desc[NNRT_DESC_DEVICE] = target.gpu ? NNRT_DEVICE_CUDA : NNRT_DEVICE_HOST;
   std::string names;
   std::vector<float> constants; // the values of frozen variables, one after the other
   for (auto var : model.getOps<nn::VariableOp>()) {

@@ -29,8 +29,8 @@ struct Inputs {
   }
 };
 
-void scheduleImage(Func out) {
-  if (gpuSchedules())
+void scheduleImage(Func out, const TargetInfo &target) {
+  if (target.gpu)
     return;
   Var c = out.args()[0], x = out.args()[1], y = out.args()[2], n = out.args()[3], yn("yn");
   out.fuse(y, n, yn).parallel(yn).vectorize(x, kVector, TailStrategy::GuardWithIf);
@@ -68,7 +68,7 @@ Expr roundAway(Expr v) { return select(v < 0.0f, -floor(0.5f - v), floor(v + 0.5
 
 /// Resamples `in` at out(c, x, y, n) <- in(a0 x + a1 y + a2, b0 x + b1 y + b2).
 Func affine(const Inputs &in, const ImageShape &s, Func params, const AffineSampling &how,
-            const std::string &name) {
+            const std::string &name, const TargetInfo &target) {
   Var c("c"), x("x"), y("y"), n("n");
   Expr fx = cast<float>(x), fy = cast<float>(y);
   Expr sx = params(n)[0] * fx + params(n)[1] * fy + params(n)[2];
@@ -91,7 +91,7 @@ Func affine(const Inputs &in, const ImageShape &s, Func params, const AffineSamp
     out(c, x, y, n) = read(cast<int>(roundAway(sx)), cast<int>(roundAway(sy)));
   }
   params.compute_root();
-  scheduleImage(out);
+  scheduleImage(out, target);
   return out;
 }
 
@@ -107,7 +107,8 @@ Fill parseFill(const std::string &name) {
   return Fill::Reflect;
 }
 
-Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uint32_t salt) {
+Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uint32_t salt,
+                        const TargetInfo &target) {
   Inputs in(s);
   Var c("c"), x("x"), y("y"), n("n");
   // ---- algorithm ----
@@ -116,14 +117,15 @@ Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uin
   Func out("random_flip");
   out(c, x, y, n) = in.images(c, sx, sy, n);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
-    scheduleImage(out);
+  if (!target.gpu) {
+    scheduleImage(out, target);
   }
   return {"random_flip", {in.images, in.seed}, out};
 }
 
 Kernel randomRotationKernel(const ImageShape &s, float lower, float upper,
-                            const AffineSampling &sampling, uint32_t salt) {
+                            const AffineSampling &sampling, uint32_t salt,
+                            const TargetInfo &target) {
   Inputs in(s);
   Var n("n");
   // ---- algorithm ----
@@ -134,13 +136,13 @@ Kernel randomRotationKernel(const ImageShape &s, float lower, float upper,
   Expr yOff = (h1 - (sn * w1 + cs * h1)) / 2.0f;
   Func params("rotation_params");
   params(n) = Tuple(cs, -sn, xOff, sn, cs, yOff);
-  Func out = affine(in, s, params, sampling, "random_rotation");
+  Func out = affine(in, s, params, sampling, "random_rotation", target);
   return {"random_rotation", {in.images, in.seed}, out};
 }
 
-Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float wLower,
-                        float wUpper, bool sameZoom, const AffineSampling &sampling,
-                        uint32_t salt) {
+Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float wLower, float wUpper,
+                        bool sameZoom, const AffineSampling &sampling, uint32_t salt,
+                        const TargetInfo &target) {
   Inputs in(s);
   Var n("n");
   // ---- algorithm ----
@@ -149,7 +151,7 @@ Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float w
   float w1 = float(s.width - 1), h1 = float(s.height - 1);
   Func params("zoom_params");
   params(n) = Tuple(zx, 0.0f, w1 / 2.0f * (1.0f - zx), 0.0f, zy, h1 / 2.0f * (1.0f - zy));
-  Func out = affine(in, s, params, sampling, "random_zoom");
+  Func out = affine(in, s, params, sampling, "random_zoom", target);
   return {"random_zoom", {in.images, in.seed}, out};
 }
 
@@ -177,39 +179,39 @@ uint32_t saltOf(mlir::Operation *op) {
 
 /// An active augmentation (training, with the step counter) runs its random transform;
 /// at inference (no counter) the layer is the identity.
-OpLowering augmentCall(mlir::Operation *op, Kernel (*make)(mlir::Operation *)) {
+OpLowering augmentCall(mlir::Operation *op, llvm::function_ref<Kernel(mlir::Operation *)> make) {
   if (op->getNumOperands() < 2)
     return aliasOf(op);
   mlir::Value x = op->getOperand(0), counter = op->getOperand(1), y = op->getResult(0);
   return kernelCall(share(make(op)), {x, counter, y}, {full(x), {2}, full(y)});
 }
 
-OpLowering lowerFlip(nn::RandomFlipOp op, const TargetInfo &) {
-  return augmentCall(op, [](mlir::Operation *o) {
+OpLowering lowerFlip(nn::RandomFlipOp op, const TargetInfo &target) {
+  return augmentCall(op, [&](mlir::Operation *o) {
     llvm::StringRef mode = llvm::cast<nn::RandomFlipOp>(o).getMode();
-    return randomFlipKernel(imageOf(o), mode != "vertical", mode != "horizontal", saltOf(o));
+    return randomFlipKernel(imageOf(o), mode != "vertical", mode != "horizontal", saltOf(o),
+                            target);
   });
 }
 
-OpLowering lowerRotation(nn::RandomRotationOp op, const TargetInfo &) {
-  return augmentCall(op, [](mlir::Operation *o) {
+OpLowering lowerRotation(nn::RandomRotationOp op, const TargetInfo &target) {
+  return augmentCall(op, [&](mlir::Operation *o) {
     auto r = llvm::cast<nn::RandomRotationOp>(o);
     llvm::ArrayRef<float> f = r.getFactor();
     return randomRotationKernel(imageOf(o), f[0], f[1],
-                                samplingOf(r.getFillMode(), r.getFillValue(),
-                                           r.getInterpolation()),
-                                saltOf(o));
+                                samplingOf(r.getFillMode(), r.getFillValue(), r.getInterpolation()),
+                                saltOf(o), target);
   });
 }
 
-OpLowering lowerZoom(nn::RandomZoomOp op, const TargetInfo &) {
-  return augmentCall(op, [](mlir::Operation *o) {
+OpLowering lowerZoom(nn::RandomZoomOp op, const TargetInfo &target) {
+  return augmentCall(op, [&](mlir::Operation *o) {
     auto z = llvm::cast<nn::RandomZoomOp>(o);
     llvm::ArrayRef<float> h = z.getHeightFactor();
     std::optional<llvm::ArrayRef<float>> w = z.getWidthFactor();
     return randomZoomKernel(imageOf(o), h[0], h[1], w ? (*w)[0] : h[0], w ? (*w)[1] : h[1], !w,
                             samplingOf(z.getFillMode(), z.getFillValue(), z.getInterpolation()),
-                            saltOf(o));
+                            saltOf(o), target);
   });
 }
 

@@ -20,7 +20,8 @@ struct ImageShape {
 
 /// Each axis flipped with probability 1/2: horizontal draws u0 < 0.5, vertical u1 < 0.5.
 /// Inputs: images (c, x, y, n), seed (2 uint32: seed, step).
-Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uint32_t salt);
+Kernel randomFlipKernel(const ImageShape &s, bool horizontal, bool vertical, uint32_t salt,
+                        const TargetInfo &target = TargetInfo());
 
 enum class Fill { Reflect, Wrap, Constant, Nearest };
 Fill parseFill(const std::string &name);
@@ -34,13 +35,14 @@ struct AffineSampling {
 /// Angle = (lower + u0 (upper - lower)) * 2 pi about the image centre (Keras's
 /// get_rotation_matrix). Inputs as randomFlipKernel.
 Kernel randomRotationKernel(const ImageShape &s, float lower, float upper,
-                            const AffineSampling &sampling, uint32_t salt);
+                            const AffineSampling &sampling, uint32_t salt,
+                            const TargetInfo &target = TargetInfo());
 
 /// zy = 1 + hLower + u0 (hUpper - hLower); zx likewise from u1, or zx = zy when
 /// `sameZoom` (Keras's width_factor=None). Scaled about the centre (get_zoom_matrix).
-Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float wLower,
-                        float wUpper, bool sameZoom, const AffineSampling &sampling,
-                        uint32_t salt);
+Kernel randomZoomKernel(const ImageShape &s, float hLower, float hUpper, float wLower, float wUpper,
+                        bool sameZoom, const AffineSampling &sampling, uint32_t salt,
+                        const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 

@@ -89,7 +89,8 @@ void ConvAccumulator::scheduleUpdate(Func f) {
   f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
 }
 
-Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
+Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
+                    const TargetInfo &target) {
   // ---- algorithm ----
   ConvAccumulator c(s, bias, "conv_acc");
   ImageParam in = c.input, w = c.kernel, b = c.bias;
@@ -97,7 +98,7 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
   Func acc = c.acc;
   Func out = activate(acc, act, s.filters, "conv2d");
 
-  if (gpuSchedules()) {
+  if (target.gpu) {
     if (act.kind != Act::Softmax)
       scheduleGpuImage(out, acc, co, x, y, n, c.r, s.filters);
     Kernel kernel{"conv2d", {in, w}, out};
@@ -133,7 +134,7 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act) {
   return kernel;
 }
 
-Kernel conv2dBackwardDataKernel(const ConvShape &s) {
+Kernel conv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target) {
   ImageParam dz(Float(32), 4, "dz"), w(Float(32), 4, "kernel");
   Var ci("ci"), x("x"), y("y"), n("n");
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
@@ -156,7 +157,7 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
                         wT(ci, r.x, r.y, r.z);
     dx(ci, x, y, n) = acc(ci, x, y, n);
     // ---- schedule (CPU) ----
-    if (gpuSchedules()) {
+    if (target.gpu) {
       scheduleGpuImage(dx, acc, ci, x, y, n, r, s.channels);
     } else {
       wT.compute_root().vectorize(a, 16);
@@ -177,7 +178,7 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
                                      w(r.x, ci, r.y, r.z),
                             0.0f);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
     dx.update().fuse(y, n, yn).reorder(ci, r.x, x, r.y, r.z, yn).parallel(yn);
@@ -186,7 +187,7 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s) {
   return {"conv2d_dx", {dz, w}, dx};
 }
 
-Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
+Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input"), dz(Float(32), 4, "dz");
   Var co("co"), ci("ci"), kx("kx"), ky("ky");
   // ---- algorithm ----
@@ -201,11 +202,12 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s) {
   dw(co, ci, kx, ky) = acc(co, ci, kx, ky);
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
-  if (gpuSchedules()) {
+  if (target.gpu) {
     // Partial sums per sample and block of rows in parallel (blocks large enough to
     // keep about 64k weights x rows of partials per sample), then summed per weight.
     int64_t weights = (int64_t)s.filters * s.channels * s.kernelW * s.kernelH;
-    int rows = (int)std::clamp<int64_t>(s.outH() * weights / 65536, 4, std::max(s.outH(), 4));
+    int rows =
+        (int)std::clamp<int64_t>(s.outH() * weights / target.taskWork, 4, std::max(s.outH(), 4));
     RVar ryo("ryo"), ryi("ryi");
     acc.compute_root();
     Func partial = acc.update()
@@ -288,7 +290,8 @@ void boundDepthwiseKernel(ImageParam &w, const ConvShape &s) {
   w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
 }
 
-Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation &act) {
+Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation &act,
+                             const TargetInfo &target) {
   // ---- algorithm ----
   ImageParam in(Float(32), 4, "input"), w(Float(32), 4, "kernel"), b(Float(32), 1, "bias");
   Var co("co"), x("x"), y("y"), n("n");
@@ -309,7 +312,7 @@ Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation 
   Kernel kernel{"depthwise_conv2d", {in, w}, out};
   if (hasBias)
     kernel.inputs.push_back(b);
-  if (gpuSchedules())
+  if (target.gpu)
     return kernel;
   // ---- schedule (CPU): a row per task, channels vectorized, taps outside them ----
   Var yn("yn");
@@ -326,7 +329,7 @@ Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation 
   return kernel;
 }
 
-Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s) {
+Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target) {
   // ---- algorithm: dX(c, x, y, n) = sum over (m, kx, ky) of dZ(c * M + m) at the output
   // position whose window reads (x, y) through tap (kx, ky), times w(m, c, kx, ky) ----
   int multiplier = multiplierOf(s);
@@ -346,7 +349,7 @@ Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s) {
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW());
   dz.dim(2).set_bounds(0, s.outH());
   boundDepthwiseKernel(w, s);
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn"), uyn("uyn");
     dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     dx.update()
@@ -358,7 +361,7 @@ Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s) {
   return Kernel{"depthwise_conv2d_grad_input", {dz, w}, dx};
 }
 
-Kernel depthwiseConv2dBackwardWeightsKernel(const ConvShape &s) {
+Kernel depthwiseConv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target) {
   // ---- algorithm: dW(m, c, kx, ky) = sum over (n, ox, oy) of dZ(c * M + m, ox, oy, n)
   // * input(c, ox*sw + kx*dw - pl, oy*sh + ky*dh - pt, n) ----
   int multiplier = multiplierOf(s);
@@ -375,7 +378,7 @@ Kernel depthwiseConv2dBackwardWeightsKernel(const ConvShape &s) {
   boundInput(in, s);
   dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW());
   dz.dim(2).set_bounds(0, s.outH());
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     // One tap per task, the batch swept in order (the same sums with any thread count).
     Var tap("tap"), utap("utap");
     dw.fuse(kx, ky, tap).parallel(tap).vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -398,11 +401,11 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerConv(nn::Conv2DOp op, const TargetInfo &) {
+OpLowering lowerConv(nn::Conv2DOp op, const TargetInfo &target) {
   ConvShape s = convShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
                           op.getPadding());
   bool bias = (bool)op.getBias();
-  auto k = share(conv2dKernel(s, bias, activationOf(op.getActivation(), op.getAlpha())));
+  auto k = share(conv2dKernel(s, bias, activationOf(op.getActivation(), op.getAlpha()), target));
   std::vector<mlir::Value> t{op.getInput(), op.getKernel()};
   std::vector<std::vector<int64_t>> e{full(op.getInput()), full(op.getKernel())};
   if (bias) {
@@ -423,36 +426,37 @@ ConvShape depthwiseShape(mlir::Value input, mlir::Value kernel, llvm::ArrayRef<i
   return s;
 }
 
-OpLowering lowerDepthwise(nn::DepthwiseConv2DOp op, const TargetInfo &) {
+OpLowering lowerDepthwise(nn::DepthwiseConv2DOp op, const TargetInfo &target) {
   ConvShape s = depthwiseShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
                                op.getPadding());
-  return callOnAll(share(depthwiseConv2dKernel(s, (bool)op.getBias(),
-                                               activationOf(op.getActivation(), op.getAlpha()))),
-                   op, full);
+  return callOnAll(
+      share(depthwiseConv2dKernel(s, (bool)op.getBias(),
+                                  activationOf(op.getActivation(), op.getAlpha()), target)),
+      op, full);
 }
 
-OpLowering lowerDepthwiseGradInput(nn::DepthwiseConv2DGradInputOp op, const TargetInfo &) {
+OpLowering lowerDepthwiseGradInput(nn::DepthwiseConv2DGradInputOp op, const TargetInfo &target) {
   ConvShape s = depthwiseShape(op.getGrad(), op.getKernel(), op.getStrides(), op.getDilation(),
                                op.getPadding());
-  return callOnAll(share(depthwiseConv2dBackwardDataKernel(s)), op, full);
+  return callOnAll(share(depthwiseConv2dBackwardDataKernel(s, target)), op, full);
 }
 
-OpLowering lowerDepthwiseGradKernel(nn::DepthwiseConv2DGradKernelOp op, const TargetInfo &) {
+OpLowering lowerDepthwiseGradKernel(nn::DepthwiseConv2DGradKernelOp op, const TargetInfo &target) {
   ConvShape s = depthwiseShape(op.getInput(), op.getGrad(), op.getStrides(), op.getDilation(),
                                op.getPadding());
-  return callOnAll(share(depthwiseConv2dBackwardWeightsKernel(s)), op, full);
+  return callOnAll(share(depthwiseConv2dBackwardWeightsKernel(s, target)), op, full);
 }
 
-OpLowering lowerConvGradInput(nn::Conv2DGradInputOp op, const TargetInfo &) {
+OpLowering lowerConvGradInput(nn::Conv2DGradInputOp op, const TargetInfo &target) {
   ConvShape s = convShape(op.getGrad(), op.getKernel(), op.getStrides(), op.getDilation(),
                           op.getPadding());
-  return callOnAll(share(conv2dBackwardDataKernel(s)), op, full);
+  return callOnAll(share(conv2dBackwardDataKernel(s, target)), op, full);
 }
 
-OpLowering lowerConvGradKernel(nn::Conv2DGradKernelOp op, const TargetInfo &) {
+OpLowering lowerConvGradKernel(nn::Conv2DGradKernelOp op, const TargetInfo &target) {
   ConvShape s = convShape(op.getInput(), op.getGrad(), op.getStrides(), op.getDilation(),
                           op.getPadding());
-  return callOnAll(share(conv2dBackwardWeightsKernel(s)), op, full);
+  return callOnAll(share(conv2dBackwardWeightsKernel(s, target)), op, full);
 }
 
 } // namespace

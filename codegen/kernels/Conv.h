@@ -46,17 +46,18 @@ struct ConvAccumulator {
 };
 
 /// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major HWIO, bias (co).
-Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act);
+Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
+                    const TargetInfo &target = TargetInfo());
 
 /// Backward, data: dX(ci, x, y, n) = sum over (co, kx, ky) of dZ at the output
 /// position whose window reads (x, y) through tap (kx, ky), times kernel(co, ci, kx, ky).
 /// Inputs: dZ (co, ox, oy, n), kernel (co, ci, kx, ky).
-Kernel conv2dBackwardDataKernel(const ConvShape &s);
+Kernel conv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target = TargetInfo());
 
 /// Backward, weights: dKernel(co, ci, kx, ky) = sum over (n, ox, oy) of
 /// dZ(co, ox, oy, n) * input(ci, ox*sw + kx*dw - pl, oy*sh + ky*dh - pt, n).
 /// Inputs: input (c, x, y, n), dZ. The bias gradient is channelSumKernel(filters).
-Kernel conv2dBackwardWeightsKernel(const ConvShape &s);
+Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 

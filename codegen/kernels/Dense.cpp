@@ -27,7 +27,7 @@ enum class Spread {
 /// reduction in blocks, its accumulators in L1 between them). Tasks as `spread` says;
 /// the last block of rows is guarded. False (nothing scheduled) when
 /// `vExtent` is not a multiple of 16.
-bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
+bool tileProduct(const TargetInfo &target, Func out, Func acc, Var v, Var row, RVar r, int vExtent,
                  Spread spread = Spread::Rows, int64_t flopsPerRow = 0,
                  std::optional<Var> partition = std::nullopt) {
   // Blocks of 64: 16 accumulators, 4 vector loads and 4 broadcasts per step (32: 8
@@ -77,7 +77,8 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
         .unroll(v)
         .unroll(a4i);
     return true;
-  } else if (spread == Spread::Rows && 2000000 / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
+  } else if (spread == Spread::Rows &&
+             target.parallelFlops / std::max<int64_t>(flopsPerRow, 1) > 2 * rows) {
     // Calls under 2 MFLOP (a small layer at a small batch) run on one thread: below
     // that, handing half to nnrt's pool costs more than it saves. (At 4 MFLOP, the
     // threshold for Halide's pool, cats-dogs' Dense 128->64 at batch 128 — 2.1 MFLOP —
@@ -85,7 +86,7 @@ bool tileProduct(Func out, Func acc, Var v, Var row, RVar r, int vExtent,
     // (Layers that reach it within two row blocks always go parallel: a specialised
     // branch that short would give the accumulator a variable, unrollable extent.)
     Expr rowCount = out.output_buffer().dim(1).extent();
-    out.specialize(rowCount >= (int)(2000000 / flopsPerRow)).parallel(ro);
+    out.specialize(rowCount >= (int)(target.parallelFlops / flopsPerRow)).parallel(ro);
   } else if (spread == Spread::Rows) {
     out.parallel(ro);
   }
@@ -154,7 +155,8 @@ Func wideDense(ImageParam in, ImageParam w, std::optional<ImageParam> b, int fea
 }
 } // namespace
 
-Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
+Kernel denseKernel(int features, int units, bool bias, const Activation &act,
+                   const TargetInfo &target) {
   ImageParam in(Float(32), 2, "input"), w(Float(32), 2, "kernel"), b(Float(32), 1, "bias");
   Var u("u"), m("m");
   // The kernel's inputs: the input, the weights and the bias if any.
@@ -182,7 +184,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   if (bias)
     b.dim(0).set_bounds(0, units);
 
-  if (gpuSchedules()) {
+  if (target.gpu) {
     // A long dot product per output would leave few threads each walking it alone
     // (a batch-1 call has `units` threads): 16 partial sums per output in parallel.
     if (features >= 256)
@@ -198,7 +200,7 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
     return kernelOf(wideDense(in, w, maybeBias, features, units, act));
   }
   if (act.kind != Act::Softmax &&
-      tileProduct(out, acc, u, m, k, units, Spread::Rows, 2 * (int64_t)units * features)) {
+      tileProduct(target, out, acc, u, m, k, units, Spread::Rows, 2 * (int64_t)units * features)) {
     return kernelOf(out);
   }
   if (narrow) {
@@ -245,7 +247,8 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act) {
   return kernelOf(out);
 }
 
-Kernel denseBackwardDataKernel(int features, int units, const std::optional<Activation> &previous) {
+Kernel denseBackwardDataKernel(int features, int units, const std::optional<Activation> &previous,
+                               const TargetInfo &target) {
   ImageParam dz(Float(32), 2, "dz"), w(Float(32), 2, "kernel"), y(Float(32), 2, "output");
   Var k("k"), m("m");
   // ---- algorithm ----
@@ -267,7 +270,7 @@ Kernel denseBackwardDataKernel(int features, int units, const std::optional<Acti
     y.dim(0).set_bounds(0, features);
     inputs.push_back(y);
   }
-  if (gpuSchedules())
+  if (target.gpu)
     return {"dense_dx", inputs, dx};
   // ---- schedule (CPU) ----
   Var ko("ko"), ki("ki"), uo("uo"), ui("ui");
@@ -278,8 +281,9 @@ Kernel denseBackwardDataKernel(int features, int units, const std::optional<Acti
   // A small W^T (up to 256 KB) stays in L2 while blocks of rows sweep it: tasks by rows,
   // each writing whole rows of dX (fashion-mlp 64->128: 196 -> 175 us, 10-unit output
   // layer: 44 -> 39 us, b128). A large one is read once, by blocks of columns.
-  Spread spread = (int64_t)units * features * 4 <= 256 * 1024 ? Spread::Rows : Spread::Columns;
-  if (!tileProduct(dx, acc, k, m, u, features, spread, 2 * (int64_t)units * features)) {
+  Spread spread =
+      (int64_t)units * features * 4 <= target.l2Resident ? Spread::Rows : Spread::Columns;
+  if (!tileProduct(target, dx, acc, k, m, u, features, spread, 2 * (int64_t)units * features)) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
@@ -289,14 +293,14 @@ Kernel denseBackwardDataKernel(int features, int units, const std::optional<Acti
   return {"dense_dx", inputs, dx};
 }
 
-Kernel denseBackwardWeightsKernel(int features, int units) {
+Kernel denseBackwardWeightsKernel(int features, int units, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input"), dz(Float(32), 2, "dz");
   Var u("u"), k("k");
   x.dim(0).set_bounds(0, features);
   dz.dim(0).set_bounds(0, units);
   // (Only for small weights: a partial product the size of 6272 x 64 weights, twice,
   // cost more to allocate, write and add than it saved: fashion-cnn's 653 -> 1359 us.)
-  if (units % 16 == 0 && !gpuSchedules() && (int64_t)units * features * 8 <= 256 * 1024) {
+  if (units % 16 == 0 && !target.gpu && (int64_t)units * features * 8 <= target.l2Resident) {
     // ---- algorithm (tiled) ----
     // Two partial products over the two halves of the rows (whole blocks of 4 rows,
     // as the forward's row blocks fall to the pool's two fixed shares), added at the
@@ -319,7 +323,7 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
     dw(u, k) = partial(u, k, 0) + partial(u, k, 1);
     // ---- schedule (CPU) ----
     partial.compute_root().bound(p, 0, 2);
-    tileProduct(partial, acc, u, k, m, units, Spread::RowGroups, 0, p);
+    tileProduct(target, partial, acc, u, k, m, units, Spread::RowGroups, 0, p);
     dw.vectorize(u, 16);
     return {"dense_dw", {x, dz}, dw};
   }
@@ -329,10 +333,10 @@ Kernel denseBackwardWeightsKernel(int features, int units) {
   acc(u, k) = 0.0f;
   acc(u, k) += x(k, m) * dz(u, m);
   dw(u, k) = acc(u, k);
-  if (gpuSchedules())
+  if (target.gpu)
     return {"dense_dw", {x, dz}, dw};
   // ---- schedule (CPU) ----
-  if (!tileProduct(dw, acc, u, k, m, units, Spread::RowGroups)) {
+  if (!tileProduct(target, dw, acc, u, k, m, units, Spread::RowGroups)) {
     // Few units: blocks of features per task, vectorized along the features (the
     // input's contiguous axis), each dZ value broadcast. With at most 12 units (an
     // output layer) the unit loop is unrolled over blocks of 32 features: all
@@ -374,12 +378,12 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerDense(nn::DenseOp op, const TargetInfo &) {
+OpLowering lowerDense(nn::DenseOp op, const TargetInfo &target) {
   auto kshape = shapeOf(op.getKernel());
   int features = (int)kshape[0], units = (int)kshape[1];
   bool bias = (bool)op.getBias();
-  auto k = share(denseKernel(features, units, bias,
-                             activationOf(op.getActivation(), op.getAlpha())));
+  auto k = share(
+      denseKernel(features, units, bias, activationOf(op.getActivation(), op.getAlpha()), target));
   std::vector<mlir::Value> t{op.getInput(), op.getKernel()};
   std::vector<std::vector<int64_t>> e{rows(op.getInput()), {units, features}};
   if (bias) {
@@ -391,9 +395,9 @@ OpLowering lowerDense(nn::DenseOp op, const TargetInfo &) {
   return kernelCall(k, t, e);
 }
 
-OpLowering lowerDenseGradInput(nn::DenseGradInputOp op, const TargetInfo &) {
+OpLowering lowerDenseGradInput(nn::DenseGradInputOp op, const TargetInfo &target) {
   auto ks = shapeOf(op.getKernel());
-  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1])),
+  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1], std::nullopt, target)),
                     {op.getPreGrad(), op.getKernel(), op.getGrad()},
                     {rows(op.getPreGrad()), {ks[1], ks[0]}, rows(op.getGrad())});
 }
@@ -401,21 +405,22 @@ OpLowering lowerDenseGradInput(nn::DenseGradInputOp op, const TargetInfo &) {
 /// dX in the (features, m) view whatever the activation output's shape (a Flatten's
 /// reshape between them keeps the per-sample count).
 OpLowering lowerDenseGradInputActivation(nn::DenseGradInputActivationOp op,
-                                         const TargetInfo &) {
+                                         const TargetInfo &target) {
   auto ks = shapeOf(op.getKernel());
   int64_t perSample = 1;
   for (int64_t d : shapeOf(op.getOutput()).drop_front())
     perSample *= d;
   std::vector<int64_t> view{ks[0], -(perSample / ks[0])};
-  return kernelCall(share(denseBackwardDataKernel((int)ks[0], (int)ks[1],
-                                                  activationOf(op.getActivation(), op.getAlpha()))),
-                    {op.getPreGrad(), op.getKernel(), op.getOutput(), op.getInputGrad()},
-                    {rows(op.getPreGrad()), {ks[1], ks[0]}, view, view});
+  return kernelCall(
+      share(denseBackwardDataKernel((int)ks[0], (int)ks[1],
+                                    activationOf(op.getActivation(), op.getAlpha()), target)),
+      {op.getPreGrad(), op.getKernel(), op.getOutput(), op.getInputGrad()},
+      {rows(op.getPreGrad()), {ks[1], ks[0]}, view, view});
 }
 
-OpLowering lowerDenseGradKernel(nn::DenseGradKernelOp op, const TargetInfo &) {
+OpLowering lowerDenseGradKernel(nn::DenseGradKernelOp op, const TargetInfo &target) {
   auto ks = shapeOf(op.getGrad());
-  return kernelCall(share(denseBackwardWeightsKernel((int)ks[0], (int)ks[1])),
+  return kernelCall(share(denseBackwardWeightsKernel((int)ks[0], (int)ks[1], target)),
                     {op.getInput(), op.getPreGrad(), op.getGrad()},
                     {rows(op.getInput()), rows(op.getPreGrad()), {ks[1], ks[0]}});
 }

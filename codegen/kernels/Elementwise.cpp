@@ -25,7 +25,7 @@ static void scheduleRows(Func out, Var c, Var m, int channels) {
   out.vectorize(c, kVector, TailStrategy::GuardWithIf);
 }
 
-Kernel activationKernel(int channels, const Activation &act) {
+Kernel activationKernel(int channels, const Activation &act, const TargetInfo &target) {
   ImageParam in(Float(32), 2, "input");
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -34,13 +34,13 @@ Kernel activationKernel(int channels, const Activation &act) {
   Func out = activate(x, act, channels, "activation");
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(out, c, m, channels);
   }
   return {"activation", {in}, out};
 }
 
-Kernel rescalingKernel(int channels, float scale, float offset) {
+Kernel rescalingKernel(int channels, float scale, float offset, const TargetInfo &target) {
   ImageParam in(Float(32), 2, "input");
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -48,13 +48,13 @@ Kernel rescalingKernel(int channels, float scale, float offset) {
   out(c, m) = in(c, m) * scale + offset;
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(out, c, m, channels);
   }
   return {"rescaling", {in}, out};
 }
 
-Kernel addKernel(int channels, int count) {
+Kernel addKernel(int channels, int count, const TargetInfo &target) {
   std::vector<ImageParam> inputs;
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -67,13 +67,13 @@ Kernel addKernel(int channels, int count) {
   Func out("add");
   out(c, m) = total;
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(out, c, m, channels);
   }
   return {"add", inputs, out};
 }
 
-Kernel concatenateKernel(int inner, const std::vector<int> &lengths) {
+Kernel concatenateKernel(int inner, const std::vector<int> &lengths, const TargetInfo &target) {
   std::vector<ImageParam> inputs;
   Var i("i"), j("j"), o("o");
   // ---- algorithm ----
@@ -95,13 +95,13 @@ Kernel concatenateKernel(int inner, const std::vector<int> &lengths) {
   Func out("concatenate");
   out(i, j, o) = value;
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
   }
   return {"concatenate", inputs, out};
 }
 
-Kernel activationBackwardKernel(int channels, const Activation &act) {
+Kernel activationBackwardKernel(int channels, const Activation &act, const TargetInfo &target) {
   ImageParam y(Float(32), 2, "output"), dy(Float(32), 2, "dy");
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -119,17 +119,17 @@ Kernel activationBackwardKernel(int channels, const Activation &act) {
   y.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(dz, c, m, channels);
   }
   return {"activation_dz", {y, dy}, dz};
 }
 
-Kernel channelSumKernel(int channels) {
+Kernel channelSumKernel(int channels, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input");
   Var c("c");
   x.dim(0).set_bounds(0, channels);
-  if (!gpuSchedules() && channels % 16 == 0 && channels <= 256) {
+  if (!target.gpu && channels % 16 == 0 && channels <= 256) {
     // ---- algorithm (CPU, vector channels) ----
     // Two partial sums over the two halves of the rows, added at the end (as the Dense
     // weight gradient: each half read by the thread that wrote it); each channel sums
@@ -157,7 +157,7 @@ Kernel channelSumKernel(int channels) {
   acc(c) += padded(c, m);
   out(c) = acc(c);
   // ---- schedule (CPU) ----
-  if (gpuSchedules()) {
+  if (target.gpu) {
     scheduleGpuRowSum(acc, m, 256);
   } else if (channels % 16 == 0 && channels >= 32) {
     // Blocks of channels in parallel, each summing its rows in order (a bias
@@ -199,7 +199,8 @@ Expr counterUniform(Expr seed, Expr step, Expr index) {
   return cast<float>(h >> 8) * (1.0f / 16777216.0f);
 }
 
-static Kernel dropout(int channels, float rate, uint32_t salt, bool backward) {
+static Kernel dropout(int channels, float rate, uint32_t salt, bool backward,
+                      const TargetInfo &target) {
   ImageParam x(Float(32), 2, backward ? "dy" : "input"), seed(UInt(32), 1, "seed");
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -210,14 +211,14 @@ static Kernel dropout(int channels, float rate, uint32_t salt, bool backward) {
   x.dim(0).set_bounds(0, channels);
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(out, c, m, channels);
   }
   return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
 }
 
 Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
-                                        const Activation &act) {
+                                       const Activation &act, const TargetInfo &target) {
   ImageParam y(Float(32), 2, "output"), dy(Float(32), 2, "dy"), seed(UInt(32), 1, "seed");
   Var c("c"), m("m");
   // ---- algorithm ---- (the unfused kernels' expressions, composed: same bits)
@@ -230,20 +231,21 @@ Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
   dy.dim(0).set_bounds(0, channels);
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scheduleRows(dz, c, m, channels);
   }
   return {"dropout_activation_dz", {y, dy, seed}, dz};
 }
 
-Kernel dropoutKernel(int channels, float rate, uint32_t salt) {
-  return dropout(channels, rate, salt, false);
+Kernel dropoutKernel(int channels, float rate, uint32_t salt, const TargetInfo &target) {
+  return dropout(channels, rate, salt, false, target);
 }
-Kernel dropoutBackwardKernel(int channels, float rate, uint32_t salt) {
-  return dropout(channels, rate, salt, true);
+Kernel dropoutBackwardKernel(int channels, float rate, uint32_t salt, const TargetInfo &target) {
+  return dropout(channels, rate, salt, true, target);
 }
 
-Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
+Kernel concatenateSliceKernel(int inner, int offset, int length, int total,
+                              const TargetInfo &target) {
   ImageParam dy(Float(32), 3, "dy");
   Var i("i"), j("j"), o("o");
   // ---- algorithm ----
@@ -252,7 +254,7 @@ Kernel concatenateSliceKernel(int inner, int offset, int length, int total) {
   dy.dim(0).set_bounds(0, inner).dim(1).set_bounds(0, total);
   out.output_buffer().dim(0).set_bounds(0, inner).dim(1).set_bounds(0, length);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
   }
   return {"concatenate_dx", {dy}, out};
@@ -279,7 +281,7 @@ std::vector<ImageParam> rowInputs(int count, int channels) {
   return inputs;
 }
 
-Kernel mergeKernel(llvm::StringRef kind, int count, int channels) {
+Kernel mergeKernel(llvm::StringRef kind, int count, int channels, const TargetInfo &target) {
   std::vector<ImageParam> in = rowInputs(count, channels);
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -294,13 +296,14 @@ Kernel mergeKernel(llvm::StringRef kind, int count, int channels) {
   }
   Func out("merge");
   out(c, m) = kind == "average" ? v / (float)count : v;
-  if (!gpuSchedules())
+  if (!target.gpu)
     scheduleRows(out, c, m, channels);
   return {"merge", in, out};
 }
 
 /// d/d(input `index`): inputs x_0 .. x_{n-1}, then dY.
-Kernel mergeGradKernel(llvm::StringRef kind, int count, int index, int channels) {
+Kernel mergeGradKernel(llvm::StringRef kind, int count, int index, int channels,
+                       const TargetInfo &target) {
   std::vector<ImageParam> in = rowInputs(count + 1, channels);
   Var c("c"), m("m");
   // ---- algorithm ----
@@ -327,7 +330,7 @@ Kernel mergeGradKernel(llvm::StringRef kind, int count, int index, int channels)
   }
   Func dx("merge_grad");
   dx(c, m) = g;
-  if (!gpuSchedules())
+  if (!target.gpu)
     scheduleRows(dx, c, m, channels);
   return {"merge_grad", in, dx};
 }
@@ -342,37 +345,37 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerActivation(nn::ActivationOp op, const TargetInfo &) {
+OpLowering lowerActivation(nn::ActivationOp op, const TargetInfo &target) {
   auto e = rows(op.getInput());
-  auto k = share(activationKernel((int)e[0], activationOf(op.getKind(), op.getAlpha())));
+  auto k = share(activationKernel((int)e[0], activationOf(op.getKind(), op.getAlpha()), target));
   OpLowering l = callOnAll(k, op, rows);
   l.inPlace = op.getKind() == "softmax" ? -1 : 0; // softmax reads the whole row
   return l;
 }
 
-OpLowering lowerActivationGrad(nn::ActivationGradOp op, const TargetInfo &) {
+OpLowering lowerActivationGrad(nn::ActivationGradOp op, const TargetInfo &target) {
   auto e = rows(op.getOutput());
   OpLowering l = callOnAll(
-      share(activationBackwardKernel((int)e[0], activationOf(op.getKind(), op.getAlpha()))), op,
-      rows);
+      share(activationBackwardKernel((int)e[0], activationOf(op.getKind(), op.getAlpha()), target)),
+      op, rows);
   l.inPlace = op.getKind() == "softmax" ? -1 : 1; // into dY; softmax reads the row
   return l;
 }
 
-OpLowering lowerRescaling(nn::RescalingOp op, const TargetInfo &) {
+OpLowering lowerRescaling(nn::RescalingOp op, const TargetInfo &target) {
   auto e = rows(op.getInput());
   OpLowering l = callOnAll(share(rescalingKernel((int)e[0], op.getScale().convertToFloat(),
-                                                 op.getOffset().convertToFloat())),
+                                                 op.getOffset().convertToFloat(), target)),
                            op, rows);
   l.inPlace = 0;
   return l;
 }
 
-OpLowering lowerAdd(nn::AddOp op, const TargetInfo &) {
+OpLowering lowerAdd(nn::AddOp op, const TargetInfo &target) {
   auto e = rows(op.getResult());
   std::vector<mlir::Value> t(op.getInputs().begin(), op.getInputs().end());
   t.push_back(op.getResult());
-  OpLowering l = kernelCall(share(addKernel((int)e[0], (int)op.getInputs().size())), t,
+  OpLowering l = kernelCall(share(addKernel((int)e[0], (int)op.getInputs().size(), target)), t,
                             std::vector<std::vector<int64_t>>(t.size(), e));
   l.inPlace = 0;
   return l;
@@ -388,7 +391,7 @@ std::vector<int64_t> around(llvm::ArrayRef<int64_t> shape, int64_t axis, int64_t
   return {inner, length, -outer};
 }
 
-OpLowering lowerConcatenate(nn::ConcatenateOp op, const TargetInfo &) {
+OpLowering lowerConcatenate(nn::ConcatenateOp op, const TargetInfo &target) {
   llvm::ArrayRef<int64_t> out = shapeOf(op.getResult());
   int64_t axis = (int64_t)op.getAxis(); // I64Attr reads back as uint64_t
   if (axis < 0)
@@ -403,65 +406,65 @@ OpLowering lowerConcatenate(nn::ConcatenateOp op, const TargetInfo &) {
   }
   t.push_back(op.getResult());
   e.push_back(around(out, axis, out[axis]));
-  return kernelCall(share(concatenateKernel((int)e[0][0], lengths)), t, e);
+  return kernelCall(share(concatenateKernel((int)e[0][0], lengths, target)), t, e);
 }
 
-OpLowering lowerSlice(nn::SliceOp op, const TargetInfo &) {
+OpLowering lowerSlice(nn::SliceOp op, const TargetInfo &target) {
   llvm::ArrayRef<int64_t> in = shapeOf(op.getInput());
   auto axis = (int64_t)op.getAxis();
   int64_t length = shapeOf(op.getGrad())[axis];
   std::vector<int64_t> whole = around(in, axis, in[axis]);
   return kernelCall(share(concatenateSliceKernel((int)whole[0], (int)op.getOffset(), (int)length,
-                                                 (int)in[axis])),
+                                                 (int)in[axis], target)),
                     {op.getInput(), op.getGrad()}, {whole, around(in, axis, length)});
 }
 
-OpLowering lowerBiasGrad(nn::BiasGradOp op, const TargetInfo &) {
+OpLowering lowerBiasGrad(nn::BiasGradOp op, const TargetInfo &target) {
   auto e = rows(op.getPreGrad());
-  return kernelCall(share(channelSumKernel((int)e[0])), {op.getPreGrad(), op.getGrad()},
+  return kernelCall(share(channelSumKernel((int)e[0], target)), {op.getPreGrad(), op.getGrad()},
                     {e, {e[0]}});
 }
 
 template <typename DropoutLike, bool Backward>
-OpLowering lowerDropout(DropoutLike op, const TargetInfo &) {
+OpLowering lowerDropout(DropoutLike op, const TargetInfo &target) {
   mlir::Value x = op->getOperand(0), y = op->getResult(0);
   auto e = rows(x);
   float rate = op.getRate().convertToFloat();
   auto salt = (uint32_t)op.getSalt();
-  auto k = Backward ? dropoutBackwardKernel((int)e[0], rate, salt)
-                    : dropoutKernel((int)e[0], rate, salt);
+  auto k = Backward ? dropoutBackwardKernel((int)e[0], rate, salt, target)
+                    : dropoutKernel((int)e[0], rate, salt, target);
   OpLowering l = kernelCall(share(std::move(k)), {x, op.getCounter(), y}, {e, {2}, e});
   l.inPlace = 0;
   return l;
 }
 
-OpLowering lowerDropoutActivationGrad(nn::DropoutActivationGradOp op, const TargetInfo &) {
+OpLowering lowerDropoutActivationGrad(nn::DropoutActivationGradOp op, const TargetInfo &target) {
   auto e = rows(op.getOutput());
   OpLowering l = kernelCall(
-      share(dropoutActivationBackwardKernel((int)e[0], op.getRate().convertToFloat(),
-                                            (uint32_t)op.getSalt(),
-                                            activationOf(op.getActivation(), op.getAlpha()))),
+      share(dropoutActivationBackwardKernel(
+          (int)e[0], op.getRate().convertToFloat(), (uint32_t)op.getSalt(),
+          activationOf(op.getActivation(), op.getAlpha()), target)),
       {op.getOutput(), op.getOutputGrad(), op.getCounter(), op.getInputGrad()}, {e, e, {2}, e});
   l.inPlace = 1; // into dy
   return l;
 }
 
-OpLowering lowerMerge(nn::MergeOp op, const TargetInfo &) {
+OpLowering lowerMerge(nn::MergeOp op, const TargetInfo &target) {
   auto e = rows(op.getResult());
-  OpLowering l = callOnAll(share(mergeKernel(op.getKind(), (int)op.getInputs().size(), (int)e[0])),
-                           op, rows);
+  OpLowering l = callOnAll(
+      share(mergeKernel(op.getKind(), (int)op.getInputs().size(), (int)e[0], target)), op, rows);
   l.inPlace = 0;
   return l;
 }
 
-OpLowering lowerMergeGrad(nn::MergeGradOp op, const TargetInfo &) {
+OpLowering lowerMergeGrad(nn::MergeGradOp op, const TargetInfo &target) {
   auto e = rows(op.getResult());
   int count = (int)op.getOperands().size() - 1;
-  return callOnAll(share(mergeGradKernel(op.getKind(), count, (int)op.getIndex(), (int)e[0])), op,
-                   rows);
+  return callOnAll(
+      share(mergeGradKernel(op.getKind(), count, (int)op.getIndex(), (int)e[0], target)), op, rows);
 }
 
-template <typename Op> OpLowering alias(Op op, const TargetInfo &) { return aliasOf(op); }
+template <typename Op> OpLowering alias(Op op, const TargetInfo &target) { return aliasOf(op); }
 
 } // namespace
 

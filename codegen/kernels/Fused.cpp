@@ -21,7 +21,8 @@ Var scheduleMap(Func f, const ConvAccumulator &c) {
 
 } // namespace
 
-Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act) {
+Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act,
+                      const TargetInfo &target) {
   ConvAccumulator c(s, bias, "conv_bn_acc");
   ImageParam gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta"),
       mean(Float(32), 1, "moving_mean"), var(Float(32), 1, "moving_variance");
@@ -38,9 +39,9 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
   // ---- schedule (CPU) ----
   scale.compute_root();
   shift.compute_root();
-  if (gpuSchedules() && act.kind != Act::Softmax)
+  if (target.gpu && act.kind != Act::Softmax)
     scheduleGpuImage(out, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
-  else if (!gpuSchedules() && (act.kind == Act::Softmax || !c.scheduleTiled(out, s))) {
+  else if (!target.gpu && (act.kind == Act::Softmax || !c.scheduleTiled(out, s))) {
     Var yn = scheduleMap(out, c);
     c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
     c.scheduleUpdate(c.acc);
@@ -52,7 +53,7 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
 }
 
 Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool unbiasedMoving,
-                           const Activation &act) {
+                           const Activation &act, const TargetInfo &target) {
   ConvAccumulator c(s, bias, "conv_acc");
   ImageParam gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta");
   // ---- algorithm ----
@@ -84,18 +85,18 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   gamma.dim(0).set_bounds(0, s.filters);
   beta.dim(0).set_bounds(0, s.filters);
   // ---- schedule (CPU) ----
-  if (gpuSchedules())
+  if (target.gpu)
     scheduleGpuImage(conv, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
   else if (!c.scheduleTiled(conv, s)) {
     Var yn = scheduleMap(conv, c);
     c.acc.compute_at(conv, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
     c.scheduleUpdate(c.acc);
   }
-  scheduleChannelSum(total);
-  scheduleChannelSum(dev);
+  scheduleChannelSum(total, target);
+  scheduleChannelSum(dev, target);
   for (Func f : {mean, scale, shift})
     f.compute_root();
-  if (!gpuSchedules())
+  if (!target.gpu)
     scheduleMap(out, c);
   Kernel k{"conv2d_bn_train", {c.input, c.kernel, gamma, beta}, out, {conv, stats}};
   if (bias)
@@ -103,7 +104,8 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   return k;
 }
 
-Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act) {
+Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act,
+                                  const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input"), y(Float(32), 2, "output"), dy(Float(32), 2, "dy"),
       gamma(Float(32), 1, "gamma"), mean(Float(32), 1, "mean"), var(Float(32), 1, "variance");
   Var c("c"), m("m");
@@ -128,9 +130,9 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
     p->dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
   inv.compute_root();
-  scheduleChannelSum(dgamma);
-  scheduleChannelSum(dbeta);
-  if (!gpuSchedules()) {
+  scheduleChannelSum(dgamma, target);
+  scheduleChannelSum(dbeta, target);
+  if (!target.gpu) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -138,7 +140,7 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   return {"bn_activation_dx", {x, y, dy, gamma, mean, var}, dx, {params}};
 }
 
-Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
+Kernel maxPool2dArgmaxKernel(const PoolShape &s, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input");
   Var c("c"), x("x"), y("y"), n("n");
   // ---- algorithm ----
@@ -158,7 +160,7 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
         best = select(better, v, best);
       }
     out(c, x, y, n) = Tuple(best, cast<float>(at));
-    if (!gpuSchedules()) {
+    if (!target.gpu) {
       Var yn("yn");
       out.fuse(y, n, yn).parallel(yn).vectorize(c, 16, TailStrategy::GuardWithIf);
     }
@@ -168,7 +170,7 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s) {
   out(c, x, y, n) = Tuple(best(c, x, y, n)[2],
                           cast<float>(best(c, x, y, n)[0] + s.poolW * best(c, x, y, n)[1]));
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     // A row of windows per task, in constant (stack) storage: sized from the output
@@ -202,8 +204,8 @@ static Tuple windowMaximum(Func f, Var c, Var px, Var py, Var n, int poolW, int 
   return Tuple(best, cast<float>(at));
 }
 
-Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
-                                 int poolW, int poolH, bool argmax) {
+Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act, int poolW,
+                                 int poolH, bool argmax, const TargetInfo &target) {
   ConvAccumulator c(s, bias, "conv_pool_acc");
   // ---- algorithm ----
   Func conv = activate(c.acc, act, s.filters, "conv2d");
@@ -218,7 +220,7 @@ Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation
   Kernel kernel{name, {c.input, c.kernel}, out};
   if (bias)
     kernel.inputs.push_back(c.bias);
-  if (gpuSchedules()) {
+  if (target.gpu) {
     scheduleGpuImage(conv, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
     return kernel;
   }
@@ -258,7 +260,7 @@ Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation
 }
 
 Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &act, int poolW,
-                                          int poolH) {
+                                          int poolH, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input"), index(Float(32), 4, "index"),
       pooled(Float(32), 4, "pooled"), dy(Float(32), 4, "dy");
   Var co("co"), ci("ci"), kx("kx"), ky("ky"), t("t"), x("x"), y("y"), n("n");
@@ -293,11 +295,11 @@ Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &
     p->dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, poolOutW).dim(2).set_bounds(0, poolOutH);
   Kernel kernel{"conv2d_max_pool2d_dw", {in, index, pooled, dy}, dw, {db}};
   sums.compute_root().bound(co, 0, s.filters).bound(t, 0, taps + 1);
-  if (gpuSchedules()) {
+  if (target.gpu) {
     // As conv2dBackwardWeightsKernel on the GPU: partial sums per sample and block of
     // rows in parallel, then summed per weight.
-    int rows = (int)std::clamp<int64_t>((int64_t)s.outH() * s.filters * (taps + 1) / 65536, 4,
-                                        std::max(s.outH(), 4));
+    int rows = (int)std::clamp<int64_t>(
+        (int64_t)s.outH() * s.filters * (taps + 1) / target.taskWork, 4, std::max(s.outH(), 4));
     RVar ryo("ryo"), ryi("ryi");
     acc.compute_root();
     acc.update()
@@ -321,7 +323,8 @@ Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &
   return kernel;
 }
 
-Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act) {
+Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act,
+                                         const TargetInfo &target) {
   ImageParam index(Float(32), 4, "index"), pooled(Float(32), 4, "pooled"), dy(Float(32), 4, "dy");
   Var c("c"), x("x"), y("y"), n("n");
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
@@ -341,7 +344,7 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
     dx(c, x, y, n) = select(inside && mine,
                             activationGradient(pooled(c, cx, cy, n), dy(c, cx, cy, n), act), 0.0f);
     // ---- schedule (CPU) ----
-    if (!gpuSchedules()) {
+    if (!target.gpu) {
       dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     }
     return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
@@ -353,7 +356,7 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
   dx(c, x, y, n) = 0.0f;
   dx(c, bx, by, n) += activationGradient(pooled(c, o.x, o.y, n), dy(c, o.x, o.y, n), act);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
     dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
@@ -377,56 +380,56 @@ template <typename FusedOp> Activation fusedActivation(FusedOp op) {
   return activationOf(op.getActivation(), op.getAlpha());
 }
 
-OpLowering lowerConvBN(nn::Conv2DBNOp op, const TargetInfo &) {
+OpLowering lowerConvBN(nn::Conv2DBNOp op, const TargetInfo &target) {
   ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
   return callOnAll(share(conv2dBNKernel(s, (bool)op.getBias(), op.getEpsilon().convertToFloat(),
-                                        fusedActivation(op))),
+                                        fusedActivation(op), target)),
                    op, mapOrFlat);
 }
 
-OpLowering lowerConvBNTrain(nn::Conv2DBNTrainOp op, const TargetInfo &) {
+OpLowering lowerConvBNTrain(nn::Conv2DBNTrainOp op, const TargetInfo &target) {
   ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
-  return callOnAll(share(conv2dBNTrainKernel(s, (bool)op.getBias(),
-                                             op.getEpsilon().convertToFloat(),
-                                             op.getUnbiasedMoving(), fusedActivation(op))),
-                   op, mapOrFlat);
+  return callOnAll(
+      share(conv2dBNTrainKernel(s, (bool)op.getBias(), op.getEpsilon().convertToFloat(),
+                                op.getUnbiasedMoving(), fusedActivation(op), target)),
+      op, mapOrFlat);
 }
 
-OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op, const TargetInfo &) {
+OpLowering lowerPoolArgmax(nn::MaxPool2DArgmaxOp op, const TargetInfo &target) {
   PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
-  return callOnAll(share(maxPool2dArgmaxKernel(s)), op, mapOrFlat);
+  return callOnAll(share(maxPool2dArgmaxKernel(s, target)), op, mapOrFlat);
 }
 
 /// Conv2D + activation + tiling max pooling in one kernel: with the recorded maxima
 /// (the train step's nn.conv2d_max_pool2d_argmax) or without (inference).
 template <typename ConvPoolOp, bool Argmax>
-OpLowering lowerConvPool(ConvPoolOp op, const TargetInfo &) {
+OpLowering lowerConvPool(ConvPoolOp op, const TargetInfo &target) {
   ConvShape s = shapeOfFused(op, op.getInput(), op.getKernel());
   llvm::ArrayRef<int64_t> pool = op.getPoolSize();
   return callOnAll(share(conv2dMaxPoolArgmaxKernel(s, (bool)op.getBias(), fusedActivation(op),
-                                                   (int)pool[1], (int)pool[0], Argmax)),
+                                                   (int)pool[1], (int)pool[0], Argmax, target)),
                    op, mapOrFlat);
 }
 
-OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op, const TargetInfo &) {
+OpLowering lowerConvPoolGradKernel(nn::Conv2DMaxPoolGradKernelOp op, const TargetInfo &target) {
   ConvShape s = shapeOfFused(op, op.getInput(), op.getKernelGrad());
   llvm::ArrayRef<int64_t> pool = op.getPoolSize();
   return callOnAll(share(conv2dMaxPoolBackwardWeightsKernel(s, fusedActivation(op), (int)pool[1],
-                                                            (int)pool[0])),
+                                                            (int)pool[0], target)),
                    op, mapOrFlat);
 }
 
-OpLowering lowerPoolActivationGrad(nn::MaxPool2DActivationGradOp op, const TargetInfo &) {
+OpLowering lowerPoolActivationGrad(nn::MaxPool2DActivationGradOp op, const TargetInfo &target) {
   PoolShape s = poolShape(op.getInputGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
-  return callOnAll(share(maxPool2dActivationBackwardKernel(s, fusedActivation(op))), op,
+  return callOnAll(share(maxPool2dActivationBackwardKernel(s, fusedActivation(op), target)), op,
                    mapOrFlat);
 }
 
-OpLowering lowerBNActivationGrad(nn::BNActivationGradOp op, const TargetInfo &) {
-  OpLowering l = callOnAll(share(bnActivationBackwardKernel((int)count(op.getMean()),
-                                                            op.getEpsilon().convertToFloat(),
-                                                            fusedActivation(op))),
-                           op, rowsOrFlat);
+OpLowering lowerBNActivationGrad(nn::BNActivationGradOp op, const TargetInfo &target) {
+  OpLowering l = callOnAll(
+      share(bnActivationBackwardKernel((int)count(op.getMean()), op.getEpsilon().convertToFloat(),
+                                       fusedActivation(op), target)),
+      op, rowsOrFlat);
   l.inPlace = 2; // into dy: the per-channel sums are computed first
   return l;
 }

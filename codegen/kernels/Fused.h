@@ -11,31 +11,34 @@ namespace nnc::codegen {
 
 /// Inference: act((conv + bias - mean) * gamma / sqrt(variance + epsilon) + beta).
 /// Inputs: input, kernel, gamma, beta, moving_mean, moving_variance, [bias].
-Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act);
+Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activation &act,
+                      const TargetInfo &target = TargetInfo());
 
 /// Training, one pipeline with outputs: y = act((conv - mean) * gamma /
 /// sqrt(variance + epsilon) + beta) (c, x, y, n); conv (+ bias) itself; and per channel
 /// Tuple(mean, biased variance, the variance the moving average takes: unbiased when
 /// `unbiasedMoving`). Inputs: input, kernel, gamma, beta, [bias].
 Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool unbiasedMoving,
-                           const Activation &act);
+                           const Activation &act, const TargetInfo &target = TargetInfo());
 
 /// Backward of BatchNormalization (batch statistics) + activation on the (c, m) view:
 /// du = act'(y) * dy, then outputs dx (c, m) and Tuple(dgamma, dbeta) (c).
 /// Inputs: x (the normalised input), y (the activation's output), dy, gamma, mean,
 /// variance.
-Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act);
+Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation &act,
+                                  const TargetInfo &target = TargetInfo());
 
 /// Max pooling in training: Tuple(max, the window offset kx + poolW * ky of the first
 /// maximum, as float) per output element. Inputs: input (c, x, y, n).
-Kernel maxPool2dArgmaxKernel(const PoolShape &s);
+Kernel maxPool2dArgmaxKernel(const PoolShape &s, const TargetInfo &target = TargetInfo());
 
 /// Training Conv2D + activation + max pooling (windows of poolW x poolH tiling the
 /// conv output, no padding) in one pipeline: the outputs of maxPool2dArgmaxKernel on
 /// conv2dKernel's output, without storing that output. Inputs: as conv2dKernel.
 /// With argmax false (inference), the pooled values only: maxPool2dKernel's output.
-Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act,
-                                 int poolW, int poolH, bool argmax = true);
+Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation &act, int poolW,
+                                 int poolH, bool argmax = true,
+                                 const TargetInfo &target = TargetInfo());
 
 /// Conv2D's kernel and bias gradients where dZ is maxPool2dActivationBackwardKernel's
 /// result (windows tiling the conv output), dZ made inline: outputs dW (co, ci, kx, ky)
@@ -43,12 +46,13 @@ Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation
 /// sums the rows in order. Only for filters a multiple of 16 and at most 16 weights
 /// per filter. Inputs: input (c, x, y, n), index, pooled, dy (co, px, py, n).
 Kernel conv2dMaxPoolBackwardWeightsKernel(const ConvShape &s, const Activation &act, int poolW,
-                                          int poolH);
+                                          int poolH, const TargetInfo &target = TargetInfo());
 
 /// Backward of activation + max pooling from the recorded maxima: dx at each window's
 /// maximum gets act'(pooled) * dy (pooled: the activation's output there), zero
 /// elsewhere. Inputs: index, pooled, dy (c, ox, oy, n).
-Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act);
+Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &act,
+                                         const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 

@@ -11,8 +11,6 @@ namespace nnc::codegen {
 
 namespace {
 
-thread_local bool gpuBuild = false;
-
 bool hasGpuLoop(const Internal::Definition &d) {
   for (const Internal::Dim &dim : d.schedule().dims())
     if (dim.for_type == Internal::ForType::GPUBlock ||
@@ -76,11 +74,6 @@ void scheduleFunction(Func f) {
 }
 
 } // namespace
-
-bool gpuSchedules() { return gpuBuild; }
-
-GpuScheduleScope::GpuScheduleScope(bool gpu) : saved(gpuBuild) { gpuBuild = gpu; }
-GpuScheduleScope::~GpuScheduleScope() { gpuBuild = saved; }
 
 void scheduleGpu(Kernel &kernel) {
   std::vector<Func> outputs{kernel.output};

@@ -160,8 +160,8 @@ Func activate(const Func &f, const Activation &act, int channels, const std::str
   return out;
 }
 
-void scheduleChannelSum(Halide::Func f) {
-  if (gpuSchedules()) {
+void scheduleChannelSum(Halide::Func f, const TargetInfo &target) {
+  if (target.gpu) {
     auto rvars = f.update().get_schedule().rvars();
     if (rvars.size() > 1)
       scheduleGpuImageSum(f);

@@ -6,10 +6,13 @@
 // the same memory, and a [K, U] Dense kernel is (u, k). Elementwise kernels see a
 // tensor as 2-D: (c, m) with c the last axis and m every other axis folded.
 // The batch dimension stays a run-time extent; all others are fixed per model.
+//
+// Every kernel builder takes the TargetInfo (codegen/Target.h) it builds for, last:
+// its CPU schedule, or a GPU target's (default: this CPU, as the kernel tests use).
 #ifndef NNC_CODEGEN_KERNELS_KERNEL_H
 #define NNC_CODEGEN_KERNELS_KERNEL_H
 
-#include "codegen/kernels/GpuTarget.h"
+#include "codegen/Target.h"
 #include "ir/Activation.h"
 
 #include "Halide.h"
@@ -73,7 +76,7 @@ Halide::Expr activationGradient(Halide::Expr v, Halide::Expr dy, const Activatio
 /// Computes `f` (a per-channel sum: pure init plus one update over rows) at root with
 /// the channels vectorized: each channel's sum still runs in row order, so kernels
 /// that sum the same values this way agree to the bit.
-void scheduleChannelSum(Halide::Func f);
+void scheduleChannelSum(Halide::Func f, const TargetInfo &target = TargetInfo());
 
 /// The default GPU schedule (codegen/kernels/GpuSchedule.cpp): every output and every
 /// Func computed at root that has no GPU loops yet gets its pure loops fused and tiled

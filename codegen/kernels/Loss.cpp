@@ -51,7 +51,7 @@ Func logSumExp(ImageParam z, int classes) {
 
 // ---- algorithm ----
 
-Kernel lossKernel(LossKind kind, int classes, bool fromLogits) {
+Kernel lossKernel(LossKind kind, int classes, bool fromLogits, const TargetInfo &target) {
   LossInputs in(kind, classes);
   Var c("c"), n("n");
   Func perSample("per_sample_loss");
@@ -90,14 +90,14 @@ Kernel lossKernel(LossKind kind, int classes, bool fromLogits) {
   Func mean("loss");
   mean() = sum(checked(b)) / in.batch;
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     perSample.compute_root();
   }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss", inputs, mean};
 }
 
-Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
+Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetInfo &target) {
   LossInputs in(kind, classes);
   Var c("c"), n("n");
   Expr z = in.pred(c, n), y = in.target(kind, c, n);
@@ -131,7 +131,7 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
     break;
   }
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var no("no"), ni("ni");
     grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
     grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -140,7 +140,7 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits) {
   return {"loss_grad", inputs, grad};
 }
 
-Kernel lossGradThroughActivationKernel(LossKind kind, int classes) {
+Kernel lossGradThroughActivationKernel(LossKind kind, int classes, const TargetInfo &target) {
   LossInputs in(kind, classes);
   Var c("c"), n("n");
   Expr p = in.pred(c, n), y = in.target(kind, c, n);
@@ -155,7 +155,7 @@ Kernel lossGradThroughActivationKernel(LossKind kind, int classes) {
     grad(c, n) = (p * total(n) - y) / in.batch;
   }
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var no("no"), ni("ni");
     grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
     grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -180,18 +180,18 @@ LossKind lossKind(llvm::StringRef name) {
       .Default(LossKind::MeanSquared);
 }
 
-template <typename LossOp> OpLowering lowerLoss(LossOp op, const TargetInfo &) {
+template <typename LossOp> OpLowering lowerLoss(LossOp op, const TargetInfo &target) {
   LossKind kind = lossKind(op->getName().stripDialect());
-  return lossCall(share(lossKernel(kind, (int)shapeOf(op->getOperand(0)).back(),
-                                   op.getFromLogits())),
-                  op, kind == LossKind::SparseCategorical);
+  return lossCall(
+      share(lossKernel(kind, (int)shapeOf(op->getOperand(0)).back(), op.getFromLogits(), target)),
+      op, kind == LossKind::SparseCategorical);
 }
 
-OpLowering lowerLossGrad(nn::LossGradOp op, const TargetInfo &) {
+OpLowering lowerLossGrad(nn::LossGradOp op, const TargetInfo &target) {
   LossKind kind = lossKind(op.getLoss());
   int c = (int)shapeOf(op.getPrediction()).back();
-  auto k = op.getThroughActivation() ? lossGradThroughActivationKernel(kind, c)
-                                     : lossGradKernel(kind, c, op.getFromLogits());
+  auto k = op.getThroughActivation() ? lossGradThroughActivationKernel(kind, c, target)
+                                     : lossGradKernel(kind, c, op.getFromLogits(), target);
   return lossCall(share(std::move(k)), op, kind == LossKind::SparseCategorical);
 }
 

@@ -16,16 +16,19 @@ constexpr float kEpsilon = 1e-7f;
 /// Inputs: prediction (c, n), labels: (n) class ids (as floats) for
 /// SparseCategorical, else (c, n). Output: the 0-d mean over the batch (Binary and
 /// MeanSquared average over the c axis first, as Keras does).
-Kernel lossKernel(LossKind kind, int classes, bool fromLogits);
+Kernel lossKernel(LossKind kind, int classes, bool fromLogits,
+                  const TargetInfo &target = TargetInfo());
 
 /// d(mean loss)/d(prediction): output (c, n). Same inputs as lossKernel.
-Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits);
+Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits,
+                      const TargetInfo &target = TargetInfo());
 
 /// The fused form: d(mean loss)/d(pre-activation) when the prediction came out of
 /// a softmax (Categorical kinds) or sigmoid (Binary) - (p * sum(y) - y) / N and
 /// (p - y) / (N * C) - computed from the probabilities p, as Keras does when it
 /// sees the output of a softmax/sigmoid. Inputs as lossKernel.
-Kernel lossGradThroughActivationKernel(LossKind kind, int classes);
+Kernel lossGradThroughActivationKernel(LossKind kind, int classes,
+                                       const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 

@@ -14,7 +14,7 @@ static Expr firstArgmax(const Func &f, int classes, Expr n, const char *name) {
   return argmax(f(r, n))[0];
 }
 
-Kernel metricKernel(MetricKind kind, int classes) {
+Kernel metricKernel(MetricKind kind, int classes, const TargetInfo &target) {
   bool sparse = kind == MetricKind::SparseAccuracy;
   ImageParam pred(Float(32), 2, "prediction"), labels(Float(32), sparse ? 1 : 2, "labels");
   pred.dim(0).set_bounds(0, classes);
@@ -52,7 +52,7 @@ Kernel metricKernel(MetricKind kind, int classes) {
   Func mean("metric");
   mean() = sum(score(b)) / cast<float>(pred.dim(1).extent());
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     score.compute_root();
   }
   return {"metric", {pred, labels}, mean};
@@ -66,14 +66,14 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerMetric(nn::MetricOp op, const TargetInfo &) {
+OpLowering lowerMetric(nn::MetricOp op, const TargetInfo &target) {
   auto kind = llvm::StringSwitch<MetricKind>(op.getName())
                   .Case("sparse_categorical_accuracy", MetricKind::SparseAccuracy)
                   .Case("categorical_accuracy", MetricKind::CategoricalAccuracy)
                   .Case("binary_accuracy", MetricKind::BinaryAccuracy)
                   .Case("mean_squared_error", MetricKind::MeanSquared)
                   .Default(MetricKind::MeanAbsolute);
-  return lossCall(share(metricKernel(kind, (int)shapeOf(op.getPrediction()).back())), op,
+  return lossCall(share(metricKernel(kind, (int)shapeOf(op.getPrediction()).back(), target)), op,
                   kind == MetricKind::SparseAccuracy);
 }
 

@@ -11,7 +11,7 @@ enum class MetricKind { SparseAccuracy, CategoricalAccuracy, BinaryAccuracy, Mea
 /// Inputs: prediction (c, n); labels (n) class ids as floats for SparseAccuracy,
 /// else (c, n). Output: the 0-d mean over the batch. Accuracies compare the first
 /// arg-max (or, binary, prediction > 0.5) with the label; the errors average over c.
-Kernel metricKernel(MetricKind kind, int classes);
+Kernel metricKernel(MetricKind kind, int classes, const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 

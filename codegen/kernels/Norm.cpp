@@ -7,7 +7,7 @@ using namespace Halide;
 
 namespace nnc::codegen {
 
-Kernel batchNormInferenceKernel(int channels, float epsilon) {
+Kernel batchNormInferenceKernel(int channels, float epsilon, const TargetInfo &target) {
   ImageParam in(Float(32), 2, "input"), gamma(Float(32), 1, "gamma"),
       beta(Float(32), 1, "beta"), mean(Float(32), 1, "moving_mean"),
       var(Float(32), 1, "moving_variance");
@@ -24,7 +24,7 @@ Kernel batchNormInferenceKernel(int channels, float epsilon) {
     p->dim(0).set_bounds(0, channels);
 
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     scale.compute_root();
     shift.compute_root();
     Var mo("mo"), mi("mi");
@@ -34,7 +34,7 @@ Kernel batchNormInferenceKernel(int channels, float epsilon) {
   return {"batch_norm", {in, gamma, beta, mean, var}, out};
 }
 
-Kernel batchNormStatsKernel(int channels, bool unbiasedMoving) {
+Kernel batchNormStatsKernel(int channels, bool unbiasedMoving, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input");
   Var c("c");
   // ---- algorithm ----
@@ -54,13 +54,13 @@ Kernel batchNormStatsKernel(int channels, bool unbiasedMoving) {
   out(c) = Tuple(mean(c), var, moving);
   x.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  scheduleChannelSum(total);
+  scheduleChannelSum(total, target);
   mean.compute_root();
-  scheduleChannelSum(dev);
+  scheduleChannelSum(dev, target);
   return {"batch_norm_stats", {x}, out};
 }
 
-Kernel movingAverageKernel(int channels, float momentum) {
+Kernel movingAverageKernel(int channels, float momentum, const TargetInfo &target) {
   ImageParam mm(Float(32), 1, "moving_mean"), mv(Float(32), 1, "moving_variance"),
       mean(Float(32), 1, "mean"), var(Float(32), 1, "variance");
   Var c("c");
@@ -71,13 +71,13 @@ Kernel movingAverageKernel(int channels, float momentum) {
   for (ImageParam *p : {&mm, &mv, &mean, &var})
     p->dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     out.vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"moving_average", {mm, mv, mean, var}, out};
 }
 
-Kernel batchNormParamGradKernel(int channels, float epsilon) {
+Kernel batchNormParamGradKernel(int channels, float epsilon, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input"), dy(Float(32), 2, "dy"), mean(Float(32), 1, "mean"),
       var(Float(32), 1, "variance");
   Var c("c");
@@ -94,12 +94,12 @@ Kernel batchNormParamGradKernel(int channels, float epsilon) {
   x.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  scheduleChannelSum(dgamma);
-  scheduleChannelSum(dbeta);
+  scheduleChannelSum(dgamma, target);
+  scheduleChannelSum(dbeta, target);
   return {"batch_norm_param_grad", {x, dy, mean, var}, out};
 }
 
-Kernel batchNormBackwardDataKernel(int channels, float epsilon) {
+Kernel batchNormBackwardDataKernel(int channels, float epsilon, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input"), dy(Float(32), 2, "dy"), gamma(Float(32), 1, "gamma"),
       mean(Float(32), 1, "mean"), var(Float(32), 1, "variance"), dgamma(Float(32), 1, "dgamma"),
       dbeta(Float(32), 1, "dbeta");
@@ -113,7 +113,7 @@ Kernel batchNormBackwardDataKernel(int channels, float epsilon) {
   x.dim(0).set_bounds(0, channels);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
     dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -129,35 +129,35 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerBatchNorm(nn::BatchNormOp op, const TargetInfo &) {
+OpLowering lowerBatchNorm(nn::BatchNormOp op, const TargetInfo &target) {
   int64_t c = shapeOf(op.getInput()).back();
-  auto k = share(batchNormInferenceKernel((int)c, op.getEpsilon().convertToFloat()));
+  auto k = share(batchNormInferenceKernel((int)c, op.getEpsilon().convertToFloat(), target));
   OpLowering l = callOnAll(k, op, rowsOrFlat);
   l.inPlace = 0;
   return l;
 }
 
-OpLowering lowerStats(nn::BatchNormStatsOp op, const TargetInfo &) {
+OpLowering lowerStats(nn::BatchNormStatsOp op, const TargetInfo &target) {
   auto e = rows(op.getInput());
-  return callOnAll(share(batchNormStatsKernel((int)e[0], op.getUnbiasedMoving())), op,
+  return callOnAll(share(batchNormStatsKernel((int)e[0], op.getUnbiasedMoving(), target)), op,
                    rowsOrFlat);
 }
 
-OpLowering lowerMovingAverage(nn::MovingAverageOp op, const TargetInfo &) {
+OpLowering lowerMovingAverage(nn::MovingAverageOp op, const TargetInfo &target) {
   return callOnAll(share(movingAverageKernel((int)count(op.getMean()),
-                                             op.getMomentum().convertToFloat())),
+                                             op.getMomentum().convertToFloat(), target)),
                    op, flat);
 }
 
-OpLowering lowerParamGrad(nn::BatchNormParamGradOp op, const TargetInfo &) {
+OpLowering lowerParamGrad(nn::BatchNormParamGradOp op, const TargetInfo &target) {
   return callOnAll(share(batchNormParamGradKernel((int)count(op.getMean()),
-                                                  op.getEpsilon().convertToFloat())),
+                                                  op.getEpsilon().convertToFloat(), target)),
                    op, rowsOrFlat);
 }
 
-OpLowering lowerInputGrad(nn::BatchNormInputGradOp op, const TargetInfo &) {
-  OpLowering l = callOnAll(share(batchNormBackwardDataKernel((int)count(op.getMean()),
-                                                             op.getEpsilon().convertToFloat())),
+OpLowering lowerInputGrad(nn::BatchNormInputGradOp op, const TargetInfo &target) {
+  OpLowering l = callOnAll(share(batchNormBackwardDataKernel(
+                               (int)count(op.getMean()), op.getEpsilon().convertToFloat(), target)),
                            op, rowsOrFlat);
   l.inPlace = 1; // into dy: pointwise given the per-channel sums
   return l;

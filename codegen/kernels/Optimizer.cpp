@@ -11,8 +11,8 @@ namespace nnc::codegen {
 
 namespace {
 /// Updates are elementwise over a flat tensor: vectorized, in parallel chunks.
-void scheduleFlat(Func f, Var i) {
-  if (gpuSchedules())
+void scheduleFlat(Func f, Var i, const TargetInfo &target) {
+  if (target.gpu)
     return;
   Var o("o"), in("in");
   f.split(i, o, in, 4096, TailStrategy::GuardWithIf).parallel(o);
@@ -20,7 +20,7 @@ void scheduleFlat(Func f, Var i) {
 }
 } // namespace
 
-Kernel sgdKernel(float lr, float momentum, bool nesterov) {
+Kernel sgdKernel(float lr, float momentum, bool nesterov, const TargetInfo &target) {
   ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), v(Float(32), 1, "velocity");
   Var i("i");
   // ---- algorithm ----
@@ -33,7 +33,7 @@ Kernel sgdKernel(float lr, float momentum, bool nesterov) {
     out(i) = Tuple(p(i) - lr * g(i));
   }
   // ---- schedule (CPU) ----
-  scheduleFlat(out, i);
+  scheduleFlat(out, i, target);
   if (momentum > 0)
     return {"sgd", {p, g, v}, out};
   return {"sgd", {p, g}, out};
@@ -43,7 +43,8 @@ double adamAlpha(double lr, double beta1, double beta2, long step) {
   return lr * std::sqrt(1 - std::pow(beta2, (double)step)) / (1 - std::pow(beta1, (double)step));
 }
 
-Kernel adamKernel(float learningRate, float beta1, float beta2, float epsilon) {
+Kernel adamKernel(float learningRate, float beta1, float beta2, float epsilon,
+                  const TargetInfo &target) {
   ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), m(Float(32), 1, "m"),
       v(Float(32), 1, "v"), counter(UInt(32), 1, "counter");
   Var i("i");
@@ -63,11 +64,11 @@ Kernel adamKernel(float learningRate, float beta1, float beta2, float epsilon) {
   out(i) = Tuple(p(i) - m1 * alpha() / (sqrt(v1) + epsilon), m1, v1);
   counter.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
-  scheduleFlat(out, i);
+  scheduleFlat(out, i, target);
   return {"adam", {p, g, m, v, counter}, out};
 }
 
-Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon) {
+Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon, const TargetInfo &target) {
   ImageParam p(Float(32), 1, "param"), g(Float(32), 1, "grad"), ms(Float(32), 1, "ms"),
       mom(Float(32), 1, "momentum");
   Var i("i");
@@ -82,7 +83,7 @@ Kernel rmspropKernel(float lr, float rho, float momentum, float epsilon) {
     out(i) = Tuple(p(i) - inc, ms1);
   }
   // ---- schedule (CPU) ----
-  scheduleFlat(out, i);
+  scheduleFlat(out, i, target);
   if (momentum > 0)
     return {"rmsprop", {p, g, ms, mom}, out};
   return {"rmsprop", {p, g, ms}, out};
@@ -96,26 +97,25 @@ namespace nnc::codegen {
 
 namespace {
 
-OpLowering lowerSGD(nn::SGDUpdateOp op, const TargetInfo &) {
+OpLowering lowerSGD(nn::SGDUpdateOp op, const TargetInfo &target) {
   return callOnAll(share(sgdKernel(op.getLearningRate().convertToFloat(),
-                                   op.getMomentum().convertToFloat(), op.getNesterov())),
+                                   op.getMomentum().convertToFloat(), op.getNesterov(), target)),
                    op, flat);
 }
 
-OpLowering lowerAdam(nn::AdamUpdateOp op, const TargetInfo &) {
-  return callOnAll(share(adamKernel(op.getLearningRate().convertToFloat(),
-                                    op.getBeta_1().convertToFloat(),
-                                    op.getBeta_2().convertToFloat(),
-                                    op.getEpsilon().convertToFloat())),
-                   op, flat);
+OpLowering lowerAdam(nn::AdamUpdateOp op, const TargetInfo &target) {
+  return callOnAll(
+      share(adamKernel(op.getLearningRate().convertToFloat(), op.getBeta_1().convertToFloat(),
+                       op.getBeta_2().convertToFloat(), op.getEpsilon().convertToFloat(), target)),
+      op, flat);
 }
 
-OpLowering lowerRMSprop(nn::RMSpropUpdateOp op, const TargetInfo &) {
-  return callOnAll(share(rmspropKernel(op.getLearningRate().convertToFloat(),
-                                       op.getRho().convertToFloat(),
-                                       op.getMomentum().convertToFloat(),
-                                       op.getEpsilon().convertToFloat())),
-                   op, flat);
+OpLowering lowerRMSprop(nn::RMSpropUpdateOp op, const TargetInfo &target) {
+  return callOnAll(
+      share(rmspropKernel(op.getLearningRate().convertToFloat(), op.getRho().convertToFloat(),
+                          op.getMomentum().convertToFloat(), op.getEpsilon().convertToFloat(),
+                          target)),
+      op, flat);
 }
 
 } // namespace

@@ -21,7 +21,7 @@ bool PoolShape::windowsInside() const {
 }
 bool PoolShape::unrolled() const { return windowsInside() && poolH * poolW <= kMaxUnrolledWindow; }
 
-static Kernel pool2d(const PoolShape &s, bool isMax) {
+static Kernel pool2d(const PoolShape &s, bool isMax, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input");
   Var c("c"), x("x"), y("y"), n("n");
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
@@ -54,7 +54,7 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
 
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     if (scan.defined()) // a row of windows per task, in constant (stack) storage
@@ -63,10 +63,14 @@ static Kernel pool2d(const PoolShape &s, bool isMax) {
   return {isMax ? "max_pool2d" : "avg_pool2d", {in}, out};
 }
 
-Kernel maxPool2dKernel(const PoolShape &s) { return pool2d(s, true); }
-Kernel avgPool2dKernel(const PoolShape &s) { return pool2d(s, false); }
+Kernel maxPool2dKernel(const PoolShape &s, const TargetInfo &target) {
+  return pool2d(s, true, target);
+}
+Kernel avgPool2dKernel(const PoolShape &s, const TargetInfo &target) {
+  return pool2d(s, false, target);
+}
 
-Kernel globalAvgPool2dKernel(int height, int width, int channels) {
+Kernel globalAvgPool2dKernel(int height, int width, int channels, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input");
   Var c("c"), n("n");
 
@@ -77,7 +81,7 @@ Kernel globalAvgPool2dKernel(int height, int width, int channels) {
   in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
 
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     out.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
   return {"global_avg_pool2d", {in}, out};
@@ -111,7 +115,7 @@ void scheduleWindowScan(Func scan, Func out, Var at, const PoolShape &s) {
   scan.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
 }
 
-Kernel maxPool2dBackwardKernel(const PoolShape &s) {
+Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input"), dy(Float(32), 4, "dy");
   Var c("c"), x("x"), y("y"), n("n");
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
@@ -121,7 +125,7 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   Func best = windowArgmax(s, in);
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
-  if (gpuSchedules() && pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
+  if (target.gpu && pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
     // Windows tile the input: each pixel gathers from its one window (the same values
     // as the scatter; a scatter would run one GPU thread per channel and sample).
     Expr ox = x / s.poolW, oy = y / s.poolH;
@@ -139,7 +143,7 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   dx(c, x, y, n) = 0.0f;
   dx(c, bx, by, n) += dy(c, o.x, o.y, n);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
     best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
     dx.parallel(n);
@@ -148,7 +152,7 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s) {
   return {"max_pool2d_dx", {in, dy}, dx};
 }
 
-Kernel avgPool2dBackwardKernel(const PoolShape &s) {
+Kernel avgPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
   ImageParam dy(Float(32), 4, "dy");
   Var c("c"), x("x"), y("y"), n("n");
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
@@ -164,7 +168,7 @@ Kernel avgPool2dBackwardKernel(const PoolShape &s) {
   dx(c, x, y, n) += select(covers, dy(c, o.x, o.y, n) / cast<float>(count), 0.0f);
   dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
     dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
@@ -172,7 +176,8 @@ Kernel avgPool2dBackwardKernel(const PoolShape &s) {
   return {"avg_pool2d_dx", {dy}, dx};
 }
 
-Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
+Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels,
+                                     const TargetInfo &target) {
   ImageParam dy(Float(32), 2, "dy");
   Var c("c"), x("x"), y("y"), n("n");
   // ---- algorithm ----
@@ -180,7 +185,7 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels) {
   dx(c, x, y, n) = dy(c, n) / float(height * width);
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
@@ -199,13 +204,13 @@ namespace {
 /// batch in parallel, channels vectorized (memory-bound: one pass over the output).
 Kernel resampleKernel(const std::string &name, int height, int width, int channels,
                       Expr (*value)(ImageParam &, Var, Var, Var, Var, const int *),
-                      const int *params) {
+                      const int *params, const TargetInfo &target) {
   ImageParam in(Float(32), 4, "input");
   Var c("c"), x("x"), y("y"), n("n");
   Func out(name);
   out(c, x, y, n) = value(in, c, x, y, n, params);
   in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
-  if (!gpuSchedules()) {
+  if (!target.gpu) {
     Var yn("yn");
     out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
   }
@@ -213,7 +218,8 @@ Kernel resampleKernel(const std::string &name, int height, int width, int channe
 }
 
 /// params: height, width, top, left (of the input, then the amounts).
-Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int left) {
+Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int left,
+                           const TargetInfo &target) {
   const int params[] = {height, width, top, left};
   return resampleKernel(
       "zero_padding2d", height, width, channels,
@@ -222,28 +228,30 @@ Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int lef
             in, 0.0f, {{Expr(), Expr()}, {0, p[1]}, {0, p[0]}, {Expr(), Expr()}});
         return padded(c, x - p[3], y - p[2], n);
       },
-      params);
+      params, target);
 }
 
-Kernel cropping2dKernel(int height, int width, int channels, int top, int left) {
+Kernel cropping2dKernel(int height, int width, int channels, int top, int left,
+                        const TargetInfo &target) {
   const int params[] = {height, width, top, left};
   return resampleKernel(
       "cropping2d", height, width, channels,
       [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
         return in(c, x + p[3], y + p[2], n);
       },
-      params);
+      params, target);
 }
 
 /// params: size along height, then width.
-Kernel upSampling2dKernel(int height, int width, int channels, int sizeH, int sizeW) {
+Kernel upSampling2dKernel(int height, int width, int channels, int sizeH, int sizeW,
+                          const TargetInfo &target) {
   const int params[] = {sizeH, sizeW};
   return resampleKernel(
       "up_sampling2d", height, width, channels,
       [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
         return in(c, x / p[1], y / p[0], n);
       },
-      params);
+      params, target);
 }
 
 } // namespace
@@ -256,31 +264,33 @@ namespace nnc::codegen {
 
 namespace {
 
-template <typename PoolOp, bool IsMax> OpLowering lowerPool(PoolOp op, const TargetInfo &) {
+template <typename PoolOp, bool IsMax> OpLowering lowerPool(PoolOp op, const TargetInfo &target) {
   PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
-  return callOnAll(share(IsMax ? maxPool2dKernel(s) : avgPool2dKernel(s)), op, full);
+  return callOnAll(share(IsMax ? maxPool2dKernel(s, target) : avgPool2dKernel(s, target)), op,
+                   full);
 }
 
-OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op, const TargetInfo &) {
+OpLowering lowerGlobalAvgPool(nn::GlobalAvgPool2DOp op, const TargetInfo &target) {
   auto in = shapeOf(op.getInput());
-  auto k = share(globalAvgPool2dKernel((int)in[1], (int)in[2], (int)in[3]));
+  auto k = share(globalAvgPool2dKernel((int)in[1], (int)in[2], (int)in[3], target));
   return kernelCall(k, {op.getInput(), op.getResult()}, {full(op.getInput()), {in[3], -1}});
 }
 
-OpLowering lowerMaxPoolGrad(nn::MaxPool2DGradOp op, const TargetInfo &) {
+OpLowering lowerMaxPoolGrad(nn::MaxPool2DGradOp op, const TargetInfo &target) {
   PoolShape s = poolShape(op.getInput(), op.getPoolSize(), op.getStrides(), op.getPadding());
-  return callOnAll(share(maxPool2dBackwardKernel(s)), op, full);
+  return callOnAll(share(maxPool2dBackwardKernel(s, target)), op, full);
 }
 
-OpLowering lowerAvgPoolGrad(nn::AvgPool2DGradOp op, const TargetInfo &) {
+OpLowering lowerAvgPoolGrad(nn::AvgPool2DGradOp op, const TargetInfo &target) {
   PoolShape s = poolShape(op.getGrad(), op.getPoolSize(), op.getStrides(), op.getPadding());
-  return callOnAll(share(avgPool2dBackwardKernel(s)), op, full);
+  return callOnAll(share(avgPool2dBackwardKernel(s, target)), op, full);
 }
 
-OpLowering lowerGlobalPoolGrad(nn::GlobalAvgPool2DGradOp op, const TargetInfo &) {
+OpLowering lowerGlobalPoolGrad(nn::GlobalAvgPool2DGradOp op, const TargetInfo &target) {
   auto in = shapeOf(op.getGrad());
-  return kernelCall(share(globalAvgPool2dBackwardKernel((int)in[1], (int)in[2], (int)in[3])),
-                    {op.getOutputGrad(), op.getGrad()}, {{in[3], -1}, full(op.getGrad())});
+  return kernelCall(
+      share(globalAvgPool2dBackwardKernel((int)in[1], (int)in[2], (int)in[3], target)),
+      {op.getOutputGrad(), op.getGrad()}, {{in[3], -1}, full(op.getGrad())});
 }
 
 /// The input's (height, width, channels).
@@ -289,22 +299,23 @@ std::array<int, 3> imageOf(mlir::Value v) {
   return {(int)s[1], (int)s[2], (int)s[3]};
 }
 
-OpLowering lowerZeroPadding(nn::ZeroPadding2DOp op, const TargetInfo &) {
+OpLowering lowerZeroPadding(nn::ZeroPadding2DOp op, const TargetInfo &target) {
   auto [h, w, c] = imageOf(op.getInput());
   llvm::ArrayRef<int64_t> p = op.getSides();
-  return callOnAll(share(zeroPadding2dKernel(h, w, c, (int)p[0], (int)p[2])), op, full);
+  return callOnAll(share(zeroPadding2dKernel(h, w, c, (int)p[0], (int)p[2], target)), op, full);
 }
 
-OpLowering lowerCropping(nn::Cropping2DOp op, const TargetInfo &) {
+OpLowering lowerCropping(nn::Cropping2DOp op, const TargetInfo &target) {
   auto [h, w, c] = imageOf(op.getInput());
   llvm::ArrayRef<int64_t> p = op.getSides();
-  return callOnAll(share(cropping2dKernel(h, w, c, (int)p[0], (int)p[2])), op, full);
+  return callOnAll(share(cropping2dKernel(h, w, c, (int)p[0], (int)p[2], target)), op, full);
 }
 
-OpLowering lowerUpSampling(nn::UpSampling2DOp op, const TargetInfo &) {
+OpLowering lowerUpSampling(nn::UpSampling2DOp op, const TargetInfo &target) {
   auto [h, w, c] = imageOf(op.getInput());
   llvm::ArrayRef<int64_t> size = op.getSize();
-  return callOnAll(share(upSampling2dKernel(h, w, c, (int)size[0], (int)size[1])), op, full);
+  return callOnAll(share(upSampling2dKernel(h, w, c, (int)size[0], (int)size[1], target)), op,
+                   full);
 }
 
 } // namespace

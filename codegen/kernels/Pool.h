@@ -33,21 +33,23 @@ void scheduleWindowScan(Halide::Func scan, Halide::Func out, Halide::Var at, con
 
 /// Inputs: input (c, x, y, n). Average pooling with "same" padding divides by
 /// the number of in-image elements of each window, as TensorFlow does.
-Kernel maxPool2dKernel(const PoolShape &s);
-Kernel avgPool2dKernel(const PoolShape &s);
+Kernel maxPool2dKernel(const PoolShape &s, const TargetInfo &target = TargetInfo());
+Kernel avgPool2dKernel(const PoolShape &s, const TargetInfo &target = TargetInfo());
 
 /// Backward of max pooling: each window's gradient goes to its maximum (the first
 /// one in row-major window order on ties, as TensorFlow). Inputs: input, dY.
-Kernel maxPool2dBackwardKernel(const PoolShape &s);
+Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target = TargetInfo());
 /// Backward of average pooling: each window's gradient spread over its in-image
 /// elements. Inputs: dY.
-Kernel avgPool2dBackwardKernel(const PoolShape &s);
+Kernel avgPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target = TargetInfo());
 
 /// Inputs: input (c, x, y, n); output (c, n): the mean over x and y.
-Kernel globalAvgPool2dKernel(int height, int width, int channels);
+Kernel globalAvgPool2dKernel(int height, int width, int channels,
+                             const TargetInfo &target = TargetInfo());
 
 /// Backward of global average pooling. Inputs: dY (c, n); output (c, x, y, n).
-Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels);
+Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels,
+                                     const TargetInfo &target = TargetInfo());
 
 } // namespace nnc::codegen
 
