@@ -29,6 +29,27 @@ mlir::Value bias(LayerEmitter &e, int64_t units) {
   return e.weight("bias", {units}, e.initializer("bias_initializer", "zeros"));
 }
 
+mlir::Value emitLayerNorm(LayerEmitter &e, Inputs in) {
+  const Args &a = e.args();
+  int64_t rank = e.typeOf(in[0]).getRank();
+  int64_t axis = a.getInt("axis", -1);
+  if (axis != -1 && axis != rank - 1)
+    fail(a.posOf("axis"), "LayerNormalization normalises the last axis (-1) only, got axis " +
+                              std::to_string(axis));
+  if (!a.getBool("center", true) || !a.getBool("scale", true))
+    e.error("LayerNormalization with center=False or scale=False is not supported by nnc yet");
+  double epsilon = a.getFloat("epsilon", 1e-3);
+  if (!(epsilon > 0))
+    fail(a.posOf("epsilon"), "LayerNormalization epsilon must be positive");
+  int64_t c = lastDim(e, in[0]);
+  mlir::Value gamma = e.weight("gamma", {c}, e.initializer("gamma_initializer", "ones"));
+  mlir::Value beta = e.weight("beta", {c}, e.initializer("beta_initializer", "zeros"));
+  llvm::SmallVector<mlir::NamedAttribute> attrs;
+  if (epsilon != 1e-3)
+    attrs.push_back(e.f32("epsilon", epsilon));
+  return e.op("layer_norm", {in[0], gamma, beta}, attrs);
+}
+
 mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, double alpha) {
   llvm::SmallVector<mlir::NamedAttribute> attrs{e.str("kind", kind)};
   if (kind == "leaky_relu")
@@ -451,6 +472,10 @@ const std::vector<LayerRow> &table() {
         "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer",
         "!beta_regularizer", "!gamma_regularizer", "!beta_constraint", "!gamma_constraint"},
        false, emitBatchNorm},
+      {"LayerNormalization", {},
+       {"axis", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+        "!beta_regularizer", "!gamma_regularizer", "!beta_constraint", "!gamma_constraint"},
+       false, emitLayerNorm},
       {"Activation", {}, {"activation"}, false, emitActivation},
       {"LeakyReLU", {}, {"alpha", "negative_slope"}, false, emitLeakyReLU},
       {"ReLU", {}, {"max_value", "negative_slope", "threshold"}, false, emitReLU},

@@ -1,4 +1,5 @@
-// BatchNormalization in inference: the moving statistics normalise each channel.
+// BatchNormalization (inference, and training's statistics and gradients) and
+// LayerNormalization (forward and backward) kernels, and the lowering of their ops.
 #include "codegen/kernels/Norm.h"
 #include "codegen/OpKernelUtil.h"
 #include "ir/NNOps.h"
@@ -123,6 +124,106 @@ Kernel batchNormBackwardDataKernel(int channels, float epsilon, const TargetInfo
 
 } // namespace nnc::codegen
 
+// ---- LayerNormalization: each row normalised with its own statistics -------------
+
+namespace nnc::codegen {
+
+namespace {
+
+/// A row's mean and 1 / sqrt(variance + epsilon), over `channels` values of x(c, m),
+/// summed in order (two passes: the mean, then the squared deviations).
+struct RowStats {
+  Func mean{"ln_mean"}, inv{"ln_inv"};
+  RowStats(ImageParam &x, int channels, float epsilon) {
+    RDom r(0, channels, "r");
+    Var m("m");
+    Func total("ln_total"), dev("ln_dev");
+    total(m) = 0.0f;
+    total(m) += x(r, m);
+    mean(m) = total(m) / (float)channels;
+    dev(m) = 0.0f;
+    dev(m) += (x(r, m) - mean(m)) * (x(r, m) - mean(m));
+    inv(m) = 1.0f / sqrt(dev(m) / (float)channels + epsilon);
+  }
+  /// CPU: both per row at root (a pass over the input each).
+  void schedule() {
+    mean.compute_root();
+    inv.compute_root();
+  }
+};
+
+Kernel layerNormKernel(int channels, float epsilon, const TargetInfo &target) {
+  ImageParam x(Float(32), 2, "input"), gamma(Float(32), 1, "gamma"), beta(Float(32), 1, "beta");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  RowStats s(x, channels, epsilon);
+  Func out("layer_norm");
+  out(c, m) = (x(c, m) - s.mean(m)) * s.inv(m) * gamma(c) + beta(c);
+  x.dim(0).set_bounds(0, channels);
+  gamma.dim(0).set_bounds(0, channels);
+  beta.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  if (!target.gpu) {
+    s.schedule();
+    Var mo("mo"), mi("mi");
+    out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
+  return {"layer_norm", {x, gamma, beta}, out};
+}
+
+/// Outputs dx (c, m), dgamma (c), dbeta (c). Inputs: x, dy (c, m), gamma.
+///   dx = inv * (g - mean_c(g) - xhat * mean_c(g * xhat)), g = dy * gamma.
+Kernel layerNormBackwardKernel(int channels, float epsilon, const TargetInfo &target) {
+  ImageParam x(Float(32), 2, "input"), dy(Float(32), 2, "dy"), gamma(Float(32), 1, "gamma");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  RowStats s(x, channels, epsilon);
+  Func xhat("ln_xhat"), g("ln_g"), a("ln_a"), b("ln_b"), dx("layer_norm_dx");
+  xhat(c, m) = (x(c, m) - s.mean(m)) * s.inv(m);
+  g(c, m) = dy(c, m) * gamma(c);
+  RDom r(0, channels, "r");
+  a(m) = 0.0f;
+  a(m) += g(r, m);
+  b(m) = 0.0f;
+  b(m) += g(r, m) * xhat(r, m);
+  dx(c, m) = s.inv(m) * (g(c, m) - a(m) / (float)channels - xhat(c, m) * b(m) / (float)channels);
+  // The per-channel sums in buffers of their own (the outputs may sit anywhere in the
+  // arena: no aligned vector access to them).
+  RDom rows(0, x.dim(1).extent(), "rows");
+  Func sumG("ln_sum_dgamma"), sumB("ln_sum_dbeta"), dgamma("layer_norm_dgamma"),
+      dbeta("layer_norm_dbeta");
+  sumG(c) = 0.0f;
+  sumG(c) += dy(c, rows) * xhat(c, rows);
+  sumB(c) = 0.0f;
+  sumB(c) += dy(c, rows);
+  dgamma(c) = sumG(c);
+  dbeta(c) = sumB(c);
+  x.dim(0).set_bounds(0, channels);
+  dy.dim(0).set_bounds(0, channels);
+  gamma.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  if (!target.gpu) {
+    s.schedule();
+    a.compute_root();
+    a.update().unscheduled();
+    b.compute_root();
+    b.update().unscheduled();
+    Var mo("mo"), mi("mi");
+    dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    scheduleChannelSum(sumG, target);
+    scheduleChannelSum(sumB, target);
+  }
+  Kernel k{"layer_norm_grad", {x, dy, gamma}, dx};
+  k.moreOutputs = {dgamma, dbeta};
+  return k;
+}
+
+} // namespace
+
+} // namespace nnc::codegen
+
 // ---- The family's ops (KernelOpInterface) ------------------------------------
 
 namespace nnc::codegen {
@@ -163,6 +264,21 @@ OpLowering lowerInputGrad(nn::BatchNormInputGradOp op, const TargetInfo &target)
   return l;
 }
 
+OpLowering lowerLayerNorm(nn::LayerNormOp op, const TargetInfo &target) {
+  int64_t c = shapeOf(op.getInput()).back();
+  OpLowering l = callOnAll(
+      share(layerNormKernel((int)c, op.getEpsilon().convertToFloat(), target)), op, rowsOrFlat);
+  l.inPlace = 0; // the row statistics are made first; then each output reads its own input
+  return l;
+}
+
+OpLowering lowerLayerNormGrad(nn::LayerNormGradOp op, const TargetInfo &target) {
+  int64_t c = shapeOf(op.getInput()).back();
+  return callOnAll(
+      share(layerNormBackwardKernel((int)c, op.getEpsilon().convertToFloat(), target)), op,
+      rowsOrFlat);
+}
+
 } // namespace
 
 void attachNormKernels(mlir::MLIRContext *ctx) {
@@ -171,6 +287,8 @@ void attachNormKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::MovingAverageOp, lowerMovingAverage>(ctx);
   lowerWith<nn::BatchNormParamGradOp, lowerParamGrad>(ctx);
   lowerWith<nn::BatchNormInputGradOp, lowerInputGrad>(ctx);
+  lowerWith<nn::LayerNormOp, lowerLayerNorm>(ctx);
+  lowerWith<nn::LayerNormGradOp, lowerLayerNormGrad>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -291,6 +291,19 @@ int main(int argc, char **argv) {
           if (kind == "average")
             for (double &a : out.v) a /= (double)mg.getInputs().size();
         })
+        .Case([&](nn::LayerNormOp ln) {
+          int64_t C = x.shape.back();
+          const T &g = vals[ln.getGamma()], &be = vals[ln.getBeta()];
+          double eps = ln.getEpsilon().convertToDouble();
+          out.v = x.v;
+          for (size_t r = 0; r < out.v.size(); r += C) {
+            double mean = 0, var = 0;
+            for (int64_t c = 0; c < C; ++c) mean += x.v[r + c] / C;
+            for (int64_t c = 0; c < C; ++c) var += (x.v[r + c] - mean) * (x.v[r + c] - mean) / C;
+            for (int64_t c = 0; c < C; ++c)
+              out.v[r + c] = (x.v[r + c] - mean) / std::sqrt(var + eps) * g.v[c] + be.v[c];
+          }
+        })
         .Case([&](nn::MaxPool2DOp p) {
           out = window(x, out, p.getPoolSize()[0], p.getPoolSize()[1], p.getStrides()[0],
                        p.getStrides()[1], p.getPadding() == "same", true);
