@@ -435,28 +435,36 @@ OpLowering lowerDepthwise(nn::DepthwiseConv2DOp op, const TargetInfo &target) {
       op, full);
 }
 
+/// A convolution's gradient op: its shape from an input-shaped and a kernel-shaped
+/// value (a depthwise kernel's last axis is its multiplier), one kernel over its tensors.
+template <typename GradOp>
+OpLowering windowGradCall(GradOp op, mlir::Value input, mlir::Value kernel, bool depthwise,
+                          Kernel (*make)(const ConvShape &, const TargetInfo &),
+                          const TargetInfo &target) {
+  ConvShape s = depthwise ? depthwiseShape(input, kernel, op.getStrides(), op.getDilation(),
+                                           op.getPadding())
+                          : convShape(input, kernel, op.getStrides(), op.getDilation(),
+                                      op.getPadding());
+  return callOnAll(share(make(s, target)), op, full);
+}
+
 OpLowering lowerDepthwiseGradInput(nn::DepthwiseConv2DGradInputOp op, const TargetInfo &target) {
-  ConvShape s = depthwiseShape(op.getGrad(), op.getKernel(), op.getStrides(), op.getDilation(),
-                               op.getPadding());
-  return callOnAll(share(depthwiseConv2dBackwardDataKernel(s, target)), op, full);
+  return windowGradCall(op, op.getGrad(), op.getKernel(), true,
+                        depthwiseConv2dBackwardDataKernel, target);
 }
 
 OpLowering lowerDepthwiseGradKernel(nn::DepthwiseConv2DGradKernelOp op, const TargetInfo &target) {
-  ConvShape s = depthwiseShape(op.getInput(), op.getGrad(), op.getStrides(), op.getDilation(),
-                               op.getPadding());
-  return callOnAll(share(depthwiseConv2dBackwardWeightsKernel(s, target)), op, full);
+  return windowGradCall(op, op.getInput(), op.getGrad(), true,
+                        depthwiseConv2dBackwardWeightsKernel, target);
 }
 
 OpLowering lowerConvGradInput(nn::Conv2DGradInputOp op, const TargetInfo &target) {
-  ConvShape s = convShape(op.getGrad(), op.getKernel(), op.getStrides(), op.getDilation(),
-                          op.getPadding());
-  return callOnAll(share(conv2dBackwardDataKernel(s, target)), op, full);
+  return windowGradCall(op, op.getGrad(), op.getKernel(), false, conv2dBackwardDataKernel, target);
 }
 
 OpLowering lowerConvGradKernel(nn::Conv2DGradKernelOp op, const TargetInfo &target) {
-  ConvShape s = convShape(op.getInput(), op.getGrad(), op.getStrides(), op.getDilation(),
-                          op.getPadding());
-  return callOnAll(share(conv2dBackwardWeightsKernel(s, target)), op, full);
+  return windowGradCall(op, op.getInput(), op.getGrad(), false, conv2dBackwardWeightsKernel,
+                        target);
 }
 
 } // namespace

@@ -119,6 +119,22 @@ int64_t padBefore(int64_t in, int64_t k, int64_t s, int64_t d, bool same, int64_
   return std::max<int64_t>((out - 1) * s + d * (k - 1) + 1 - in, 0) / 2;
 }
 
+/// A convolution's sizes: input H, W, C; kernel KH, KW; output OH, OW; strides,
+/// dilation and the padding before the first row and column.
+struct Geometry {
+  int64_t H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl;
+};
+
+template <typename ConvOp> Geometry geometry(ConvOp c, const T &x, const T &w, const T &out) {
+  Geometry g{x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[1], out.shape[1],
+             out.shape[2], c.getStrides()[0], c.getStrides()[1], c.getDilation()[0],
+             c.getDilation()[1], 0, 0};
+  bool same = c.getPadding() == "same";
+  g.pt = padBefore(g.H, g.KH, g.sh, g.dh, same, g.OH);
+  g.pl = padBefore(g.W, g.KW, g.sw, g.dw, same, g.OW);
+  return g;
+}
+
 T window(const T &x, T out, int64_t kh, int64_t kw, int64_t sh, int64_t sw, bool same,
          bool isMax) {
   int64_t N = x.shape[0], H = x.shape[1], W = x.shape[2], C = x.shape[3];
@@ -201,13 +217,8 @@ int main(int argc, char **argv) {
         })
         .Case([&](nn::Conv2DOp c) {
           const T &w = vals[c.getKernel()];
-          int64_t H = x.shape[1], W = x.shape[2], C = x.shape[3];
-          int64_t KH = w.shape[0], KW = w.shape[1], F = w.shape[3];
-          int64_t OH = out.shape[1], OW = out.shape[2];
-          int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
-          int64_t dh = c.getDilation()[0], dw = c.getDilation()[1];
-          bool same = c.getPadding() == "same";
-          int64_t pt = padBefore(H, KH, sh, dh, same, OH), pl = padBefore(W, KW, sw, dw, same, OW);
+          auto [H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl] = geometry(c, x, w, out);
+          int64_t F = w.shape[3];
           out.v.assign(out.size(), 0);
           for (int64_t n = 0; n < N; ++n)
             for (int64_t oy = 0; oy < OH; ++oy)
@@ -228,13 +239,8 @@ int main(int argc, char **argv) {
         })
         .Case([&](nn::DepthwiseConv2DOp c) {
           const T &w = vals[c.getKernel()]; // (kh, kw, channels, multiplier)
-          int64_t H = x.shape[1], W = x.shape[2], C = x.shape[3];
-          int64_t KH = w.shape[0], KW = w.shape[1], M = w.shape[3];
-          int64_t OH = out.shape[1], OW = out.shape[2];
-          int64_t sh = c.getStrides()[0], sw = c.getStrides()[1];
-          int64_t dh = c.getDilation()[0], dw = c.getDilation()[1];
-          bool same = c.getPadding() == "same";
-          int64_t pt = padBefore(H, KH, sh, dh, same, OH), pl = padBefore(W, KW, sw, dw, same, OW);
+          auto [H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl] = geometry(c, x, w, out);
+          int64_t M = w.shape[3];
           out.v.assign(out.size(), 0);
           for (int64_t n = 0; n < N; ++n)
             for (int64_t oy = 0; oy < OH; ++oy)
