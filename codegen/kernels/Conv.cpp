@@ -89,6 +89,22 @@ void ConvAccumulator::scheduleUpdate(Func f) {
   f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
 }
 
+/// CPU: one row of `out` per task, channels vectorized; the accumulator computed per
+/// row (at root for softmax, whose statistics read all of it first). The caller
+/// schedules the accumulator's update.
+static void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activation &act) {
+  Var yn("yn");
+  out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  if (act.kind == Act::Softmax) {
+    Var ayn("ayn");
+    acc.compute_root().fuse(y, n, ayn).parallel(ayn);
+    acc.update().fuse(y, n, ayn).parallel(ayn);
+  } else {
+    acc.compute_at(out, yn);
+  }
+  acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
+}
+
 Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
                     const TargetInfo &target) {
   // ---- algorithm ----
@@ -107,7 +123,6 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
     return kernel;
   }
   // ---- schedule (CPU) ----
-  Var yn("yn");
   if (act.kind != Act::Softmax && c.scheduleTiled(out, s)) {
     Kernel kernel{"conv2d", {in, w}, out};
     if (bias)
@@ -116,16 +131,7 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
   }
   // One output row per task across threads; filters vectorized; the row's
   // accumulator is reduced over (ci, kx, ky) outside the vector loop.
-  out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
-  if (act.kind == Act::Softmax) {
-    // Softmax's statistics read the whole accumulator first.
-    Var ayn("ayn");
-    acc.compute_root().fuse(y, n, ayn).parallel(ayn);
-    acc.update().fuse(y, n, ayn).parallel(ayn);
-  } else {
-    acc.compute_at(out, yn);
-  }
-  acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
+  scheduleImageRows(out, acc, co, y, n, act);
   c.scheduleUpdate(acc);
 
   Kernel kernel{"conv2d", {in, w}, out};
@@ -315,16 +321,7 @@ Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation 
   if (target.gpu)
     return kernel;
   // ---- schedule (CPU): a row per task, channels vectorized, taps outside them ----
-  Var yn("yn");
-  out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
-  if (act.kind == Act::Softmax) {
-    Var ayn("ayn");
-    acc.compute_root().fuse(y, n, ayn).parallel(ayn);
-    acc.update().fuse(y, n, ayn).parallel(ayn);
-  } else {
-    acc.compute_at(out, yn);
-  }
-  acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
+  scheduleImageRows(out, acc, co, y, n, act);
   acc.update().reorder(co, x, r.x, r.y).vectorize(co, kVector, TailStrategy::GuardWithIf);
   return kernel;
 }
