@@ -21,6 +21,7 @@ std::string Value::describe() const {
   case Kind::List: return "a list";
   case Kind::Namespace: return "the module '" + text + "'";
   case Kind::Class: return "'" + text + "' (not called)";
+  case Kind::Function: return "the merge function for " + text + " (not called)";
   case Kind::Object: return "a " + object->cls + " object";
   case Kind::Tensor: return "a tensor";
   case Kind::Data: return "run-time data '" + text + "'";

@@ -2,6 +2,7 @@
 // construction, and the model.add / compile / fit calls.
 #include "frontend/Interpreter.h"
 
+#include "frontend/Builtins.h"
 #include "frontend/KerasObjects.h"
 #include "frontend/LayerTable.h"
 #include "frontend/TrainingConfig.h"
@@ -251,70 +252,7 @@ private:
 
   Value binary(const Expr &e) {
     Value a = eval(*e.base), b = eval(*e.rhs);
-    Value r;
-    r.pos = e.base->pos;
-    const std::string &cmp = e.text;
-    if (cmp == "==" || cmp == "!=" || cmp == "<" || cmp == ">" || cmp == "<=" || cmp == ">=")
-      return compare(e, a, b);
-    if (e.text == "+" && a.kind == Value::Kind::String && b.kind == Value::Kind::String) {
-      r.kind = Value::Kind::String;
-      r.text = a.text + b.text;
-      return r;
-    }
-    if (!a.isNumber() || !b.isNumber())
-      fail(e.pos, "'" + e.text + "' needs numbers, got " + a.describe() + " and " +
-                      b.describe() +
-                      (a.kind == Value::Kind::Data || b.kind == Value::Kind::Data
-                           ? " (data is prepared when the compiled model runs; put "
-                             "scaling in the model with Rescaling(1/255))"
-                           : ""));
-    bool ints = a.kind == Value::Kind::Int && b.kind == Value::Kind::Int;
-    r.kind = ints ? Value::Kind::Int : Value::Kind::Float;
-    const std::string &op = e.text;
-    if ((op == "/" || op == "//" || op == "%") && b.number == 0)
-      fail(e.pos, "division by zero");
-    if (op == "+")
-      r.number = a.number + b.number;
-    else if (op == "-")
-      r.number = a.number - b.number;
-    else if (op == "*")
-      r.number = a.number * b.number;
-    else if (op == "/") {
-      r.kind = Value::Kind::Float;
-      r.number = a.number / b.number;
-    } else if (op == "//")
-      r.number = std::floor(a.number / b.number);
-    else if (op == "%")
-      r.number = a.number - b.number * std::floor(a.number / b.number);
-    else if (op == "**") {
-      r.number = std::pow(a.number, b.number);
-      if (ints && b.number < 0)
-        r.kind = Value::Kind::Float;
-    } else
-      fail(e.pos, "operator '" + op + "' is not supported");
-    if (!std::isfinite(r.number) || (r.kind == Value::Kind::Int && std::fabs(r.number) > 9.0e15))
-      fail(e.pos, "arithmetic overflow: the result is too large");
-    return r;
-  }
-
-  Value compare(const Expr &e, const Value &a, const Value &b) {
-    Value r;
-    r.pos = e.base->pos;
-    r.kind = Value::Kind::Bool;
-    const std::string &op = e.text;
-    int order;
-    if (a.isNumber() && b.isNumber())
-      order = a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
-    else if (a.kind == Value::Kind::String && b.kind == Value::Kind::String)
-      order = a.text.compare(b.text) < 0 ? -1 : a.text == b.text ? 0 : 1;
-    else if (op == "==" || op == "!=")
-      order = a.kind == b.kind && a.kind == Value::Kind::None ? 0 : 1; // unlike kinds differ
-    else
-      fail(e.pos, "'" + op + "' compares two numbers or two strings, got " + a.describe() +
-                      " and " + b.describe());
-    r.number = op == "==" ? order == 0 : op == "!=" ? order != 0 : op == "<" ? order < 0
-               : op == ">" ? order > 0 : op == "<=" ? order <= 0 : order >= 0;
-    return r;
+    return binaryOp(e, a, b);
   }
 
   /// layer.name, layer.trainable, model.layers.
@@ -332,7 +270,8 @@ private:
       v.number = obj.trainable;
       return v;
     }
-    if (e.text == "layers" && obj.kind == Object::Kind::Sequential) {
+    bool isModel = obj.kind == Object::Kind::Sequential || obj.kind == Object::Kind::Functional;
+    if (e.text == "layers" && isModel) {
       v.kind = Value::Kind::List;
       for (const auto &layer : obj.layers) {
         Value item;
@@ -345,7 +284,7 @@ private:
     }
     fail(e.pos, "attribute '" + e.text + "' of " + base.describe() +
                     " is not part of the .nn language (name, trainable" +
-                    (obj.kind == Object::Kind::Sequential ? ", layers" : "") + " are)");
+                    (isModel ? ", layers" : "") + " are)");
   }
 
   Value name(const Expr &e) {
@@ -402,6 +341,11 @@ private:
       llvm::StringRef parent = llvm::StringRef(base.text).rsplit('.').second;
       if (parent.empty())
         parent = base.text;
+      if (kerasRooted(path) && parent == "layers" && !mergeFunctionClass(e.text).empty()) {
+        v.kind = Value::Kind::Function;
+        v.text = mergeFunctionClass(e.text).str();
+        return v;
+      }
       bool function = parent == "nn" || parent == "activations"; // tf.nn.relu
       if (kerasRooted(path) && !underRuntimeModule(path) && !function &&
           !llvm::is_contained(kKerasModules, e.text)) {
@@ -449,6 +393,9 @@ private:
         return method(base.object, callee, e);
     }
     if (callee.kind == Expr::Kind::Name && !env.count(callee.text) &&
+        isBuiltinFunction(callee.text))
+      return callBuiltin(callee.text, e.pos, evalArgs(e));
+    if (callee.kind == Expr::Kind::Name && !env.count(callee.text) &&
         !isClassName(callee.text)) {
       std::vector<llvm::StringRef> classes = allClassNames();
       std::string near = nearest(callee.text, classes);
@@ -464,6 +411,8 @@ private:
     switch (fn.kind) {
     case Value::Kind::Class:
       return construct(fn.text, e);
+    case Value::Kind::Function:
+      return mergeCall(fn.text, e);
     case Value::Kind::Object:
       if (fn.object->kind == Object::Kind::Layer)
         return objects.applyLayer(fn.object, e.pos, evalArgs(e));
@@ -483,6 +432,18 @@ private:
     default:
       fail(callee.pos, fn.describe() + " is not callable");
     }
+  }
+
+  /// layers.add([a, b], name=...): an Add layer built from the keywords, applied to
+  /// the list.
+  Value mergeCall(const std::string &cls, const Expr &e) {
+    CallArgs ca = evalArgs(e);
+    if (ca.positional.size() != 1)
+      fail(e.pos, "layers." + snakeCase(cls) + "(...) takes one list of tensors, got " +
+                      std::to_string(ca.positional.size()) + " positional arguments");
+    CallArgs layerArgs{{}, ca.keywords};
+    Value layer = objects.makeLayer(cls, e.pos, layerArgs);
+    return objects.applyLayer(layer.object, e.pos, {{ca.positional[0]}, {}});
   }
 
   Value construct(const std::string &cls, const Expr &e) {

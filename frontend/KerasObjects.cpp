@@ -2,6 +2,7 @@
 // Sequential and functional models, and layer application in the functional API.
 #include "frontend/KerasObjects.h"
 
+#include "frontend/LayerOrder.h"
 #include "frontend/LayerTable.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -208,6 +209,20 @@ void KerasObjects::addToSequential(Object &model, const Value &item) {
     }
     return;
   }
+  if (item.kind == Value::Kind::Object && item.object->kind == Object::Kind::Functional) {
+    // A functional model used as a layer (keras.applications' bases): one entry of
+    // `layers`, as in Keras, whose graph the Sequential model runs.
+    const Object &inner = *item.object;
+    if (inner.inputs.size() != 1)
+      fail(item.pos, "a functional model inside a Sequential model needs one input; '" +
+                         inner.name + "' has " + std::to_string(inner.inputs.size()));
+    if (first)
+      model.inputSpec = inner.inputs[0]->input;
+    if (llvm::is_contained(model.layers, item.object))
+      fail(item.pos, "model '" + inner.name + "' is already in this Sequential model");
+    model.layers.push_back(item.object);
+    return;
+  }
   if (item.kind != Value::Kind::Object || item.object->kind != Object::Kind::Layer)
     fail(item.pos, "Sequential takes layers, got " + item.describe());
   Object &layer = *item.object;
@@ -240,6 +255,9 @@ std::shared_ptr<Object> KerasObjects::makeFunctional(Pos pos, const CallArgs &ca
   if (model->outputs.size() != 1)
     fail(a.posOf("outputs"), "models with " + std::to_string(model->outputs.size()) +
                                  " outputs are not supported yet; give one output tensor");
+  model->layers = kerasLayerOrder(model->inputs, model->outputs);
+  if (!a.getBool("trainable", true))
+    setTrainable(*model, false);
   return model;
 }
 

@@ -57,10 +57,28 @@ mlir::Value activationOp(LayerEmitter &e, mlir::Value x, llvm::StringRef kind, d
   return e.op("activation", {x}, attrs);
 }
 
+/// LeakyReLU's slope: alpha (Keras 2) or negative_slope (Keras 3), 0.3 by default.
+double leakySlope(const Args &a) {
+  if (a.has("alpha") && a.has("negative_slope"))
+    fail(a.pos(), "LeakyReLU got both alpha and negative_slope");
+  double alpha = a.has("negative_slope") ? a.getFloat("negative_slope")
+                                          : a.getFloat("alpha", 0.3);
+  if (alpha < 0)
+    fail(a.posOf(a.has("alpha") ? "alpha" : "negative_slope"), "LeakyReLU alpha must be >= 0");
+  return alpha;
+}
+
 /// The layer op `name` with the layer's `activation` fused, or followed by it as an
-/// op of its own when its derivative needs its input (gelu, swish).
+/// op of its own when its derivative needs its input (gelu, swish) or when it is a
+/// layer object (the notes' `activation=LeakyReLU(alpha=0.1)`).
 mlir::Value withActivation(LayerEmitter &e, llvm::StringRef name, mlir::ValueRange operands,
                            llvm::SmallVector<mlir::NamedAttribute> attrs) {
+  if (e.args().has("activation")) {
+    const Value &v = e.args().get("activation");
+    if (v.kind == Value::Kind::Object && v.object->cls == "LeakyReLU")
+      return activationOp(e, e.op(name, operands, attrs), "leaky_relu",
+                          leakySlope(v.object->args));
+  }
   std::string act = e.activation("activation");
   bool separate = nn::activationNeedsInput(act);
   if (act != "linear" && !separate)
@@ -320,13 +338,7 @@ mlir::Value emitActivation(LayerEmitter &e, Inputs in) {
 }
 
 mlir::Value emitLeakyReLU(LayerEmitter &e, Inputs in) {
-  const Args &a = e.args();
-  if (a.has("alpha") && a.has("negative_slope"))
-    e.error("LeakyReLU got both alpha and negative_slope");
-  double alpha = a.has("negative_slope") ? a.getFloat("negative_slope")
-                                          : a.getFloat("alpha", 0.3);
-  if (alpha < 0)
-    e.error("LeakyReLU alpha must be >= 0");
+  double alpha = leakySlope(e.args());
   return withClass(activationOp(e, in[0], "leaky_relu", alpha), "LeakyReLU");
 }
 

@@ -103,7 +103,8 @@ std::string LayerEmitter::activation(llvm::StringRef arg) {
     name = llvm::StringRef(v.text).rsplit('.').second.str();
   else
     fail(a.posOf(arg), layerObj.cls + " argument '" + arg.str() +
-                           "' must be an activation name such as \"relu\", got " +
+                           "' must be an activation name such as \"relu\" (or a "
+                           "LeakyReLU(...) object on Dense and Conv layers), got " +
                            v.describe());
   if (name == "leaky_relu" || nn::isKnownActivation(name))
     return name;
@@ -240,8 +241,24 @@ void ModelEmitter::emitSequential(Object &model) {
                              "nn.name", builder.getStringAttr(inputName))),
                          loc(spec->pos));
   mlir::Value v = forward.getArgument(0);
-  for (auto &layer : model.layers)
-    v = applyLayer(*layer, {v});
+  for (auto &layer : model.layers) {
+    if (layer->kind != Object::Kind::Functional) {
+      v = applyLayer(*layer, {v});
+      continue;
+    }
+    // A functional base: its graph, its input bound to the running value.
+    auto inputType = llvm::cast<mlir::RankedTensorType>(v.getType());
+    const InputSpec &in = *layer->inputs[0]->input;
+    if (inputType.getShape().drop_front() != llvm::ArrayRef<int64_t>(in.shape)) {
+      llvm::SmallVector<int64_t> expected{mlir::ShapedType::kDynamic};
+      expected.append(in.shape.begin(), in.shape.end());
+      fail(layer->pos, "model '" + layer->name + "' expects inputs of shape " +
+                           nn::kerasShape(expected) + ", but the layer before it gives " +
+                           nn::kerasShape(inputType.getShape()));
+    }
+    emitted[layer->inputs[0].get()] = v;
+    v = emitNode(layer->outputs[0]);
+  }
   builder.create<mlir::func::ReturnOp>(loc(model.pos), v);
 }
 

@@ -179,13 +179,22 @@ private:
   Stmt forStatement(unsigned column) {
     Stmt s(Stmt::Kind::For, peek().pos);
     ++p; // for
+    // for NAME in ... / for NAME, NAME in ... (a tuple target, unpacked per item)
     Pos at = peek().pos;
-    auto target = std::make_unique<Expr>(Expr::Kind::Name, at);
-    target->text = expectName("after 'for'");
-    s.targets.push_back(std::move(target));
+    auto tuple = std::make_unique<Expr>(Expr::Kind::Tuple, at);
+    std::string written;
+    do {
+      auto name = std::make_unique<Expr>(Expr::Kind::Name, peek().pos);
+      name->text = expectName("after 'for'");
+      written += (written.empty() ? "" : ", ") + name->text;
+      tuple->items.push_back(std::move(name));
+    } while (isOp(",") && ++p);
+    if (tuple->items.size() == 1)
+      s.targets.push_back(std::move(tuple->items[0]));
+    else
+      s.targets.push_back(std::move(tuple));
     if (!isName("in"))
-      fail(peek().pos, "expected 'in' after 'for " + s.targets[0]->text + "', found " +
-                           describe(peek()));
+      fail(peek().pos, "expected 'in' after 'for " + written + "', found " + describe(peek()));
     ++p;
     s.value = expr();
     s.body = block(column, "'for'");

@@ -24,6 +24,7 @@ struct Value {
     List,
     Namespace, // a module path such as tf.keras.layers (text)
     Class,     // a Keras class or function not yet called (text = canonical name)
+    Function,  // a merge function of keras.layers (text = its class: add -> Add)
     Object,    // a layer, model, optimizer, loss or callback instance
     Tensor,    // a symbolic tensor of the functional API
     Data,      // run-time data named in the file (x_train); bound by the binary
