@@ -252,12 +252,11 @@ mlir::Value emitCropping2D(LayerEmitter &e, Inputs in) {
 mlir::Value emitUpSampling2D(LayerEmitter &e, Inputs in) {
   e.requireChannelsLast();
   auto size = e.args().getPair("size", std::vector<int64_t>{2, 2});
-  if (e.args().getChoice("interpolation", {"nearest", "bilinear"}, llvm::StringRef("nearest")) !=
-      "nearest")
-    fail(e.args().posOf("interpolation"),
-         "UpSampling2D interpolation=\"bilinear\" is not supported by nnc yet; use "
-         "\"nearest\"");
-  return e.op("up_sampling2d", {in[0]}, {e.i64s("size", size)});
+  llvm::SmallVector<mlir::NamedAttribute> attrs{e.i64s("size", size)};
+  if (e.args().getChoice("interpolation", {"nearest", "bilinear"}, llvm::StringRef("nearest")) ==
+      "bilinear")
+    attrs.push_back(e.str("interpolation", "bilinear"));
+  return e.op("up_sampling2d", {in[0]}, attrs);
 }
 
 mlir::Value emitGlobalAvgPool(LayerEmitter &e, Inputs in) {

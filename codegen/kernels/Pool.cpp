@@ -194,7 +194,7 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels,
 
 } // namespace nnc::codegen
 
-// ---- Spatial resampling: zero padding, cropping, nearest upsampling -------------
+// ---- Spatial resampling: zero padding, cropping, upsampling ----------------------
 
 namespace nnc::codegen {
 
@@ -252,6 +252,74 @@ Kernel upSampling2dKernel(int height, int width, int channels, int sizeH, int si
         return in(c, x / p[1], y / p[0], n);
       },
       params, target);
+}
+
+/// Bilinear resampling along one axis with half-pixel centres (TF2's resize): output
+/// `o` of an axis enlarged `size` times reads input pixels `lo` and `hi` (clamped to
+/// the image) with weights 1 - lerp and lerp.
+struct BilinearTap {
+  Expr lo, hi, lerp;
+};
+
+BilinearTap bilinearTap(Expr o, int size, int inSize) {
+  Expr at = (cast<float>(o) + 0.5f) / (float)size - 0.5f;
+  Expr f = floor(at);
+  Expr i = cast<int>(f);
+  return {clamp(i, 0, inSize - 1), clamp(i + 1, 0, inSize - 1), at - f};
+}
+
+/// The weight of input pixel `i` in output `o` along one axis.
+Expr bilinearWeight(Expr o, Expr i, int size, int inSize) {
+  BilinearTap t = bilinearTap(o, size, inSize);
+  return select(t.lo == i, 1.0f - t.lerp, 0.0f) + select(t.hi == i, t.lerp, 0.0f);
+}
+
+/// params: size along height, then width; the input's height, then width.
+Kernel upSampling2dBilinearKernel(int height, int width, int channels, int sizeH, int sizeW,
+                                  const TargetInfo &target) {
+  const int params[] = {sizeH, sizeW, height, width};
+  return resampleKernel(
+      "up_sampling2d_bilinear", height, width, channels,
+      [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
+        BilinearTap ty = bilinearTap(y, p[0], p[2]), tx = bilinearTap(x, p[1], p[3]);
+        auto row = [&](Expr yy) {
+          return in(c, tx.lo, yy, n) * (1.0f - tx.lerp) + in(c, tx.hi, yy, n) * tx.lerp;
+        };
+        return row(ty.lo) * (1.0f - ty.lerp) + row(ty.hi) * ty.lerp;
+      },
+      params, target);
+}
+
+/// dX of bilinear upsampling, one axis at a time: input pixel i gathers the outputs
+/// within one input pixel of it (3 x size of them), each weighted as the forward pass
+/// weighted it.
+Kernel upSampling2dBilinearBackwardKernel(int height, int width, int channels, int sizeH,
+                                          int sizeW, const TargetInfo &target) {
+  ImageParam dy(Float(32), 4, "output_grad");
+  const int outH = height * sizeH, outW = width * sizeW;
+  dy.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, outW).dim(2).set_bounds(0, outH);
+  Var c("c"), x("x"), y("y"), n("n");
+  RDom rx(0, 3 * sizeW, "rx"), ry(0, 3 * sizeH, "ry");
+  Func alongX("up_sampling2d_grad_x"), out("up_sampling2d_grad");
+  Expr ox = x * sizeW - sizeW + rx;
+  alongX(c, x, y, n) = sum(select(ox >= 0 && ox < outW,
+                                  bilinearWeight(ox, x, sizeW, width) *
+                                      dy(c, clamp(ox, 0, outW - 1), y, n),
+                                  0.0f));
+  Expr oy = y * sizeH - sizeH + ry;
+  out(c, x, y, n) = sum(select(oy >= 0 && oy < outH,
+                               bilinearWeight(oy, y, sizeH, height) *
+                                   alongX(c, x, clamp(oy, 0, outH - 1), n),
+                               0.0f));
+  if (!target.gpu) {
+    Var yn("yn");
+    alongX.compute_root().fuse(y, n, yn).parallel(yn).vectorize(c, kVector,
+                                                                 TailStrategy::GuardWithIf);
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+  } else {
+    alongX.compute_root();
+  }
+  return {"up_sampling2d_grad", {dy}, out};
 }
 
 } // namespace
@@ -313,8 +381,17 @@ OpLowering lowerCropping(nn::Cropping2DOp op, const TargetInfo &target) {
 
 OpLowering lowerUpSampling(nn::UpSampling2DOp op, const TargetInfo &target) {
   auto [h, w, c] = imageOf(op.getInput());
-  llvm::ArrayRef<int64_t> size = op.getSize();
-  return callOnAll(share(upSampling2dKernel(h, w, c, (int)size[0], (int)size[1], target)), op,
+  int sh = (int)op.getSize()[0], sw = (int)op.getSize()[1];
+  return callOnAll(share(op.getInterpolation() == "bilinear"
+                             ? upSampling2dBilinearKernel(h, w, c, sh, sw, target)
+                             : upSampling2dKernel(h, w, c, sh, sw, target)),
+                   op, full);
+}
+
+OpLowering lowerUpSamplingGrad(nn::UpSampling2DGradOp op, const TargetInfo &target) {
+  auto [h, w, c] = imageOf(op.getGrad());
+  int sh = (int)op.getSize()[0], sw = (int)op.getSize()[1];
+  return callOnAll(share(upSampling2dBilinearBackwardKernel(h, w, c, sh, sw, target)), op,
                    full);
 }
 
@@ -330,6 +407,7 @@ void attachPoolKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::ZeroPadding2DOp, lowerZeroPadding>(ctx);
   lowerWith<nn::Cropping2DOp, lowerCropping>(ctx);
   lowerWith<nn::UpSampling2DOp, lowerUpSampling>(ctx);
+  lowerWith<nn::UpSampling2DGradOp, lowerUpSamplingGrad>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -47,6 +47,10 @@ def NN_AvgPool2DGradOp : NN_GradOp<"avg_pool2d_grad",
 def NN_GlobalAvgPool2DGradOp : NN_GradOp<"global_avg_pool2d_grad",
     "spreads dY over height and width", (ins NN_Tensor:$output_grad)>;
 
+def NN_UpSampling2DGradOp : NN_GradOp<"up_sampling2d_grad",
+    "bilinear UpSampling2D's gradient: each dY value spread back over its source pixels "
+    "with the forward pass's weights", (ins NN_Tensor:$output_grad, DenseI64ArrayAttr:$size)>;
+
 def NN_SliceOp : NN_GradOp<"slice",
     "the [offset, offset + length) part of `axis` (Concatenate's gradient)",
     (ins NN_Tensor:$input, I64Attr:$axis, I64Attr:$offset)>;

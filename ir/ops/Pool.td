@@ -31,7 +31,7 @@ def NN_GlobalAvgPool2DOp : NN_LayerOp<"global_avg_pool2d", "GlobalAveragePooling
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-// Spatial resampling of NHWC images: zero padding, cropping and nearest upsampling.
+// Spatial resampling of NHWC images: zero padding, cropping and upsampling.
 // `sides` lists (top, bottom, left, right).
 class NN_SpatialOp<string mnemonic, string keras, string what, dag attrs>
     : NN_LayerOp<mnemonic, keras> {
@@ -45,7 +45,11 @@ def NN_ZeroPadding2DOp : NN_SpatialOp<"zero_padding2d", "ZeroPadding2D",
     "zero rows and columns around each image", (ins DenseI64ArrayAttr:$sides)>;
 def NN_Cropping2DOp : NN_SpatialOp<"cropping2d", "Cropping2D",
     "rows and columns removed from each image's sides", (ins DenseI64ArrayAttr:$sides)>;
+// interpolation "nearest" repeats each pixel; "bilinear" interpolates between the four
+// nearest input pixels with half-pixel centres and clamped edges (TF2's
+// tf.image.resize, which Keras's UpSampling2D calls).
 def NN_UpSampling2DOp : NN_SpatialOp<"up_sampling2d", "UpSampling2D",
-    "each pixel repeated size[0] x size[1] times (nearest)", (ins DenseI64ArrayAttr:$size)>;
+    "images enlarged size[0] x size[1] times",
+    (ins DenseI64ArrayAttr:$size, DefaultValuedStrAttr<StrAttr, "nearest">:$interpolation)>;
 
 #endif // NNC_IR_OPS_POOL_TD

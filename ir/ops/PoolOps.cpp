@@ -124,13 +124,16 @@ LogicalResult UpSampling2DOp::inferReturnTypes(MLIRContext *, std::optional<Loca
   ArrayRef<int64_t> size = adaptor.getSize();
   if (!in || failed(checkPair(loc, "UpSampling2D size", size)))
     return failure();
+  if (adaptor.getInterpolation() != "nearest" && adaptor.getInterpolation() != "bilinear")
+    return shapeError(loc, "UpSampling2D interpolation must be \"nearest\" or \"bilinear\", "
+                           "got \"" + adaptor.getInterpolation() + "\"");
   return resized("UpSampling2D", loc, in, in.getDimSize(1) * size[0], in.getDimSize(2) * size[1],
                  inferred);
 }
 
 // The gradients are the same family's ops: padding's is the crop of dY, cropping's the
 // zero padding of dY, nearest upsampling's the sum of each block of dY (its average
-// pooling times the block's size).
+// pooling times the block's size); bilinear upsampling's is an op of its own.
 LogicalResult ZeroPadding2DOp::buildGradient(OpBuilder &b, GradientState &s) {
   Value dy = s.gradientOf(getOutput());
   if (dy && s.needsGradient(getInput()))
@@ -154,6 +157,11 @@ LogicalResult UpSampling2DOp::buildGradient(OpBuilder &b, GradientState &s) {
   if (!dy || !s.needsGradient(getInput()))
     return success();
   ArrayRef<int64_t> size = getSize();
+  if (getInterpolation() == "bilinear") {
+    s.accumulate(b, getInput(),
+                 b.create<UpSampling2DGradOp>(getLoc(), getInput().getType(), dy, getSizeAttr()));
+    return success();
+  }
   Value mean = b.create<AvgPool2DOp>(getLoc(), getInput().getType(), dy, getSizeAttr(),
                                      getSizeAttr(), b.getStringAttr("valid"), StringAttr());
   s.accumulate(b, getInput(),

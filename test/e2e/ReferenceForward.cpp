@@ -271,6 +271,31 @@ int main(int argc, char **argv) {
           if (auto u = llvm::dyn_cast<nn::UpSampling2DOp>(o))
             sh = u.getSize()[0], sw = u.getSize()[1];
           out.v.assign(out.size(), 0);
+          auto u = llvm::dyn_cast<nn::UpSampling2DOp>(o);
+          if (u && u.getInterpolation() == "bilinear") {
+            // TF2's resize: source (o + 0.5) / size - 0.5, both neighbours clamped.
+            auto tap = [](int64_t o, int64_t size, int64_t n, int64_t &lo, int64_t &hi) {
+              double at = (o + 0.5) / (double)size - 0.5, f = std::floor(at);
+              lo = std::clamp((int64_t)f, int64_t(0), n - 1);
+              hi = std::clamp((int64_t)f + 1, int64_t(0), n - 1);
+              return at - f;
+            };
+            for (int64_t n = 0; n < N; ++n)
+              for (int64_t oy = 0; oy < OH; ++oy)
+                for (int64_t ox = 0; ox < OW; ++ox) {
+                  int64_t y0, y1, x0, x1;
+                  double ly = tap(oy, sh, H, y0, y1), lx = tap(ox, sw, W, x0, x1);
+                  for (int64_t c = 0; c < C; ++c) {
+                    auto in = [&](int64_t iy, int64_t ix) {
+                      return x.v[((n * H + iy) * W + ix) * C + c];
+                    };
+                    out.v[((n * OH + oy) * OW + ox) * C + c] =
+                        (1 - ly) * ((1 - lx) * in(y0, x0) + lx * in(y0, x1)) +
+                        ly * ((1 - lx) * in(y1, x0) + lx * in(y1, x1));
+                  }
+                }
+            return;
+          }
           for (int64_t n = 0; n < N; ++n)
             for (int64_t oy = 0; oy < OH; ++oy)
               for (int64_t ox = 0; ox < OW; ++ox) {
