@@ -125,9 +125,11 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   if (!forward)
     return model.emitError("the model has no @forward function");
   if (forward.getNumArguments() != 1 || forward.getNumResults() != 1)
-    return mlir::emitError(forward.getLoc(), "the code generator handles one input "
-                                             "and one output (this model has ")
-           << forward.getNumArguments() << " inputs)";
+    return mlir::emitError(forward.getLoc(), "the code generator takes one input (the "
+                                             "nn-pack-inputs pass packs several) and one "
+                                             "output; this model has ")
+           << forward.getNumArguments() << " inputs and " << forward.getNumResults()
+           << " outputs";
   auto train = model.lookupSymbol<func::FuncOp>("train_step");
   auto evaluate = model.lookupSymbol<func::FuncOp>("evaluate");
 
@@ -193,6 +195,14 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     emitted.push_back(e->fn);
   }
   out.inputSize = perSample(forward.getArgument(0).getType());
+  if (auto packed = forward->getAttrOfType<ArrayAttr>("nn.inputs"))
+    for (auto in : packed.getAsRange<DictionaryAttr>()) {
+      int64_t size = 1;
+      for (int64_t d : llvm::cast<DenseI64ArrayAttr>(in.get("shape")).asArrayRef())
+        size *= d;
+      out.inputs.push_back({llvm::cast<StringAttr>(in.get("name")).str(),
+                            llvm::cast<IntegerAttr>(in.get("offset")).getInt(), size});
+    }
   out.outputSize = perSample(forward.getResultTypes()[0]);
   out.arenaFloats = desc[NNRT_DESC_ARENA];
   out.arenaFixedFloats = desc[NNRT_DESC_ARENA_FIXED];

@@ -24,6 +24,12 @@ struct ModelBuild {
   /// Kernels to compile: (symbol, kernel); the host calls symbol_argv.
   std::vector<std::pair<std::string, std::shared_ptr<Kernel>>> kernels;
   int64_t inputSize = 0, outputSize = 0; // floats per sample
+  /// A model of several inputs (nn-pack-inputs): each one's place in the sample row.
+  struct Input {
+    std::string name;
+    int64_t offset = 0, size = 0;
+  };
+  std::vector<Input> inputs;
   int64_t arenaFloats = 0;               // per sample
   int64_t arenaFixedFloats = 0;          // whatever the batch
   int64_t arenaMinBatch = 1;             // train_step's arena: at least this many samples

@@ -4,7 +4,28 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <fmt/format.h>
+
 namespace nnc::codegen {
+
+/// For a model of several inputs: where each one sits in a sample's row.
+static std::string inputMacros(const ModelBuild &build, const std::string &upper) {
+  if (build.inputs.size() < 2)
+    return "";
+  std::string text = fmt::format(
+      "/* The model's {} inputs share each sample's row, in this order, each flattened\n"
+      " * row-major: x[i * {}_INPUT_SIZE + {}_INPUT_<NAME>_OFFSET + j], j < ..._SIZE. */\n"
+      "#define {}_INPUT_COUNT {}\n",
+      build.inputs.size(), upper, upper, upper, build.inputs.size());
+  for (const auto &in : build.inputs) {
+    std::string id;
+    for (char c : in.name)
+      id += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+    text += fmt::format("#define {0}_INPUT_{1}_OFFSET {2}\n#define {0}_INPUT_{1}_SIZE {3}\n",
+                        upper, id, in.offset, in.size);
+  }
+  return text;
+}
 
 std::string modelHeader(const ModelBuild &build) {
   const std::string &n = build.name;
@@ -42,7 +63,7 @@ extern "C" {{
 /* Floats per sample: x holds n * {1}_INPUT_SIZE values, y n * {1}_OUTPUT_SIZE. */
 #define {1}_INPUT_SIZE {2}
 #define {1}_OUTPUT_SIZE {3}
-/* Working memory of a call on n samples: ARENA_FIXED_BYTES + n * ARENA_BYTES (the
+{12}/* Working memory of a call on n samples: ARENA_FIXED_BYTES + n * ARENA_BYTES (the
  * largest of predict, evaluate and train_step, as planned; train_step plans for at
  * least ARENA_MIN_BATCH samples, fit()'s batch size), and the parameter count. */
 #define {1}_ARENA_BYTES {4}
@@ -82,7 +103,8 @@ const char *nnc_last_error(void);
                            : "/* A new instance with weights initialised as Keras does (glorot_uniform "
                              "kernels,\n * zero biases, BatchNormalization gamma 1, beta 0, moving mean "
                              "0, variance 1),\n * drawn from `seed`. NULL on failure (see "
-                             "nnc_last_error()). */")
+                             "nnc_last_error()). */",
+                       inputMacros(build, upper))
       .str();
 }
 

@@ -15,6 +15,7 @@ namespace {
 #include "passes/Passes.h.inc"
 
 void buildPipeline(mlir::OpPassManager &pm, unsigned level) {
+  pm.addPass(createPackInputsPass());
   pm.addPass(createBuildTrainingPass());
   if (level == 0)
     return;
@@ -44,8 +45,8 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
 void registerPasses() {
   registerNNPasses();
   static const char *const descriptions[] = {
-      "nnc -O0: the autodiff pass only (nn-build-training)",
-      "nnc -O1: autodiff, the fusions and folds, canonicalisation",
+      "nnc -O0: input packing and the autodiff pass only (nn-pack-inputs, nn-build-training)",
+      "nnc -O1: input packing, autodiff, the fusions and folds, canonicalisation",
       "nnc -O2: -O1 and the update scheduling (nn-schedule-updates)"};
   for (unsigned level = 0; level <= 2; ++level)
     mlir::PassPipelineRegistration<>(

@@ -15,6 +15,10 @@ class Pass;
 
 namespace nnc::passes {
 
+/// --nn-pack-inputs: a model of several inputs takes one row per sample, the inputs
+/// flattened and concatenated (run first at every -O level).
+std::unique_ptr<mlir::Pass> createPackInputsPass();
+
 /// --nn-build-training: the autodiff pass (nn::buildTraining).
 std::unique_ptr<mlir::Pass> createBuildTrainingPass();
 

@@ -10,6 +10,20 @@ class NN_ModulePass<string arg, string name> : Pass<arg, "::mlir::ModuleOp"> {
   let constructor = "::nnc::passes::create" # name # "Pass()";
 }
 
+def PackInputs : NN_ModulePass<"nn-pack-inputs", "PackInputs"> {
+  let summary = "gives a model of several inputs one input row per sample: the inputs "
+                "flattened and concatenated in order";
+  let description = [{
+    @forward(x1, ..., xk) becomes @forward(inputs: tensor<N x (size1 + ... +
+    sizek)>) whose body takes each input back out with nn.slice (and
+    nn.reshape for an image); @loss, which passes its leading arguments on to
+    @forward, takes the packed row too. `nn.inputs` on @forward lists each
+    input's name, shape and offset in the row. A model of one input is left
+    as it is. Runs first at every -O level: the autodiff pass, the code
+    generator, the runtime and the C API handle one input.
+  }];
+}
+
 def BuildTraining : NN_ModulePass<"nn-build-training", "BuildTraining"> {
   let summary = "adds @train_step (autodiff + optimizer) and @evaluate to a compiled model";
   let description = [{

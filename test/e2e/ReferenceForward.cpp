@@ -185,13 +185,26 @@ int main(int argc, char **argv) {
 
   llvm::DenseMap<Value, T> vals;
   {
+    // One row per sample; a model of several inputs takes them packed in the row, in
+    // order, as the compiled model does (nn-pack-inputs).
     std::vector<char> raw = readFile(argv[3]);
-    T x{shapeOf(forward.getArgument(0), N), {}};
-    if ((int64_t)raw.size() != x.size() * 4)
+    std::vector<T> inputs;
+    int64_t row = 0;
+    for (BlockArgument arg : forward.getArguments()) {
+      inputs.push_back(T{shapeOf(arg, N), {}});
+      row += inputs.back().size() / N;
+    }
+    if ((int64_t)raw.size() != row * N * 4)
       die("input size mismatch");
     const float *f = reinterpret_cast<const float *>(raw.data());
-    x.v.assign(f, f + x.size());
-    vals[forward.getArgument(0)] = std::move(x);
+    int64_t offset = 0;
+    for (auto [arg, x] : llvm::zip(forward.getArguments(), inputs)) {
+      int64_t size = x.size() / N;
+      for (int64_t n = 0; n < N; ++n)
+        x.v.insert(x.v.end(), f + n * row + offset, f + n * row + offset + size);
+      offset += size;
+      vals[arg] = std::move(x);
+    }
   }
   for (Operation &op : forward.getBody().front().without_terminator()) {
     if (auto r = llvm::dyn_cast<nn::ReadOp>(op)) {
