@@ -35,6 +35,28 @@ Kernel batchNormInferenceKernel(int channels, float epsilon, const TargetInfo &t
   return {"batch_norm", {in, gamma, beta, mean, var}, out};
 }
 
+Kernel batchNormFrozenBackwardKernel(int channels, float epsilon, const TargetInfo &target) {
+  ImageParam dy(Float(32), 2, "output_grad"), gamma(Float(32), 1, "gamma"),
+      var(Float(32), 1, "moving_variance");
+  Var c("c"), m("m");
+  // ---- algorithm ----
+  // The inference form's per-channel scale, applied to dy.
+  Func scale("bn_frozen_scale"), out("batch_norm_frozen_grad");
+  scale(c) = gamma(c) / sqrt(var(c) + epsilon);
+  out(c, m) = dy(c, m) * scale(c);
+  dy.dim(0).set_bounds(0, channels);
+  gamma.dim(0).set_bounds(0, channels);
+  var.dim(0).set_bounds(0, channels);
+  // ---- schedule (CPU) ----
+  if (!target.gpu) {
+    scale.compute_root();
+    Var mo("mo"), mi("mi");
+    out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
+    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  }
+  return {"batch_norm_frozen_grad", {dy, gamma, var}, out};
+}
+
 Kernel batchNormStatsKernel(int channels, bool unbiasedMoving, const TargetInfo &target) {
   ImageParam x(Float(32), 2, "input");
   Var c("c");
@@ -264,6 +286,15 @@ OpLowering lowerInputGrad(nn::BatchNormInputGradOp op, const TargetInfo &target)
   return l;
 }
 
+OpLowering lowerFrozenGrad(nn::BatchNormFrozenGradOp op, const TargetInfo &target) {
+  int64_t c = shapeOf(op.getOutputGrad()).back();
+  OpLowering l = callOnAll(share(batchNormFrozenBackwardKernel(
+                               (int)c, op.getEpsilon().convertToFloat(), target)),
+                           op, rowsOrFlat);
+  l.inPlace = 0; // into dy: pointwise
+  return l;
+}
+
 OpLowering lowerLayerNorm(nn::LayerNormOp op, const TargetInfo &target) {
   int64_t c = shapeOf(op.getInput()).back();
   OpLowering l = callOnAll(
@@ -287,6 +318,7 @@ void attachNormKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::MovingAverageOp, lowerMovingAverage>(ctx);
   lowerWith<nn::BatchNormParamGradOp, lowerParamGrad>(ctx);
   lowerWith<nn::BatchNormInputGradOp, lowerInputGrad>(ctx);
+  lowerWith<nn::BatchNormFrozenGradOp, lowerFrozenGrad>(ctx);
   lowerWith<nn::LayerNormOp, lowerLayerNorm>(ctx);
   lowerWith<nn::LayerNormGradOp, lowerLayerNormGrad>(ctx);
 }

@@ -1,6 +1,8 @@
 // Gradient of BatchNormalization. In training the autodiff pass feeds the op the
 // batch statistics (nn.batch_norm_stats); then dx accounts for their dependence on
-// x. A BatchNormalization in inference mode (a frozen layer) passes no gradient.
+// x. A BatchNormalization in inference mode (a frozen layer, Keras's fine-tuning with
+// frozen BatchNormalization) is a per-channel affine map of x: dx = dy * gamma /
+// sqrt(moving_variance + epsilon), and its frozen parameters take no gradient.
 #include "ir/grad/GradUtils.h"
 
 using namespace mlir;
@@ -16,9 +18,14 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, GradientState &s) {
   if (!wantX && !wantParams)
     return success();
   auto stats = getMovingMean().getDefiningOp<BatchNormStatsOp>();
-  if (!stats || stats.getInput() != getInput())
-    return emitOpError("a gradient through a BatchNormalization in inference mode (a frozen "
-                       "layer between trainable ones) is not supported yet");
+  if (!stats || stats.getInput() != getInput()) {
+    if (wantParams)
+      return emitOpError("a BatchNormalization in inference mode cannot train gamma or beta");
+    s.accumulate(b, getInput(),
+                 b.create<BatchNormFrozenGradOp>(getLoc(), getInput().getType(), dy, getGamma(),
+                                                 getMovingVariance(), getEpsilon()));
+    return success();
+  }
   Location loc = getLoc();
   Type paramType = getGamma().getType();
   auto params = b.create<BatchNormParamGradOp>(loc, TypeRange{paramType, paramType}, getInput(),

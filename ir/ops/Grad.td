@@ -83,6 +83,11 @@ def NN_BatchNormInputGradOp : NN_GradOp<"batch_norm_input_grad",
     (ins NN_Tensor:$input, NN_Tensor:$output_grad, NN_Tensor:$gamma, NN_Tensor:$mean,
          NN_Tensor:$variance, NN_Tensor:$gamma_grad, NN_Tensor:$beta_grad,
          F32Attr:$epsilon)>;
+def NN_BatchNormFrozenGradOp : NN_GradOp<"batch_norm_frozen_grad",
+    "dx of a BatchNormalization in inference mode (a frozen layer between trainable "
+    "ones): dy * gamma / sqrt(moving_variance + epsilon)",
+    (ins NN_Tensor:$output_grad, NN_Tensor:$gamma, NN_Tensor:$moving_variance,
+         F32Attr:$epsilon)>;
 
 def NN_LossGradOp : NN_GradOp<"loss_grad",
     "d(mean loss)/d(prediction); with `through_activation`, d/d(the pre-activation "

@@ -72,8 +72,17 @@ module attributes {nn.loss = {from_logits = false, name = "sparse_categorical_cr
 
 // -----
 
-// A frozen BatchNormalization between trainable layers would need a gradient in
-// inference mode.
+// A frozen BatchNormalization between trainable layers stays in inference mode (the
+// moving statistics, no update) and passes dy * gamma / sqrt(variance + epsilon) back.
+// CHECK-LABEL: func.func @train_step(
+// CHECK: %[[H:.*]] = nn.dense
+// CHECK: %[[G:.*]] = nn.read @bn.gamma
+// CHECK: %[[V:.*]] = nn.read @bn.var
+// CHECK: nn.batch_norm %[[H]], %[[G]], %{{.*}}, %{{.*}}, %[[V]] :
+// CHECK-NOT: nn.batch_norm_stats
+// CHECK: %[[DN:.*]] = nn.dense_grad_input
+// CHECK: nn.batch_norm_frozen_grad %[[DN]], %[[G]], %[[V]] {epsilon = 1.000000e-03 : f32}
+// CHECK-NOT: nn.assign @bn.
 module attributes {nn.loss = {from_logits = false, name = "mean_squared_error"},
                    nn.optimizer = {learning_rate = 0.1 : f32, name = "sgd"}} {
   nn.variable @a.kernel : tensor<2x2xf32>
@@ -89,7 +98,6 @@ module attributes {nn.loss = {from_logits = false, name = "mean_squared_error"},
     %b = nn.read @bn.beta : tensor<2xf32>
     %m = nn.read @bn.mean : tensor<2xf32>
     %v = nn.read @bn.var : tensor<2xf32>
-    // expected-error @+1 {{'nn.batch_norm' op a gradient through a BatchNormalization in inference mode (a frozen layer between trainable ones) is not supported yet}}
     %n = nn.batch_norm %h, %g, %b, %m, %v : (tensor<?x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
     %k = nn.read @b.kernel : tensor<2x1xf32>
     %y = nn.dense %n, %k : (tensor<?x2xf32>, tensor<2x1xf32>) -> tensor<?x1xf32>
