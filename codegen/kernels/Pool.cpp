@@ -121,21 +121,29 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
   int pt = padBefore(s.height, s.poolH, s.strideH, 1, s.same);
   int pl = padBefore(s.width, s.poolW, s.strideW, 1, s.same);
   // ---- algorithm ----
-  // For every output position: the window's first maximum, then scatter its dY there.
+  // For every output position: the window's first maximum; its dY goes there.
   Func best = windowArgmax(s, in);
   in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width).dim(2).set_bounds(0, s.height);
   dy.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.outW()).dim(2).set_bounds(0, s.outH());
-  if (target.gpu && pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
+  if (pt == 0 && pl == 0 && s.strideW == s.poolW && s.strideH == s.poolH) {
     // Windows tile the input: each pixel gathers from its one window (the same values
-    // as the scatter; a scatter would run one GPU thread per channel and sample).
+    // as the scatter below, with no reduction: one GPU thread per pixel).
     Expr ox = x / s.poolW, oy = y / s.poolH;
     Expr cx = min(ox, s.outW() - 1), cy = min(oy, s.outH() - 1);
     Expr mine = best(c, cx, cy, n)[0] == x - ox * s.poolW && best(c, cx, cy, n)[1] == y - oy * s.poolH;
     Func dx("max_pool2d_dx");
     dx(c, x, y, n) = select(ox < s.outW() && oy < s.outH() && mine, dy(c, cx, cy, n), 0.0f);
-    best.compute_root();
+    // ---- schedule: the sample's window maxima once, then its pixels ----
+    if (target.gpu) {
+      best.compute_root();
+    } else {
+      best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+      best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+      dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    }
     return {"max_pool2d_dx", {in, dy}, dx};
   }
+  // Overlapping or padded windows: scatter each window's dY onto its maximum.
   RDom o(0, s.outW(), 0, s.outH(), "o");
   Expr bx = clamp(o.x * s.strideW - pl + best(c, o.x, o.y, n)[0], 0, s.width - 1);
   Expr by = clamp(o.y * s.strideH - pt + best(c, o.x, o.y, n)[1], 0, s.height - 1);
