@@ -12,6 +12,7 @@ namespace nnc::codegen {
 // Each family's models, defined at the end of codegen/kernels/<Family>.cpp.
 void attachDenseKernels(mlir::MLIRContext *ctx);
 void attachConvKernels(mlir::MLIRContext *ctx);
+void attachGroupedConvKernels(mlir::MLIRContext *ctx);
 void attachFusedKernels(mlir::MLIRContext *ctx);
 void attachPoolKernels(mlir::MLIRContext *ctx);
 void attachNormKernels(mlir::MLIRContext *ctx);
@@ -26,7 +27,8 @@ void attachKernelModels(mlir::MLIRContext *ctx) {
   auto dense = mlir::RegisteredOperationName::lookup(nn::DenseOp::getOperationName(), ctx);
   if (dense && dense->hasInterface<nn::KernelOpInterface>())
     return; // attached already
-  for (auto attach : {attachDenseKernels, attachConvKernels, attachFusedKernels,
+  for (auto attach : {attachDenseKernels, attachConvKernels, attachGroupedConvKernels,
+                      attachFusedKernels,
                       attachPoolKernels, attachNormKernels, attachElementwiseKernels,
                       attachAugmentKernels, attachLossKernels, attachMetricKernels,
                       attachOptimizerKernels})

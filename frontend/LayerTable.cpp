@@ -133,17 +133,23 @@ mlir::Value emitConv2D(LayerEmitter &e, Inputs in) {
   const Args &a = e.args();
   int64_t filters = a.getPositiveInt("filters");
   auto kernelSize = a.getPair("kernel_size");
-  if (a.getInt("groups", 1) != 1)
-    e.error("Conv2D groups > 1 is not supported by nnc yet");
+  int64_t groups = a.has("groups") ? a.getPositiveInt("groups") : 1;
   llvm::SmallVector<mlir::NamedAttribute> attrs = windowAttrs(e, in[0]);
   int64_t channels = lastDim(e, in[0]);
+  if (channels % groups != 0 || filters % groups != 0)
+    fail(a.posOf("groups"), "Conv2D groups=" + std::to_string(groups) +
+                                " must divide the input's " + std::to_string(channels) +
+                                " channels and the " + std::to_string(filters) + " filters");
   mlir::Value kernel =
-      e.weight("kernel", {kernelSize[0], kernelSize[1], channels, filters},
+      e.weight("kernel", {kernelSize[0], kernelSize[1], channels / groups, filters},
                e.initializer("kernel_initializer", "glorot_uniform"));
   llvm::SmallVector<mlir::Value> operands{in[0], kernel};
   if (mlir::Value b = bias(e, filters))
     operands.push_back(b);
-  return withActivation(e, "conv2d", operands, attrs);
+  if (groups == 1)
+    return withActivation(e, "conv2d", operands, attrs);
+  attrs.push_back(e.i64("groups", groups));
+  return withActivation(e, "grouped_conv2d", operands, attrs);
 }
 
 /// The depthwise half of DepthwiseConv2D and SeparableConv2D: (kh, kw, channels,

@@ -92,7 +92,7 @@ void ConvAccumulator::scheduleUpdate(Func f) {
 /// CPU: one row of `out` per task, channels vectorized; the accumulator computed per
 /// row (at root for softmax, whose statistics read all of it first). The caller
 /// schedules the accumulator's update.
-static void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activation &act) {
+void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activation &act) {
   Var yn("yn");
   out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
   if (act.kind == Act::Softmax) {

@@ -59,6 +59,24 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target = T
 /// Inputs: input (c, x, y, n), dZ. The bias gradient is channelSumKernel(filters).
 Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target = TargetInfo());
 
+/// CPU: one row of `out` per task, channels `co` vectorized; the accumulator `acc`
+/// computed per row (at root for softmax). The caller schedules acc's update.
+void scheduleImageRows(Halide::Func out, Halide::Func acc, Halide::Var co, Halide::Var y,
+                       Halide::Var n, const Activation &act);
+
+/// Conv2D(groups): output channel co (of filters) reads input channels
+/// [g * channels / groups, (g + 1) * channels / groups), g = co / (filters / groups).
+/// Inputs: input (c, x, y, n), kernel (co, ci, kx, ky) = row-major (kh, kw,
+/// channels / groups, filters), bias (co).
+Kernel groupedConv2dKernel(const ConvShape &s, int groups, bool bias, const Activation &act,
+                           const TargetInfo &target = TargetInfo());
+/// Its data gradient. Inputs: dZ (co, ox, oy, n), kernel.
+Kernel groupedConv2dBackwardDataKernel(const ConvShape &s, int groups,
+                                       const TargetInfo &target = TargetInfo());
+/// Its kernel gradient. Inputs: input, dZ.
+Kernel groupedConv2dBackwardWeightsKernel(const ConvShape &s, int groups,
+                                          const TargetInfo &target = TargetInfo());
+
 } // namespace nnc::codegen
 
 #endif

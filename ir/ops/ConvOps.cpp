@@ -1,5 +1,5 @@
-// Conv2D and DepthwiseConv2D: shape inference, verifiers, and DepthwiseConv2D's
-// gradient (Conv2D's is in ir/grad/DenseConvGrad.cpp).
+// Conv2D, grouped Conv2D and DepthwiseConv2D: shape inference, verifiers, and the
+// gradients of the last two (Conv2D's is in ir/grad/DenseConvGrad.cpp).
 #include "ir/Activation.h"
 #include "ir/NNOps.h"
 #include "ir/ShapeUtils.h"
@@ -127,6 +127,53 @@ LogicalResult DepthwiseConv2DOp::buildGradient(OpBuilder &b, GradientState &s) {
       [&](Value dz) {
         return b.create<DepthwiseConv2DGradKernelOp>(loc, getKernel().getType(), getInput(), dz,
                                                      getStrides(), getDilation(), getPadding());
+      });
+}
+
+LogicalResult GroupedConv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &inferred) {
+  auto in = rankedType(adaptor.getInput());
+  auto kernel = rankedType(adaptor.getKernel());
+  if (failed(checkRanks(loc, "Conv2D", in, kernel)))
+    return failure();
+  int64_t groups = adaptor.getGroups(), channels = in.getDimSize(3);
+  int64_t filters = kernel.getDimSize(3);
+  if (groups < 1 || ShapedType::isDynamic(channels) || channels % groups != 0 ||
+      filters % groups != 0)
+    return shapeError(loc, "Conv2D groups=" + llvm::Twine(groups) + " must divide the input's " +
+                               llvm::Twine(channels) + " channels and the " +
+                               llvm::Twine(filters) + " filters");
+  if (!dimsAgree(channels / groups, kernel.getDimSize(2)))
+    return shapeError(loc, "Conv2D kernel expects " + llvm::Twine(kernel.getDimSize(2)) +
+                               " input channels per group but the input " +
+                               kerasShape(in.getShape()) + " has " + llvm::Twine(channels) +
+                               " in " + llvm::Twine(groups) + " groups");
+  if (failed(checkBias(loc, "Conv2D", adaptor.getBias(), filters)))
+    return failure();
+  return inferWindowed(loc, "Conv2D", in, kernel, adaptor.getStrides(), adaptor.getDilation(),
+                       adaptor.getPadding(), filters, inferred);
+}
+
+LogicalResult GroupedConv2DOp::verify() {
+  if (!isKnownActivation(getActivation()))
+    return emitOpError("unknown activation \"") << getActivation() << "\"";
+  return success();
+}
+
+LogicalResult GroupedConv2DOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Location loc = getLoc();
+  return layerGradient(
+      *this, b, s,
+      [&](Value dz) {
+        return b.create<GroupedConv2DGradInputOp>(loc, getInput().getType(), dz, getKernel(),
+                                                  getGroups(), getStrides(), getDilation(),
+                                                  getPadding());
+      },
+      [&](Value dz) {
+        return b.create<GroupedConv2DGradKernelOp>(loc, getKernel().getType(), getInput(), dz,
+                                                   getGroups(), getStrides(), getDilation(),
+                                                   getPadding());
       });
 }
 

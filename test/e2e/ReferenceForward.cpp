@@ -215,6 +215,30 @@ int main(int argc, char **argv) {
     Value res = op.getResult(0);
     T out{shapeOf(res, N), {}};
     const T &x = vals[op.getOperand(0)];
+    // Conv2D, and Conv2D(groups): output channel f reads the input channels of its
+    // group, g = f / (F / groups), through the kernel's (kh, kw, C / groups, F) slice.
+    auto convolve = [&](auto c, int64_t groups) {
+      const T &w = vals[c.getKernel()];
+      auto [H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl] = geometry(c, x, w, out);
+      int64_t F = w.shape[3], Cg = C / groups, Fg = F / groups;
+      out.v.assign(out.size(), 0);
+      for (int64_t n = 0; n < N; ++n)
+        for (int64_t oy = 0; oy < OH; ++oy)
+          for (int64_t ox = 0; ox < OW; ++ox)
+            for (int64_t f = 0; f < F; ++f) {
+              double s = c.getBias() ? vals[c.getBias()].v[f] : 0;
+              for (int64_t i = 0; i < KH; ++i)
+                for (int64_t j = 0; j < KW; ++j) {
+                  int64_t iy = oy * sh + i * dh - pt, ix = ox * sw + j * dw - pl;
+                  if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                  for (int64_t ci = 0; ci < Cg; ++ci)
+                    s += x.v[((n * H + iy) * W + ix) * C + (f / Fg) * Cg + ci] *
+                         w.v[((i * KW + j) * Cg + ci) * F + f];
+                }
+              out.v[((n * OH + oy) * OW + ox) * F + f] = s;
+            }
+      activate(out, c.getActivation(), c.getAlpha().convertToDouble());
+    };
     llvm::TypeSwitch<Operation *>(&op)
         .Case([&](nn::DenseOp d) {
           const T &w = vals[d.getKernel()];
@@ -228,28 +252,8 @@ int main(int argc, char **argv) {
             }
           activate(out, d.getActivation(), d.getAlpha().convertToDouble());
         })
-        .Case([&](nn::Conv2DOp c) {
-          const T &w = vals[c.getKernel()];
-          auto [H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl] = geometry(c, x, w, out);
-          int64_t F = w.shape[3];
-          out.v.assign(out.size(), 0);
-          for (int64_t n = 0; n < N; ++n)
-            for (int64_t oy = 0; oy < OH; ++oy)
-              for (int64_t ox = 0; ox < OW; ++ox)
-                for (int64_t f = 0; f < F; ++f) {
-                  double s = c.getBias() ? vals[c.getBias()].v[f] : 0;
-                  for (int64_t i = 0; i < KH; ++i)
-                    for (int64_t j = 0; j < KW; ++j) {
-                      int64_t iy = oy * sh + i * dh - pt, ix = ox * sw + j * dw - pl;
-                      if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-                      for (int64_t ci = 0; ci < C; ++ci)
-                        s += x.v[((n * H + iy) * W + ix) * C + ci] *
-                             w.v[((i * KW + j) * C + ci) * F + f];
-                    }
-                  out.v[((n * OH + oy) * OW + ox) * F + f] = s;
-                }
-          activate(out, c.getActivation(), c.getAlpha().convertToDouble());
-        })
+        .Case([&](nn::Conv2DOp c) { convolve(c, 1); })
+        .Case([&](nn::GroupedConv2DOp c) { convolve(c, c.getGroups()); })
         .Case([&](nn::DepthwiseConv2DOp c) {
           const T &w = vals[c.getKernel()]; // (kh, kw, channels, multiplier)
           auto [H, W, C, KH, KW, OH, OW, sh, sw, dh, dw, pt, pl] = geometry(c, x, w, out);
