@@ -7,6 +7,7 @@
 
 namespace mlir {
 class OpBuilder;
+class IRMapping;
 } // namespace mlir
 
 namespace nnc::nn {
@@ -25,6 +26,23 @@ public:
   virtual bool gradientIsPreActivation(mlir::Operation *op) = 0;
   /// The step's random counter (tensor<2xi32>: seed, step) for Dropout's mask.
   virtual mlir::Value counter() = 0;
+};
+
+/// What a layer's training form (TrainingFormOpInterface) may ask of the autodiff pass.
+class TrainingContext {
+public:
+  virtual ~TrainingContext() = default;
+  /// The step's random counter (tensor<2xi32>: seed, step).
+  virtual mlir::Value counter() = 0;
+  /// 1, 2, ... for the random layers of one kind ("dropout", "augment") in the
+  /// order the forward pass meets them: each draws its own numbers.
+  virtual int64_t nextSalt(llvm::StringRef kind) = 0;
+  /// The variable `v` reads (its symbol), or null when `v` is not an nn.read.
+  virtual mlir::StringAttr variableOf(mlir::Value v) = 0;
+  /// Whether that variable is trainable.
+  virtual bool isTrainable(mlir::StringAttr variable) = 0;
+  /// Stores `value` into `variable` at the end of the step, after every read.
+  virtual void assign(mlir::StringAttr variable, mlir::Value value) = 0;
 };
 
 } // namespace nnc::nn

@@ -57,6 +57,8 @@ defvar NN_Inferred = [Pure, InferTypeOpAdaptor];
 // Layer ops: inferred, and differentiable through the gradient op interface.
 defvar NN_Layer = [Pure, InferTypeOpAdaptor,
                    DeclareOpInterfaceMethods<NN_GradientOpInterface>];
+// A layer with a training form of its own (Dropout, augmentation, BatchNormalization).
+defvar NN_TrainingForm = DeclareOpInterfaceMethods<NN_TrainingFormOpInterface>;
 
 // The op of the Keras layer class `kerasClass`: a layer op (NN_Layer) that
 // answers LayerOpInterface::getKerasClass.

@@ -1,6 +1,9 @@
 // Gradients of the elementwise layers: activations, Rescaling, Dropout, Add, and the
-// augmentation layers (identity for the gradient).
+// augmentation layers (identity for the gradient); the training forms of Dropout (its
+// mask) and of the augmentation layers (their random transforms).
 #include "ir/grad/GradUtils.h"
+
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -23,6 +26,35 @@ LogicalResult RescalingOp::buildGradient(OpBuilder &b, GradientState &s) {
 
 LogicalResult DropoutOp::buildGradient(OpBuilder &b, GradientState &s) {
   return passThrough(b, s, *this); // inference mode (the pass trains with dropout_train)
+}
+
+Value DropoutOp::buildTrainingForm(OpBuilder &b, IRMapping &map, TrainingContext &context) {
+  return b.create<DropoutTrainOp>(getLoc(), getType(), map.lookup(getInput()), context.counter(),
+                                  getRate(),
+                                  (uint64_t)(context.nextSalt("dropout") + getSeed().value_or(0)));
+}
+
+/// An augmentation layer in training: the same op given the step counter and a salt
+/// of its own, so it draws its transforms.
+static Value activeAugmentation(Operation *op, OpBuilder &b, IRMapping &map,
+                                TrainingContext &context) {
+  Operation *active = b.clone(*op, map);
+  active->insertOperands(1, context.counter());
+  auto seed = active->getAttrOfType<IntegerAttr>("seed");
+  active->setAttr("salt", b.getI64IntegerAttr(context.nextSalt("augment") +
+                                              (seed ? seed.getInt() : 0)));
+  return active->getResult(0);
+}
+
+Value RandomFlipOp::buildTrainingForm(OpBuilder &b, IRMapping &map, TrainingContext &context) {
+  return activeAugmentation(*this, b, map, context);
+}
+Value RandomRotationOp::buildTrainingForm(OpBuilder &b, IRMapping &map,
+                                          TrainingContext &context) {
+  return activeAugmentation(*this, b, map, context);
+}
+Value RandomZoomOp::buildTrainingForm(OpBuilder &b, IRMapping &map, TrainingContext &context) {
+  return activeAugmentation(*this, b, map, context);
 }
 
 LogicalResult DropoutTrainOp::buildGradient(OpBuilder &b, GradientState &s) {

@@ -5,6 +5,8 @@
 // sqrt(moving_variance + epsilon), and its frozen parameters take no gradient.
 #include "ir/grad/GradUtils.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 
 namespace nnc::nn {
@@ -42,6 +44,31 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, GradientState &s) {
                                                 params.getGammaGrad(), params.getBetaGrad(),
                                                 getEpsilon()));
   return success();
+}
+
+/// Training: a trainable BatchNormalization normalises with the batch's statistics
+/// and updates its moving ones (Keras's fused path: the moving variance takes the
+/// unbiased batch variance of a feature map); a frozen one keeps its inference form.
+Value BatchNormOp::buildTrainingForm(OpBuilder &b, IRMapping &map, TrainingContext &context) {
+  StringAttr gamma = context.variableOf(getGamma());
+  StringAttr mean = context.variableOf(getMovingMean());
+  StringAttr variance = context.variableOf(getMovingVariance());
+  if (!gamma || !context.isTrainable(gamma) || !mean || !variance)
+    return Value();
+  Location loc = getLoc();
+  Value x = map.lookup(getInput());
+  Type c = getGamma().getType();
+  bool unbiased = llvm::cast<RankedTensorType>(x.getType()).getRank() == 4;
+  auto stats = b.create<BatchNormStatsOp>(loc, TypeRange{c, c, c}, x, unbiased);
+  auto y = b.create<BatchNormOp>(loc, x, map.lookup(getGamma()), map.lookup(getBeta()),
+                                 stats.getMean(), stats.getVariance(), getMomentum(),
+                                 getEpsilon(), getLayerAttr());
+  auto moving = b.create<MovingAverageOp>(
+      loc, TypeRange{c, c}, map.lookup(getMovingMean()), map.lookup(getMovingVariance()),
+      stats.getMean(), stats.getMovingSample(), getMomentum());
+  context.assign(mean, moving.getNewMean());
+  context.assign(variance, moving.getNewVariance());
+  return y;
 }
 
 } // namespace nnc::nn

@@ -7,7 +7,7 @@
 // the model's augmentation layers apart; with them each sample is transformed by
 // parameters drawn from (seed, step, salt).
 class NN_AugmentOp<string mnemonic, string keras, string what, dag attrs>
-    : NN_LayerOp<mnemonic, keras> {
+    : NN_LayerOp<mnemonic, keras, [NN_TrainingForm]> {
   let summary = what # " of NHWC images in training; identity in inference";
   let arguments = !con((ins NN_Tensor:$input, Optional<NN_Counter>:$counter), attrs,
                        (ins OptionalAttr<I64Attr>:$seed, OptionalAttr<I64Attr>:$salt),

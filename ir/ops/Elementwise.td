@@ -30,7 +30,7 @@ def NN_RescalingOp : NN_LayerOp<"rescaling", "Rescaling"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def NN_DropoutOp : NN_LayerOp<"dropout", "Dropout"> {
+def NN_DropoutOp : NN_LayerOp<"dropout", "Dropout", [NN_TrainingForm]> {
   let summary = "zeroes a `rate` fraction of elements in training and scales the rest by 1/(1-rate); identity in inference";
   let arguments = !con((ins NN_Tensor:$input, F32Attr:$rate,
                             OptionalAttr<I64Attr>:$seed),

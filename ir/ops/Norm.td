@@ -2,7 +2,7 @@
 #ifndef NNC_IR_OPS_NORM_TD
 #define NNC_IR_OPS_NORM_TD
 
-def NN_BatchNormOp : NN_LayerOp<"batch_norm", "BatchNormalization"> {
+def NN_BatchNormOp : NN_LayerOp<"batch_norm", "BatchNormalization", [NN_TrainingForm]> {
   let summary = "batch normalization over the last axis";
   let description = [{
     Training: normalise with the batch mean and variance over all but the

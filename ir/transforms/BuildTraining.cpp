@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 
@@ -67,7 +68,27 @@ private:
   func::FuncOp forward, lossFn;
   Operation *lossOp = nullptr;
   SmallVector<std::pair<StringAttr, Value>> assigns; // emitted last, after every read
-  int dropoutSalt = 0, augmentSalt = 0;
+  llvm::StringMap<int64_t> salts;                    // per kind of random layer
+
+  /// The training forms' view of the pass (TrainingFormOpInterface).
+  struct Context : TrainingContext {
+    TrainingBuilder &t;
+    Value step;
+    Context(TrainingBuilder &t, Value step) : t(t), step(step) {}
+    Value counter() override { return step; }
+    int64_t nextSalt(StringRef kind) override { return ++t.salts[kind]; }
+    StringAttr variableOf(Value v) override {
+      VariableOp var = t.variableOf(v);
+      return var ? var.getSymNameAttr() : StringAttr();
+    }
+    bool isTrainable(StringAttr variable) override {
+      auto var = t.module.lookupSymbol<VariableOp>(variable);
+      return var && var.getTrainable();
+    }
+    void assign(StringAttr variable, Value value) override {
+      t.assigns.push_back({variable, value});
+    }
+  };
 
   VariableOp variableOf(Value v) {
     auto read = v.getDefiningOp<ReadOp>();
@@ -75,7 +96,6 @@ private:
   }
   /// Clones @forward's body at `b`; returns the prediction and the cloned ops.
   Value cloneForward(Value x, Value counter, SmallVectorImpl<Operation *> &ops);
-  Value trainingBatchNorm(BatchNormOp bn, IRMapping &map);
   /// Loss and metrics of `pred` against `labels`: the results of both functions.
   FailureOr<SmallVector<Value>> lossAndMetrics(Value pred, Value labels);
   func::FuncOp newFunction(StringRef name, TypeRange args);
@@ -97,49 +117,15 @@ VariableOp TrainingBuilder::newVariable(StringRef name, Type type, StringRef rol
                              "zeros", false, role, nullptr);
 }
 
-Value TrainingBuilder::trainingBatchNorm(BatchNormOp bn, IRMapping &map) {
-  Location loc = bn.getLoc();
-  Value x = map.lookup(bn.getInput());
-  Type c = bn.getGamma().getType();
-  bool unbiased = llvm::cast<RankedTensorType>(x.getType()).getRank() == 4;
-  auto stats = b.create<BatchNormStatsOp>(loc, TypeRange{c, c, c}, x, unbiased);
-  auto y = b.create<BatchNormOp>(loc, x, map.lookup(bn.getGamma()), map.lookup(bn.getBeta()),
-                                 stats.getMean(), stats.getVariance(), bn.getMomentum(),
-                                 bn.getEpsilon(), bn.getLayerAttr());
-  auto moving = b.create<MovingAverageOp>(
-      loc, TypeRange{c, c}, map.lookup(bn.getMovingMean()), map.lookup(bn.getMovingVariance()),
-      stats.getMean(), stats.getMovingSample(), bn.getMomentum());
-  assigns.push_back({bn.getMovingMean().getDefiningOp<ReadOp>().getVariableAttr().getAttr(),
-                     moving.getNewMean()});
-  assigns.push_back({bn.getMovingVariance().getDefiningOp<ReadOp>().getVariableAttr().getAttr(),
-                     moving.getNewVariance()});
-  return y;
-}
-
 Value TrainingBuilder::cloneForward(Value x, Value counter, SmallVectorImpl<Operation *> &ops) {
   IRMapping map;
   map.map(forward.getArgument(0), x);
+  Context context(*this, counter);
   for (Operation &op : forward.getBody().front().without_terminator()) {
     Value replaced;
-    if (counter) {
-      if (auto d = llvm::dyn_cast<DropoutOp>(op))
-        replaced = b.create<DropoutTrainOp>(d.getLoc(), d.getType(), map.lookup(d.getInput()),
-                                            counter, d.getRate(),
-                                            (uint64_t)(++dropoutSalt + d.getSeed().value_or(0)));
-      if (llvm::isa<RandomFlipOp, RandomRotationOp, RandomZoomOp>(op)) {
-        // The augmentation becomes active: the step counter and this layer's salt.
-        Operation *active = b.clone(op, map);
-        active->insertOperands(1, counter);
-        auto seed = active->getAttrOfType<IntegerAttr>("seed");
-        active->setAttr("salt", b.getI64IntegerAttr(++augmentSalt + (seed ? seed.getInt() : 0)));
-        replaced = active->getResult(0);
-      }
-      auto bn = llvm::dyn_cast<BatchNormOp>(op);
-      VariableOp gamma = bn ? variableOf(bn.getGamma()) : VariableOp();
-      if (bn && gamma && gamma.getTrainable() && variableOf(bn.getMovingMean()) &&
-          variableOf(bn.getMovingVariance()))
-        replaced = trainingBatchNorm(bn, map);
-    }
+    if (counter)
+      if (auto form = llvm::dyn_cast<TrainingFormOpInterface>(op))
+        replaced = form.buildTrainingForm(b, map, context);
     if (replaced) {
       map.map(op.getResult(0), replaced);
       ops.push_back(replaced.getDefiningOp());
