@@ -4,6 +4,7 @@
 
 #include "codegen/kernels/Kernel.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace nnc {
@@ -101,6 +102,7 @@ TargetInfo TargetInfo::from(const std::string &target) {
   Halide::Target t(info.resolved);
   info.gpu = t.has_gpu_feature();
   info.vectorFloats = t.natural_vector_size<float>();
+  info.vector = std::clamp(info.vectorFloats, 1, 8);
   return info;
 }
 

@@ -14,6 +14,10 @@ struct TargetInfo {
   std::string resolved;        // the Halide target string ("host" made explicit)
   bool gpu = false;            // kernels run on a GPU (CUDA)
   int vectorFloats = 8;        // f32 lanes of the widest vector (16 with AVX-512)
+  /// The CPU schedules' vector width in floats: the target's natural width, at most
+  /// 8 (the register-tiled schedules were tuned at 8 lanes on AVX2 and AVX-512
+  /// machines alike); 4 on SSE, NEON and WebAssembly SIMD.
+  int vector = 8;
   int64_t l2Bytes = 1 << 20;   // per core
   int threads = 0;             // 0: decided at run time (NNC_NUM_THREADS, cores)
 

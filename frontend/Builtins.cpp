@@ -20,10 +20,14 @@ static Value compare(const Expr &e, const Value &a, const Value &b) {
   else if (op == "==" || op == "!=")
     order = a.kind == b.kind && a.kind == Value::Kind::None ? 0 : 1; // unlike kinds differ
   else
-    fail(e.pos, "'" + op + "' compares two numbers or two strings, got " + a.describe() +
-                    " and " + b.describe());
-  r.number = op == "==" ? order == 0 : op == "!=" ? order != 0 : op == "<" ? order < 0
-             : op == ">" ? order > 0 : op == "<=" ? order <= 0 : order >= 0;
+    fail(e.pos, "'" + op + "' compares two numbers or two strings, got " + a.describe() + " and " +
+                    b.describe());
+  r.number = op == "=="   ? order == 0
+             : op == "!=" ? order != 0
+             : op == "<"  ? order < 0
+             : op == ">"  ? order > 0
+             : op == "<=" ? order <= 0
+                          : order >= 0;
   return r;
 }
 
@@ -39,8 +43,7 @@ Value binaryOp(const Expr &e, const Value &a, const Value &b) {
     return r;
   }
   if (!a.isNumber() || !b.isNumber())
-    fail(e.pos, "'" + e.text + "' needs numbers, got " + a.describe() + " and " +
-                    b.describe() +
+    fail(e.pos, "'" + e.text + "' needs numbers, got " + a.describe() + " and " + b.describe() +
                     (a.kind == Value::Kind::Data || b.kind == Value::Kind::Data
                          ? " (data is prepared when the compiled model runs; put "
                            "scaling in the model with Rescaling(1/255))"
@@ -75,8 +78,7 @@ Value binaryOp(const Expr &e, const Value &a, const Value &b) {
 }
 
 bool isBuiltinFunction(llvm::StringRef name) {
-  return name == "range" || name == "str" || name == "len" || name == "int" ||
-         name == "float";
+  return name == "range" || name == "str" || name == "len" || name == "int" || name == "float";
 }
 
 static Value number(Value::Kind kind, double x, Pos pos) {
@@ -115,8 +117,7 @@ static std::string pythonStr(const Value &v) {
 
 Value callBuiltin(llvm::StringRef name, Pos pos, const CallArgs &args) {
   if (!args.keywords.empty())
-    fail(args.keywords[0].second.pos,
-         fmt::format("{}() takes no keyword arguments", name.str()));
+    fail(args.keywords[0].second.pos, fmt::format("{}() takes no keyword arguments", name.str()));
   const std::vector<Value> &p = args.positional;
   if (name == "range") {
     if (p.empty() || p.size() > 3)
@@ -170,8 +171,12 @@ Value callBuiltin(llvm::StringRef name, Pos pos, const CallArgs &args) {
 
 llvm::StringRef mergeFunctionClass(llvm::StringRef function) {
   static const std::pair<llvm::StringRef, llvm::StringRef> table[] = {
-      {"add", "Add"},         {"subtract", "Subtract"}, {"multiply", "Multiply"},
-      {"average", "Average"}, {"maximum", "Maximum"},   {"minimum", "Minimum"},
+      {"add", "Add"},
+      {"subtract", "Subtract"},
+      {"multiply", "Multiply"},
+      {"average", "Average"},
+      {"maximum", "Maximum"},
+      {"minimum", "Minimum"},
       {"concatenate", "Concatenate"}};
   for (auto &[fn, cls] : table)
     if (fn == function)

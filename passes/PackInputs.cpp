@@ -90,9 +90,8 @@ struct PackInputsPass : impl::PackInputsBase<PackInputsPass> {
         int64_t size = 1;
         for (int64_t d : type.getShape().drop_front())
           size *= d;
-        Value v = ob.create<nn::SliceOp>(row.getLoc(),
-                                         RankedTensorType::get({batch, size}, b.getF32Type()),
-                                         row, 1, offset);
+        Value v = ob.create<nn::SliceOp>(
+            row.getLoc(), RankedTensorType::get({batch, size}, b.getF32Type()), row, 1, offset);
         if (type.getRank() != 2)
           v = ob.create<nn::ReshapeOp>(row.getLoc(), type, v, type.getShape().drop_front(),
                                        StringAttr());
@@ -111,8 +110,7 @@ struct PackInputsPass : impl::PackInputsBase<PackInputsPass> {
       auto caller = call->getParentOfType<func::FuncOp>();
       bool leading = call.getNumOperands() == count && caller.getNumArguments() >= count;
       for (unsigned i = 0; leading && i < count; ++i)
-        leading = call.getOperand(i) == caller.getArgument(i) &&
-                  caller.getArgument(i).hasOneUse();
+        leading = call.getOperand(i) == caller.getArgument(i) && caller.getArgument(i).hasOneUse();
       if (!leading) {
         call.emitError("@forward is called with other values than its caller's own leading "
                        "arguments; its inputs cannot be packed");

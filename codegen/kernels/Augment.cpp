@@ -33,7 +33,7 @@ void scheduleImage(Func out, const TargetInfo &target) {
   if (target.gpu)
     return;
   Var c = out.args()[0], x = out.args()[1], y = out.args()[2], n = out.args()[3], yn("yn");
-  out.fuse(y, n, yn).parallel(yn).vectorize(x, kVector, TailStrategy::GuardWithIf);
+  out.fuse(y, n, yn).parallel(yn).vectorize(x, target.vector, TailStrategy::GuardWithIf);
 }
 
 /// Truncation toward zero, as a C++ cast to an integer.

@@ -85,16 +85,17 @@ bool ConvAccumulator::scheduleTiled(Func out, const ConvShape &s) {
   return tileImage(out, acc, co, x, y, n, r, s.filters, s.outW());
 }
 
-void ConvAccumulator::scheduleUpdate(Func f) {
-  f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+void ConvAccumulator::scheduleUpdate(Func f, int vector) {
+  f.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, vector, TailStrategy::GuardWithIf);
 }
 
 /// CPU: one row of `out` per task, channels vectorized; the accumulator computed per
 /// row (at root for softmax, whose statistics read all of it first). The caller
 /// schedules the accumulator's update.
-void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activation &act) {
+void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activation &act,
+                       int vector) {
   Var yn("yn");
-  out.fuse(y, n, yn).parallel(yn).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  out.fuse(y, n, yn).parallel(yn).vectorize(co, vector, TailStrategy::GuardWithIf);
   if (act.kind == Act::Softmax) {
     Var ayn("ayn");
     acc.compute_root().fuse(y, n, ayn).parallel(ayn);
@@ -102,7 +103,7 @@ void scheduleImageRows(Func out, Func acc, Var co, Var y, Var n, const Activatio
   } else {
     acc.compute_at(out, yn);
   }
-  acc.vectorize(co, kVector, TailStrategy::GuardWithIf);
+  acc.vectorize(co, vector, TailStrategy::GuardWithIf);
 }
 
 Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
@@ -131,8 +132,8 @@ Kernel conv2dKernel(const ConvShape &s, bool bias, const Activation &act,
   }
   // One output row per task across threads; filters vectorized; the row's
   // accumulator is reduced over (ci, kx, ky) outside the vector loop.
-  scheduleImageRows(out, acc, co, y, n, act);
-  c.scheduleUpdate(acc);
+  scheduleImageRows(out, acc, co, y, n, act, target.vector);
+  c.scheduleUpdate(acc, target.vector);
 
   Kernel kernel{"conv2d", {in, w}, out};
   if (bias)
@@ -186,9 +187,9 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target) {
   // ---- schedule (CPU) ----
   if (!target.gpu) {
     Var yn("yn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(ci, kVector, TailStrategy::GuardWithIf);
+    dx.fuse(y, n, yn).parallel(yn).vectorize(ci, target.vector, TailStrategy::GuardWithIf);
     dx.update().fuse(y, n, yn).reorder(ci, r.x, x, r.y, r.z, yn).parallel(yn);
-    dx.update().vectorize(ci, kVector, TailStrategy::GuardWithIf);
+    dx.update().vectorize(ci, target.vector, TailStrategy::GuardWithIf);
   }
   return {"conv2d_dx", {dz, w}, dx};
 }
@@ -246,7 +247,7 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target)
     return {"conv2d_dw", {in, dz}, dw};
   }
   Var t("t");
-  dw.fuse(kx, ky, t).parallel(t).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  dw.fuse(kx, ky, t).parallel(t).vectorize(co, target.vector, TailStrategy::GuardWithIf);
   if (coTile) {
     // One tap per task. The batch is read once per tap, a row at a time: for each
     // output row, every (coTile filters x ciTile channels) block of the tap's
@@ -262,8 +263,10 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target)
         .unroll(coi)
         .unroll(cii);
   } else {
-    acc.compute_at(dw, t).vectorize(co, kVector, TailStrategy::GuardWithIf);
-    acc.update().reorder(co, r.x, ci, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+    acc.compute_at(dw, t).vectorize(co, target.vector, TailStrategy::GuardWithIf);
+    acc.update()
+        .reorder(co, r.x, ci, r.y, r.z)
+        .vectorize(co, target.vector, TailStrategy::GuardWithIf);
   }
   return {"conv2d_dw", {in, dz}, dw};
 }
@@ -321,8 +324,8 @@ Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation 
   if (target.gpu)
     return kernel;
   // ---- schedule (CPU): a row per task, channels vectorized, taps outside them ----
-  scheduleImageRows(out, acc, co, y, n, act);
-  acc.update().reorder(co, x, r.x, r.y).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  scheduleImageRows(out, acc, co, y, n, act, target.vector);
+  acc.update().reorder(co, x, r.x, r.y).vectorize(co, target.vector, TailStrategy::GuardWithIf);
   return kernel;
 }
 
@@ -348,12 +351,12 @@ Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &t
   boundDepthwiseKernel(w, s);
   if (!target.gpu) {
     Var yn("yn"), uyn("uyn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     dx.update()
         .reorder(c, r.x, r.y, r.z, x, y, n)
         .fuse(y, n, uyn)
         .parallel(uyn)
-        .vectorize(c, kVector, TailStrategy::GuardWithIf);
+        .vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return Kernel{"depthwise_conv2d_grad_input", {dz, w}, dx};
 }
@@ -378,12 +381,12 @@ Kernel depthwiseConv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo
   if (!target.gpu) {
     // One tap per task, the batch swept in order (the same sums with any thread count).
     Var tap("tap"), utap("utap");
-    dw.fuse(kx, ky, tap).parallel(tap).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dw.fuse(kx, ky, tap).parallel(tap).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     dw.update()
         .reorder(c, m, r.x, r.y, r.z, kx, ky)
         .fuse(kx, ky, utap)
         .parallel(utap)
-        .vectorize(c, kVector, TailStrategy::GuardWithIf);
+        .vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return Kernel{"depthwise_conv2d_grad_kernel", {in, dz}, dw};
 }

@@ -37,7 +37,7 @@ struct ConvAccumulator {
   Halide::Var co, x, y, n;
   /// The CPU schedule of acc's (or a copy's) reduction: filters vectorized inside
   /// the (ci, kx, ky) loops.
-  void scheduleUpdate(Halide::Func f);
+  void scheduleUpdate(Halide::Func f, int vector);
   /// The register-tiled schedule: `out`, a pointwise function of acc over
   /// (co, x, y, n) using the same Vars, in blocks of filters x 4 columns with acc
   /// computed per block in registers. False (nothing scheduled) when the filters are
@@ -59,10 +59,11 @@ Kernel conv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target = T
 /// Inputs: input (c, x, y, n), dZ. The bias gradient is channelSumKernel(filters).
 Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target = TargetInfo());
 
-/// CPU: one row of `out` per task, channels `co` vectorized; the accumulator `acc`
-/// computed per row (at root for softmax). The caller schedules acc's update.
+/// CPU: one row of `out` per task, channels `co` vectorized `vector` wide; the
+/// accumulator `acc` computed per row (at root for softmax). The caller schedules acc's
+/// update.
 void scheduleImageRows(Halide::Func out, Halide::Func acc, Halide::Var co, Halide::Var y,
-                       Halide::Var n, const Activation &act);
+                       Halide::Var n, const Activation &act, int vector);
 
 /// Conv2D(groups): output channel co (of filters) reads input channels
 /// [g * channels / groups, (g + 1) * channels / groups), g = co / (filters / groups).

@@ -227,21 +227,21 @@ Kernel denseKernel(int features, int units, bool bias, const Activation &act,
   // the block and sweeps k outside the vector loop.
   Var mo("mo"), mi("mi");
   out.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
-  out.vectorize(u, kVector, TailStrategy::GuardWithIf);
+  out.vectorize(u, target.vector, TailStrategy::GuardWithIf);
   if (act.kind == Act::Softmax) {
     // Softmax's row statistics read the whole accumulator first.
     Var amo("amo"), ami("ami");
     acc.compute_root().split(m, amo, ami, 4, TailStrategy::GuardWithIf).parallel(amo);
-    acc.vectorize(u, kVector, TailStrategy::GuardWithIf);
+    acc.vectorize(u, target.vector, TailStrategy::GuardWithIf);
     acc.update()
         .split(m, amo, ami, 4, TailStrategy::GuardWithIf)
         .reorder(u, ami, k, amo)
         .parallel(amo)
-        .vectorize(u, kVector, TailStrategy::GuardWithIf);
+        .vectorize(u, target.vector, TailStrategy::GuardWithIf);
   } else {
     acc.compute_at(out, mo).bound_storage(m, 4);
-    acc.vectorize(u, kVector, TailStrategy::GuardWithIf);
-    acc.update().reorder(u, m, k).vectorize(u, kVector, TailStrategy::GuardWithIf);
+    acc.vectorize(u, target.vector, TailStrategy::GuardWithIf);
+    acc.update().reorder(u, m, k).vectorize(u, target.vector, TailStrategy::GuardWithIf);
   }
 
   return kernelOf(out);
@@ -286,9 +286,10 @@ Kernel denseBackwardDataKernel(int features, int units, const std::optional<Acti
   if (!tileProduct(target, dx, acc, k, m, u, features, spread, 2 * (int64_t)units * features)) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 4, TailStrategy::GuardWithIf).parallel(mo);
-    dx.vectorize(k, kVector, TailStrategy::GuardWithIf);
-    acc.compute_at(dx, mo).bound_storage(m, 4).vectorize(k, kVector, TailStrategy::GuardWithIf);
-    acc.update().reorder(k, m, u).vectorize(k, kVector, TailStrategy::GuardWithIf);
+    dx.vectorize(k, target.vector, TailStrategy::GuardWithIf);
+    acc.compute_at(dx, mo).bound_storage(m, 4).vectorize(k, target.vector,
+                                                         TailStrategy::GuardWithIf);
+    acc.update().reorder(k, m, u).vectorize(k, target.vector, TailStrategy::GuardWithIf);
   }
   return {"dense_dx", inputs, dx};
 }

@@ -10,19 +10,19 @@ namespace nnc::codegen {
 /// The shared CPU schedule: rows in blocks across threads, channels vectorized. Fewer
 /// channels than a vector (a grayscale image's 1): rows vectorized, each channel in
 /// turn (1 channel was a scalar loop: fashion-cnn's Rescaling took ~200 us at b128).
-static void scheduleRows(Func out, Var c, Var m, int channels) {
+static void scheduleRows(Func out, Var c, Var m, int channels, const TargetInfo &target) {
   Var mo("mo"), mi("mi");
-  if (channels < kVector) {
+  if (channels < target.vector) {
     out.bound(c, 0, channels)
         .split(m, mo, mi, 256, TailStrategy::GuardWithIf)
         .reorder(mi, c, mo)
         .parallel(mo)
-        .vectorize(mi, kVector, TailStrategy::GuardWithIf)
+        .vectorize(mi, target.vector, TailStrategy::GuardWithIf)
         .unroll(c);
     return;
   }
   out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-  out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+  out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
 }
 
 Kernel activationKernel(int channels, const Activation &act, const TargetInfo &target) {
@@ -35,7 +35,7 @@ Kernel activationKernel(int channels, const Activation &act, const TargetInfo &t
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(out, c, m, channels);
+    scheduleRows(out, c, m, channels, target);
   }
   return {"activation", {in}, out};
 }
@@ -49,7 +49,7 @@ Kernel rescalingKernel(int channels, float scale, float offset, const TargetInfo
   in.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(out, c, m, channels);
+    scheduleRows(out, c, m, channels, target);
   }
   return {"rescaling", {in}, out};
 }
@@ -68,7 +68,7 @@ Kernel addKernel(int channels, int count, const TargetInfo &target) {
   out(c, m) = total;
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(out, c, m, channels);
+    scheduleRows(out, c, m, channels, target);
   }
   return {"add", inputs, out};
 }
@@ -96,7 +96,7 @@ Kernel concatenateKernel(int inner, const std::vector<int> &lengths, const Targe
   out(i, j, o) = value;
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+    out.parallel(o).vectorize(i, target.vector, TailStrategy::GuardWithIf);
   }
   return {"concatenate", inputs, out};
 }
@@ -120,7 +120,7 @@ Kernel activationBackwardKernel(int channels, const Activation &act, const Targe
   dy.dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(dz, c, m, channels);
+    scheduleRows(dz, c, m, channels, target);
   }
   return {"activation_dz", {y, dy}, dz};
 }
@@ -176,9 +176,9 @@ Kernel channelSumKernel(int channels, const TargetInfo &target) {
     // The accumulator is a padded scratch: RoundUp computes past the channel count
     // there, reading zeros. Guarding the update's vector loop instead crashed in
     // Halide 14 for channel counts that are not a multiple of the vector width.
-    acc.compute_root().vectorize(c, kVector, TailStrategy::RoundUp);
-    acc.update().reorder(c, m).vectorize(c, kVector, TailStrategy::RoundUp);
-    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    acc.compute_root().vectorize(c, target.vector, TailStrategy::RoundUp);
+    acc.update().reorder(c, m).vectorize(c, target.vector, TailStrategy::RoundUp);
+    out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"channel_sum", {x}, out};
 }
@@ -212,7 +212,7 @@ static Kernel dropout(int channels, float rate, uint32_t salt, bool backward,
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(out, c, m, channels);
+    scheduleRows(out, c, m, channels, target);
   }
   return {backward ? "dropout_dx" : "dropout", {x, seed}, out};
 }
@@ -232,7 +232,7 @@ Kernel dropoutActivationBackwardKernel(int channels, float rate, uint32_t salt,
   seed.dim(0).set_bounds(0, 2);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    scheduleRows(dz, c, m, channels);
+    scheduleRows(dz, c, m, channels, target);
   }
   return {"dropout_activation_dz", {y, dy, seed}, dz};
 }
@@ -255,7 +255,7 @@ Kernel concatenateSliceKernel(int inner, int offset, int length, int total,
   out.output_buffer().dim(0).set_bounds(0, inner).dim(1).set_bounds(0, length);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    out.parallel(o).vectorize(i, kVector, TailStrategy::GuardWithIf);
+    out.parallel(o).vectorize(i, target.vector, TailStrategy::GuardWithIf);
   }
   return {"concatenate_dx", {dy}, out};
 }
@@ -297,7 +297,7 @@ Kernel mergeKernel(llvm::StringRef kind, int count, int channels, const TargetIn
   Func out("merge");
   out(c, m) = kind == "average" ? v / (float)count : v;
   if (!target.gpu)
-    scheduleRows(out, c, m, channels);
+    scheduleRows(out, c, m, channels, target);
   return {"merge", in, out};
 }
 
@@ -331,7 +331,7 @@ Kernel mergeGradKernel(llvm::StringRef kind, int count, int index, int channels,
   Func dx("merge_grad");
   dx(c, m) = g;
   if (!target.gpu)
-    scheduleRows(dx, c, m, channels);
+    scheduleRows(dx, c, m, channels, target);
   return {"merge_grad", in, dx};
 }
 

@@ -13,9 +13,9 @@ namespace nnc::codegen {
 namespace {
 
 /// One output row per task across threads, filters vectorized (as conv2dKernel).
-Var scheduleMap(Func f, const ConvAccumulator &c) {
+Var scheduleMap(Func f, const ConvAccumulator &c, int vector) {
   Var yn("yn");
-  f.fuse(c.y, c.n, yn).parallel(yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  f.fuse(c.y, c.n, yn).parallel(yn).vectorize(c.co, vector, TailStrategy::GuardWithIf);
   return yn;
 }
 
@@ -42,9 +42,9 @@ Kernel conv2dBNKernel(const ConvShape &s, bool bias, float epsilon, const Activa
   if (target.gpu && act.kind != Act::Softmax)
     scheduleGpuImage(out, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
   else if (!target.gpu && (act.kind == Act::Softmax || !c.scheduleTiled(out, s))) {
-    Var yn = scheduleMap(out, c);
-    c.acc.compute_at(out, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
-    c.scheduleUpdate(c.acc);
+    Var yn = scheduleMap(out, c, target.vector);
+    c.acc.compute_at(out, yn).vectorize(c.co, target.vector, TailStrategy::GuardWithIf);
+    c.scheduleUpdate(c.acc, target.vector);
   }
   Kernel k{"conv2d_bn", {c.input, c.kernel, gamma, beta, mean, var}, out};
   if (bias)
@@ -88,16 +88,16 @@ Kernel conv2dBNTrainKernel(const ConvShape &s, bool bias, float epsilon, bool un
   if (target.gpu)
     scheduleGpuImage(conv, c.acc, c.co, c.x, c.y, c.n, c.r, s.filters);
   else if (!c.scheduleTiled(conv, s)) {
-    Var yn = scheduleMap(conv, c);
-    c.acc.compute_at(conv, yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
-    c.scheduleUpdate(c.acc);
+    Var yn = scheduleMap(conv, c, target.vector);
+    c.acc.compute_at(conv, yn).vectorize(c.co, target.vector, TailStrategy::GuardWithIf);
+    c.scheduleUpdate(c.acc, target.vector);
   }
   scheduleChannelSum(total, target);
   scheduleChannelSum(dev, target);
   for (Func f : {mean, scale, shift})
     f.compute_root();
   if (!target.gpu)
-    scheduleMap(out, c);
+    scheduleMap(out, c, target.vector);
   Kernel k{"conv2d_bn_train", {c.input, c.kernel, gamma, beta}, out, {conv, stats}};
   if (bias)
     k.inputs.push_back(c.bias);
@@ -135,7 +135,7 @@ Kernel bnActivationBackwardKernel(int channels, float epsilon, const Activation 
   if (!target.gpu) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"bn_activation_dx", {x, y, dy, gamma, mean, var}, dx, {params}};
 }
@@ -172,10 +172,10 @@ Kernel maxPool2dArgmaxKernel(const PoolShape &s, const TargetInfo &target) {
   // ---- schedule (CPU) ----
   if (!target.gpu) {
     Var yn("yn");
-    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     // A row of windows per task, in constant (stack) storage: sized from the output
     // buffer, it was a heap allocation per row.
-    scheduleWindowScan(best, out, yn, s);
+    scheduleWindowScan(best, out, yn, s, target.vector);
   }
   return {"max_pool2d_argmax", {in}, out};
 }
@@ -251,11 +251,13 @@ Kernel conv2dMaxPoolArgmaxKernel(const ConvShape &s, bool bias, const Activation
   }
   // Other filter counts: conv2dKernel's row schedule into a scratch, then the windows.
   Var cyn("cyn");
-  conv.compute_root().fuse(c.y, c.n, cyn).parallel(cyn).vectorize(c.co, kVector,
-                                                                   TailStrategy::GuardWithIf);
-  c.acc.compute_at(conv, cyn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
-  c.scheduleUpdate(c.acc);
-  out.fuse(py, c.n, yn).parallel(yn).vectorize(c.co, kVector, TailStrategy::GuardWithIf);
+  conv.compute_root()
+      .fuse(c.y, c.n, cyn)
+      .parallel(cyn)
+      .vectorize(c.co, target.vector, TailStrategy::GuardWithIf);
+  c.acc.compute_at(conv, cyn).vectorize(c.co, target.vector, TailStrategy::GuardWithIf);
+  c.scheduleUpdate(c.acc, target.vector);
+  out.fuse(py, c.n, yn).parallel(yn).vectorize(c.co, target.vector, TailStrategy::GuardWithIf);
   return kernel;
 }
 
@@ -345,7 +347,7 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
                             activationGradient(pooled(c, cx, cy, n), dy(c, cx, cy, n), act), 0.0f);
     // ---- schedule (CPU) ----
     if (!target.gpu) {
-      dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+      dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     }
     return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
   }
@@ -357,8 +359,8 @@ Kernel maxPool2dActivationBackwardKernel(const PoolShape &s, const Activation &a
   dx(c, bx, by, n) += activationGradient(pooled(c, o.x, o.y, n), dy(c, o.x, o.y, n), act);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
-    dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.parallel(n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
+    dx.update().parallel(n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"max_pool2d_activation_dx", {index, pooled, dy}, dx};
 }

@@ -50,10 +50,10 @@ Kernel groupedConv2dKernel(const ConvShape &s, int groups, bool hasBias, const A
   Func padded = zeroPadded(in, s);
   Func acc("grouped_acc");
   acc(co, x, y, n) = hasBias ? b(co) : Expr(0.0f);
-  acc(co, x, y, n) += padded((co / g.out) * g.in + r.x,
-                             x * s.strideW + r.y * s.dilationW - s.padLeft(),
-                             y * s.strideH + r.z * s.dilationH - s.padTop(), n) *
-                      w(co, r.x, r.y, r.z);
+  acc(co, x, y, n) +=
+      padded((co / g.out) * g.in + r.x, x * s.strideW + r.y * s.dilationW - s.padLeft(),
+             y * s.strideH + r.z * s.dilationH - s.padTop(), n) *
+      w(co, r.x, r.y, r.z);
   Func out = activate(acc, act, s.filters, "grouped_conv2d");
   boundKernel(w, s, g);
   if (hasBias)
@@ -64,8 +64,10 @@ Kernel groupedConv2dKernel(const ConvShape &s, int groups, bool hasBias, const A
   if (target.gpu)
     return kernel;
   // ---- schedule (CPU): a row per task, filters vectorized inside the taps ----
-  scheduleImageRows(out, acc, co, y, n, act);
-  acc.update().reorder(co, r.x, x, r.y, r.z).vectorize(co, kVector, TailStrategy::GuardWithIf);
+  scheduleImageRows(out, acc, co, y, n, act, target.vector);
+  acc.update()
+      .reorder(co, r.x, x, r.y, r.z)
+      .vectorize(co, target.vector, TailStrategy::GuardWithIf);
   return kernel;
 }
 
@@ -77,8 +79,8 @@ Kernel groupedConv2dBackwardDataKernel(const ConvShape &s, int groups, const Tar
   ImageParam dz(Float(32), 4, "dz"), w(Float(32), 4, "kernel");
   Var c("c"), x("x"), y("y"), n("n");
   RDom r(0, g.out, 0, s.kernelW, 0, s.kernelH, "r");
-  Func dzp = BoundaryConditions::constant_exterior(
-      dz, 0.0f, {{0, s.filters}, {0, s.outW()}, {0, s.outH()}});
+  Func dzp = BoundaryConditions::constant_exterior(dz, 0.0f,
+                                                   {{0, s.filters}, {0, s.outW()}, {0, s.outH()}});
   Expr group = c / g.in, co = group * g.out + r.x;
   Expr px = x + s.padLeft() - r.y * s.dilationW, py = y + s.padTop() - r.z * s.dilationH;
   // Halide's / and % round towards negative infinity: a position before the image
@@ -92,12 +94,12 @@ Kernel groupedConv2dBackwardDataKernel(const ConvShape &s, int groups, const Tar
   boundKernel(w, s, g);
   if (!target.gpu) {
     Var yn("yn"), uyn("uyn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     dx.update()
         .reorder(c, r.x, r.y, r.z, x, y, n)
         .fuse(y, n, uyn)
         .parallel(uyn)
-        .vectorize(c, kVector, TailStrategy::GuardWithIf);
+        .vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return Kernel{"grouped_conv2d_grad_input", {dz, w}, dx};
 }
@@ -113,19 +115,20 @@ Kernel groupedConv2dBackwardWeightsKernel(const ConvShape &s, int groups,
   Func padded = zeroPadded(in, s);
   Func dw("grouped_dw");
   dw(co, ci, kx, ky) = 0.0f;
-  dw(co, ci, kx, ky) += dz(co, r.x, r.y, r.z) *
-                        padded((co / g.out) * g.in + ci, r.x * s.strideW + kx * s.dilationW - s.padLeft(),
-                               r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
+  dw(co, ci, kx, ky) +=
+      dz(co, r.x, r.y, r.z) * padded((co / g.out) * g.in + ci,
+                                     r.x * s.strideW + kx * s.dilationW - s.padLeft(),
+                                     r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
   boundOutput(dz, s);
   if (!target.gpu) {
     // One tap per task, the batch swept in order (the same sums with any thread count).
     Var tap("tap"), utap("utap");
-    dw.fuse(kx, ky, tap).parallel(tap).vectorize(co, kVector, TailStrategy::GuardWithIf);
+    dw.fuse(kx, ky, tap).parallel(tap).vectorize(co, target.vector, TailStrategy::GuardWithIf);
     dw.update()
         .reorder(co, ci, r.x, r.y, r.z, kx, ky)
         .fuse(kx, ky, utap)
         .parallel(utap)
-        .vectorize(co, kVector, TailStrategy::GuardWithIf);
+        .vectorize(co, target.vector, TailStrategy::GuardWithIf);
   }
   return Kernel{"grouped_conv2d_grad_kernel", {in, dz}, dw};
 }
@@ -134,17 +137,16 @@ Kernel groupedConv2dBackwardWeightsKernel(const ConvShape &s, int groups,
 
 namespace {
 
-template <typename Op>
-ConvShape windowShape(Op op, mlir::Value input, mlir::Value kernelShaped) {
+template <typename Op> ConvShape windowShape(Op op, mlir::Value input, mlir::Value kernelShaped) {
   return convShape(input, kernelShaped, op.getStrides(), op.getDilation(), op.getPadding());
 }
 
 OpLowering lowerGroupedConv(nn::GroupedConv2DOp op, const TargetInfo &target) {
   ConvShape s = windowShape(op, op.getInput(), op.getKernel());
-  return callOnAll(share(groupedConv2dKernel(s, (int)op.getGroups(), (bool)op.getBias(),
-                                             activationOf(op.getActivation(), op.getAlpha()),
-                                             target)),
-                   op, full);
+  return callOnAll(
+      share(groupedConv2dKernel(s, (int)op.getGroups(), (bool)op.getBias(),
+                                activationOf(op.getActivation(), op.getAlpha()), target)),
+      op, full);
 }
 
 OpLowering lowerGroupedGradInput(nn::GroupedConv2DGradInputOp op, const TargetInfo &target) {
@@ -155,8 +157,8 @@ OpLowering lowerGroupedGradInput(nn::GroupedConv2DGradInputOp op, const TargetIn
 
 OpLowering lowerGroupedGradKernel(nn::GroupedConv2DGradKernelOp op, const TargetInfo &target) {
   ConvShape s = windowShape(op, op.getInput(), op.getGrad());
-  return callOnAll(share(groupedConv2dBackwardWeightsKernel(s, (int)op.getGroups(), target)),
-                   op, full);
+  return callOnAll(share(groupedConv2dBackwardWeightsKernel(s, (int)op.getGroups(), target)), op,
+                   full);
 }
 
 } // namespace

@@ -100,8 +100,7 @@ void scheduleGpuImage(Halide::Func out, Halide::Func acc, Halide::Var c, Halide:
 /// partial sums along x for every (y, n) in parallel, then summed per point.
 void scheduleGpuImageSum(Halide::Func f);
 
-/// Vector width in floats used by the CPU schedules.
-constexpr int kVector = 8;
+// The CPU schedules' vector width is the target's: TargetInfo::vector.
 
 } // namespace nnc::codegen
 

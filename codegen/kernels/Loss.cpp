@@ -134,7 +134,7 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetI
   if (!target.gpu) {
     Var no("no"), ni("ni");
     grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
-    grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    grad.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad", inputs, grad};
@@ -158,7 +158,7 @@ Kernel lossGradThroughActivationKernel(LossKind kind, int classes, const TargetI
   if (!target.gpu) {
     Var no("no"), ni("ni");
     grad.split(n, no, ni, 16, TailStrategy::GuardWithIf).parallel(no);
-    grad.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    grad.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad_fused", inputs, grad};

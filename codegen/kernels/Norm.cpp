@@ -30,7 +30,7 @@ Kernel batchNormInferenceKernel(int channels, float epsilon, const TargetInfo &t
     shift.compute_root();
     Var mo("mo"), mi("mi");
     out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"batch_norm", {in, gamma, beta, mean, var}, out};
 }
@@ -52,7 +52,7 @@ Kernel batchNormFrozenBackwardKernel(int channels, float epsilon, const TargetIn
     scale.compute_root();
     Var mo("mo"), mi("mi");
     out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"batch_norm_frozen_grad", {dy, gamma, var}, out};
 }
@@ -95,7 +95,7 @@ Kernel movingAverageKernel(int channels, float momentum, const TargetInfo &targe
     p->dim(0).set_bounds(0, channels);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"moving_average", {mm, mv, mean, var}, out};
 }
@@ -139,7 +139,7 @@ Kernel batchNormBackwardDataKernel(int channels, float epsilon, const TargetInfo
   if (!target.gpu) {
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"batch_norm_dx", {x, dy, gamma, mean, var, dgamma, dbeta}, dx};
 }
@@ -189,7 +189,7 @@ Kernel layerNormKernel(int channels, float epsilon, const TargetInfo &target) {
     s.schedule();
     Var mo("mo"), mi("mi");
     out.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    out.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"layer_norm", {x, gamma, beta}, out};
 }
@@ -233,7 +233,7 @@ Kernel layerNormBackwardKernel(int channels, float epsilon, const TargetInfo &ta
     b.update().unscheduled();
     Var mo("mo"), mi("mi");
     dx.split(m, mo, mi, 16, TailStrategy::GuardWithIf).parallel(mo);
-    dx.vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.vectorize(c, target.vector, TailStrategy::GuardWithIf);
     scheduleChannelSum(sumG, target);
     scheduleChannelSum(sumB, target);
   }

@@ -16,7 +16,7 @@ void scheduleFlat(Func f, Var i, const TargetInfo &target) {
     return;
   Var o("o"), in("in");
   f.split(i, o, in, 4096, TailStrategy::GuardWithIf).parallel(o);
-  f.vectorize(in, kVector, TailStrategy::GuardWithIf);
+  f.vectorize(in, target.vector, TailStrategy::GuardWithIf);
 }
 } // namespace
 

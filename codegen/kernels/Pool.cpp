@@ -56,9 +56,9 @@ static Kernel pool2d(const PoolShape &s, bool isMax, const TargetInfo &target) {
   // ---- schedule (CPU) ----
   if (!target.gpu) {
     Var yn("yn");
-    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     if (scan.defined()) // a row of windows per task, in constant (stack) storage
-      scheduleWindowScan(scan, out, yn, s);
+      scheduleWindowScan(scan, out, yn, s, target.vector);
   }
   return {isMax ? "max_pool2d" : "avg_pool2d", {in}, out};
 }
@@ -82,7 +82,7 @@ Kernel globalAvgPool2dKernel(int height, int width, int channels, const TargetIn
 
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    out.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.parallel(n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"global_avg_pool2d", {in}, out};
 }
@@ -106,13 +106,13 @@ Func windowArgmax(const PoolShape &s, const ImageParam &in) {
   return best;
 }
 
-void scheduleWindowScan(Func scan, Func out, Var at, const PoolShape &s) {
+void scheduleWindowScan(Func scan, Func out, Var at, const PoolShape &s, int vector) {
   Var c = scan.args()[0], x = scan.args()[1];
   scan.compute_at(out, at)
-      .bound_storage(c, (s.channels + kVector - 1) / kVector * kVector)
+      .bound_storage(c, (s.channels + vector - 1) / vector * vector)
       .bound_storage(x, s.outW())
-      .vectorize(c, kVector, TailStrategy::GuardWithIf);
-  scan.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+      .vectorize(c, vector, TailStrategy::GuardWithIf);
+  scan.update().vectorize(c, vector, TailStrategy::GuardWithIf);
 }
 
 Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
@@ -137,9 +137,9 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
     if (target.gpu) {
       best.compute_root();
     } else {
-      best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
-      best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
-      dx.parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+      best.compute_at(dx, n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
+      best.update().vectorize(c, target.vector, TailStrategy::GuardWithIf);
+      dx.parallel(n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
     }
     return {"max_pool2d_dx", {in, dy}, dx};
   }
@@ -152,10 +152,10 @@ Kernel maxPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
   dx(c, bx, by, n) += dy(c, o.x, o.y, n);
   // ---- schedule (CPU) ----
   if (!target.gpu) {
-    best.compute_at(dx, n).vectorize(c, kVector, TailStrategy::GuardWithIf);
-    best.update().vectorize(c, kVector, TailStrategy::GuardWithIf);
+    best.compute_at(dx, n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
+    best.update().vectorize(c, target.vector, TailStrategy::GuardWithIf);
     dx.parallel(n);
-    dx.update().parallel(n).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.update().parallel(n).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"max_pool2d_dx", {in, dy}, dx};
 }
@@ -178,8 +178,8 @@ Kernel avgPool2dBackwardKernel(const PoolShape &s, const TargetInfo &target) {
   // ---- schedule (CPU) ----
   if (!target.gpu) {
     Var yn("yn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
-    dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
+    dx.update().fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"avg_pool2d_dx", {dy}, dx};
 }
@@ -195,7 +195,7 @@ Kernel globalAvgPool2dBackwardKernel(int height, int width, int channels,
   // ---- schedule (CPU) ----
   if (!target.gpu) {
     Var yn("yn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {"global_avg_pool2d_dx", {dy}, dx};
 }
@@ -220,7 +220,7 @@ Kernel resampleKernel(const std::string &name, int height, int width, int channe
   in.dim(0).set_bounds(0, channels).dim(1).set_bounds(0, width).dim(2).set_bounds(0, height);
   if (!target.gpu) {
     Var yn("yn");
-    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   }
   return {name, {in}, out};
 }
@@ -321,9 +321,9 @@ Kernel upSampling2dBilinearBackwardKernel(int height, int width, int channels, i
                                0.0f));
   if (!target.gpu) {
     Var yn("yn");
-    alongX.compute_root().fuse(y, n, yn).parallel(yn).vectorize(c, kVector,
-                                                                 TailStrategy::GuardWithIf);
-    out.fuse(y, n, yn).parallel(yn).vectorize(c, kVector, TailStrategy::GuardWithIf);
+    alongX.compute_root().fuse(y, n, yn).parallel(yn).vectorize(c, target.vector,
+                                                                TailStrategy::GuardWithIf);
+    out.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
   } else {
     alongX.compute_root();
   }

@@ -29,7 +29,8 @@ constexpr int kMaxUnrolledWindow = 64;
 Halide::Func windowArgmax(const PoolShape &s, const Halide::ImageParam &in);
 /// CPU schedule of a windowArgmax scan feeding `out`: a row of windows per `at`
 /// iteration, in constant storage, vectorized across channels.
-void scheduleWindowScan(Halide::Func scan, Halide::Func out, Halide::Var at, const PoolShape &s);
+void scheduleWindowScan(Halide::Func scan, Halide::Func out, Halide::Var at, const PoolShape &s,
+                        int vector);
 
 /// Inputs: input (c, x, y, n). Average pooling with "same" padding divides by
 /// the number of in-image elements of each window, as TensorFlow does.
