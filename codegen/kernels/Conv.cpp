@@ -1,4 +1,4 @@
-// Conv2D (NHWC input, HWIO weights) and DepthwiseConv2D kernels with fused bias and
+// Conv2D (NHWC input, HWIO weights) kernels with fused bias and
 // activation, their backward kernels, and the lowering of the family's ops.
 #include "codegen/kernels/Conv.h"
 #include "codegen/OpKernelUtil.h"
@@ -273,128 +273,6 @@ Kernel conv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target)
 
 } // namespace nnc::codegen
 
-namespace nnc::codegen {
-
-// ---- DepthwiseConv2D: each channel convolved with its own `multiplier` filters -----
-
-namespace {
-
-int multiplierOf(const ConvShape &s) { return s.filters / s.channels; }
-
-/// Input channel and filter of output channel `co` (= c * multiplier + m).
-std::pair<Expr, Expr> channelAndFilter(Expr co, int multiplier) {
-  if (multiplier == 1)
-    return {co, Expr(0)};
-  return {co / multiplier, co % multiplier};
-}
-
-void boundInput(ImageParam &in, const ConvShape &s) {
-  in.dim(0).set_bounds(0, s.channels).dim(1).set_bounds(0, s.width);
-  in.dim(2).set_bounds(0, s.height);
-}
-
-/// The depthwise kernel (m, c, kx, ky): row-major (kh, kw, channels, multiplier).
-void boundDepthwiseKernel(ImageParam &w, const ConvShape &s) {
-  w.dim(0).set_bounds(0, multiplierOf(s)).dim(1).set_bounds(0, s.channels);
-  w.dim(2).set_bounds(0, s.kernelW).dim(3).set_bounds(0, s.kernelH);
-}
-
-Kernel depthwiseConv2dKernel(const ConvShape &s, bool hasBias, const Activation &act,
-                             const TargetInfo &target) {
-  // ---- algorithm ----
-  ImageParam in(Float(32), 4, "input"), w(Float(32), 4, "kernel"), b(Float(32), 1, "bias");
-  Var co("co"), x("x"), y("y"), n("n");
-  RDom r(0, s.kernelW, 0, s.kernelH, "r");
-  Func padded = BoundaryConditions::constant_exterior(
-      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
-  auto [c, m] = channelAndFilter(co, multiplierOf(s));
-  Func acc("depthwise_acc");
-  acc(co, x, y, n) = hasBias ? b(co) : Expr(0.0f);
-  acc(co, x, y, n) += padded(c, x * s.strideW + r.x * s.dilationW - s.padLeft(),
-                             y * s.strideH + r.y * s.dilationH - s.padTop(), n) *
-                      w(m, c, r.x, r.y);
-  Func out = activate(acc, act, s.filters, "depthwise_conv2d");
-  boundInput(in, s);
-  boundDepthwiseKernel(w, s);
-  if (hasBias)
-    b.dim(0).set_bounds(0, s.filters);
-  Kernel kernel{"depthwise_conv2d", {in, w}, out};
-  if (hasBias)
-    kernel.inputs.push_back(b);
-  if (target.gpu)
-    return kernel;
-  // ---- schedule (CPU): a row per task, channels vectorized, taps outside them ----
-  scheduleImageRows(out, acc, co, y, n, act, target.vector);
-  acc.update().reorder(co, x, r.x, r.y).vectorize(co, target.vector, TailStrategy::GuardWithIf);
-  return kernel;
-}
-
-Kernel depthwiseConv2dBackwardDataKernel(const ConvShape &s, const TargetInfo &target) {
-  // ---- algorithm: dX(c, x, y, n) = sum over (m, kx, ky) of dZ(c * M + m) at the output
-  // position whose window reads (x, y) through tap (kx, ky), times w(m, c, kx, ky) ----
-  int multiplier = multiplierOf(s);
-  ImageParam dz(Float(32), 4, "dz"), w(Float(32), 4, "kernel");
-  Var c("c"), x("x"), y("y"), n("n");
-  RDom r(0, multiplier, 0, s.kernelW, 0, s.kernelH, "r");
-  Func dzp = BoundaryConditions::constant_exterior(
-      dz, 0.0f, {{0, s.filters}, {0, s.outW()}, {0, s.outH()}});
-  Expr px = x + s.padLeft() - r.y * s.dilationW, py = y + s.padTop() - r.z * s.dilationH;
-  // Halide's / and % round towards negative infinity: a position before the image
-  // maps to an output column < 0, which the boundary condition reads as zero.
-  Expr hit = (px % s.strideW == 0) && (py % s.strideH == 0);
-  Expr term = dzp(c * multiplier + r.x, px / s.strideW, py / s.strideH, n) * w(r.x, c, r.y, r.z);
-  Func dx("depthwise_dx");
-  dx(c, x, y, n) = 0.0f;
-  dx(c, x, y, n) += s.strideW == 1 && s.strideH == 1 ? term : select(hit, term, 0.0f);
-  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW());
-  dz.dim(2).set_bounds(0, s.outH());
-  boundDepthwiseKernel(w, s);
-  if (!target.gpu) {
-    Var yn("yn"), uyn("uyn");
-    dx.fuse(y, n, yn).parallel(yn).vectorize(c, target.vector, TailStrategy::GuardWithIf);
-    dx.update()
-        .reorder(c, r.x, r.y, r.z, x, y, n)
-        .fuse(y, n, uyn)
-        .parallel(uyn)
-        .vectorize(c, target.vector, TailStrategy::GuardWithIf);
-  }
-  return Kernel{"depthwise_conv2d_grad_input", {dz, w}, dx};
-}
-
-Kernel depthwiseConv2dBackwardWeightsKernel(const ConvShape &s, const TargetInfo &target) {
-  // ---- algorithm: dW(m, c, kx, ky) = sum over (n, ox, oy) of dZ(c * M + m, ox, oy, n)
-  // * input(c, ox*sw + kx*dw - pl, oy*sh + ky*dh - pt, n) ----
-  int multiplier = multiplierOf(s);
-  ImageParam in(Float(32), 4, "input"), dz(Float(32), 4, "dz");
-  Var m("m"), c("c"), kx("kx"), ky("ky");
-  RDom r(0, s.outW(), 0, s.outH(), 0, dz.dim(3).extent(), "r");
-  Func padded = BoundaryConditions::constant_exterior(
-      in, 0.0f, {{0, s.channels}, {0, s.width}, {0, s.height}});
-  Func dw("depthwise_dw");
-  dw(m, c, kx, ky) = 0.0f;
-  dw(m, c, kx, ky) += dz(c * multiplier + m, r.x, r.y, r.z) *
-                      padded(c, r.x * s.strideW + kx * s.dilationW - s.padLeft(),
-                             r.y * s.strideH + ky * s.dilationH - s.padTop(), r.z);
-  boundInput(in, s);
-  dz.dim(0).set_bounds(0, s.filters).dim(1).set_bounds(0, s.outW());
-  dz.dim(2).set_bounds(0, s.outH());
-  if (!target.gpu) {
-    // One tap per task, the batch swept in order (the same sums with any thread count).
-    Var tap("tap"), utap("utap");
-    dw.fuse(kx, ky, tap).parallel(tap).vectorize(c, target.vector, TailStrategy::GuardWithIf);
-    dw.update()
-        .reorder(c, m, r.x, r.y, r.z, kx, ky)
-        .fuse(kx, ky, utap)
-        .parallel(utap)
-        .vectorize(c, target.vector, TailStrategy::GuardWithIf);
-  }
-  return Kernel{"depthwise_conv2d_grad_kernel", {in, dz}, dw};
-}
-
-} // namespace
-
-} // namespace nnc::codegen
-
 // ---- The family's ops (KernelOpInterface) ------------------------------------
 
 namespace nnc::codegen {
@@ -417,54 +295,23 @@ OpLowering lowerConv(nn::Conv2DOp op, const TargetInfo &target) {
   return kernelCall(k, t, e);
 }
 
-/// A DepthwiseConv2D's shape: `kernel` (kh, kw, channels, multiplier) gives
-/// channels x multiplier output channels.
-ConvShape depthwiseShape(mlir::Value input, mlir::Value kernel, llvm::ArrayRef<int64_t> strides,
-                         llvm::ArrayRef<int64_t> dilation, llvm::StringRef padding) {
-  ConvShape s = convShape(input, kernel, strides, dilation, padding);
-  s.filters = s.channels * (int)shapeOf(kernel)[3];
-  return s;
-}
-
-OpLowering lowerDepthwise(nn::DepthwiseConv2DOp op, const TargetInfo &target) {
-  ConvShape s = depthwiseShape(op.getInput(), op.getKernel(), op.getStrides(), op.getDilation(),
-                               op.getPadding());
-  return callOnAll(
-      share(depthwiseConv2dKernel(s, (bool)op.getBias(),
-                                  activationOf(op.getActivation(), op.getAlpha()), target)),
-      op, full);
-}
-
 /// A convolution's gradient op: its shape from an input-shaped and a kernel-shaped
-/// value (a depthwise kernel's last axis is its multiplier), one kernel over its tensors.
+/// value, one kernel over its tensors.
 template <typename GradOp>
-OpLowering windowGradCall(GradOp op, mlir::Value input, mlir::Value kernel, bool depthwise,
+OpLowering windowGradCall(GradOp op, mlir::Value input, mlir::Value kernel,
                           Kernel (*make)(const ConvShape &, const TargetInfo &),
                           const TargetInfo &target) {
-  ConvShape s = depthwise ? depthwiseShape(input, kernel, op.getStrides(), op.getDilation(),
-                                           op.getPadding())
-                          : convShape(input, kernel, op.getStrides(), op.getDilation(),
-                                      op.getPadding());
+  ConvShape s =
+      convShape(input, kernel, op.getStrides(), op.getDilation(), op.getPadding());
   return callOnAll(share(make(s, target)), op, full);
 }
 
-OpLowering lowerDepthwiseGradInput(nn::DepthwiseConv2DGradInputOp op, const TargetInfo &target) {
-  return windowGradCall(op, op.getGrad(), op.getKernel(), true,
-                        depthwiseConv2dBackwardDataKernel, target);
-}
-
-OpLowering lowerDepthwiseGradKernel(nn::DepthwiseConv2DGradKernelOp op, const TargetInfo &target) {
-  return windowGradCall(op, op.getInput(), op.getGrad(), true,
-                        depthwiseConv2dBackwardWeightsKernel, target);
-}
-
 OpLowering lowerConvGradInput(nn::Conv2DGradInputOp op, const TargetInfo &target) {
-  return windowGradCall(op, op.getGrad(), op.getKernel(), false, conv2dBackwardDataKernel, target);
+  return windowGradCall(op, op.getGrad(), op.getKernel(), conv2dBackwardDataKernel, target);
 }
 
 OpLowering lowerConvGradKernel(nn::Conv2DGradKernelOp op, const TargetInfo &target) {
-  return windowGradCall(op, op.getInput(), op.getGrad(), false, conv2dBackwardWeightsKernel,
-                        target);
+  return windowGradCall(op, op.getInput(), op.getGrad(), conv2dBackwardWeightsKernel, target);
 }
 
 } // namespace
@@ -473,9 +320,6 @@ void attachConvKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::Conv2DOp, lowerConv>(ctx);
   lowerWith<nn::Conv2DGradInputOp, lowerConvGradInput>(ctx);
   lowerWith<nn::Conv2DGradKernelOp, lowerConvGradKernel>(ctx);
-  lowerWith<nn::DepthwiseConv2DOp, lowerDepthwise>(ctx);
-  lowerWith<nn::DepthwiseConv2DGradInputOp, lowerDepthwiseGradInput>(ctx);
-  lowerWith<nn::DepthwiseConv2DGradKernelOp, lowerDepthwiseGradKernel>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -1,7 +1,9 @@
-// Conv2D(groups=G): G convolutions side by side, each over channels / G of the input
-// channels and filters / G of the filters (Keras's grouped convolution; the kernel is
-// (kh, kw, channels / G, filters)). Forward, data and weight gradients, and the
-// lowering of the family's ops. The sums run in a fixed order, as the other
+// Grouped convolutions: Conv2D(groups=G), G convolutions side by side, each over
+// channels / G of the input channels and filters / G of the filters (Keras's grouped
+// convolution; the kernel is (kh, kw, channels / G, filters)), and DepthwiseConv2D,
+// the same with G = channels (its (kh, kw, channels, multiplier) kernel is, in memory,
+// the grouped (kh, kw, 1, channels * multiplier) one). Forward, data and weight
+// gradients, and the lowering of the family's ops. The sums run in a fixed order, as the other
 // convolutions': the same bits with any thread count.
 #include "codegen/OpKernelUtil.h"
 #include "codegen/kernels/Conv.h"
@@ -161,12 +163,57 @@ OpLowering lowerGroupedGradKernel(nn::GroupedConv2DGradKernelOp op, const Target
                    full);
 }
 
+/// DepthwiseConv2D as Conv2D(groups=channels): its shape (filters = channels *
+/// multiplier) from an input-shaped and a depthwise-kernel-shaped value.
+template <typename Op> ConvShape depthwiseShape(Op op, mlir::Value input, mlir::Value kernel) {
+  ConvShape s = windowShape(op, input, kernel);
+  s.filters = s.channels * (int)shapeOf(kernel)[3];
+  return s;
+}
+
+/// A call of grouped kernel `k` over `op`'s operands and results, the depthwise
+/// kernel-shaped value `kernel` passed as the grouped kernel it is in memory.
+OpLowering depthwiseCall(Kernel k, mlir::Operation *op, mlir::Value kernel, const ConvShape &s) {
+  std::vector<mlir::Value> t(op->operand_begin(), op->operand_end());
+  t.insert(t.end(), op->result_begin(), op->result_end());
+  std::vector<std::vector<int64_t>> e;
+  for (mlir::Value v : t)
+    e.push_back(v == kernel ? std::vector<int64_t>{s.filters, 1, s.kernelW, s.kernelH}
+                            : full(v));
+  k.name = "depthwise_" + k.name.substr(k.name.find("conv2d")); // in profiles
+  return kernelCall(share(std::move(k)), t, e);
+}
+
+OpLowering lowerDepthwise(nn::DepthwiseConv2DOp op, const TargetInfo &target) {
+  ConvShape s = depthwiseShape(op, op.getInput(), op.getKernel());
+  return depthwiseCall(groupedConv2dKernel(s, s.channels, (bool)op.getBias(),
+                                           activationOf(op.getActivation(), op.getAlpha()),
+                                           target),
+                       op, op.getKernel(), s);
+}
+
+OpLowering lowerDepthwiseGradInput(nn::DepthwiseConv2DGradInputOp op, const TargetInfo &target) {
+  ConvShape s = depthwiseShape(op, op.getGrad(), op.getKernel());
+  return depthwiseCall(groupedConv2dBackwardDataKernel(s, s.channels, target), op,
+                       op.getKernel(), s);
+}
+
+OpLowering lowerDepthwiseGradKernel(nn::DepthwiseConv2DGradKernelOp op,
+                                    const TargetInfo &target) {
+  ConvShape s = depthwiseShape(op, op.getInput(), op.getGrad());
+  return depthwiseCall(groupedConv2dBackwardWeightsKernel(s, s.channels, target), op,
+                       op.getGrad(), s);
+}
+
 } // namespace
 
 void attachGroupedConvKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::GroupedConv2DOp, lowerGroupedConv>(ctx);
   lowerWith<nn::GroupedConv2DGradInputOp, lowerGroupedGradInput>(ctx);
   lowerWith<nn::GroupedConv2DGradKernelOp, lowerGroupedGradKernel>(ctx);
+  lowerWith<nn::DepthwiseConv2DOp, lowerDepthwise>(ctx);
+  lowerWith<nn::DepthwiseConv2DGradInputOp, lowerDepthwiseGradInput>(ctx);
+  lowerWith<nn::DepthwiseConv2DGradKernelOp, lowerDepthwiseGradKernel>(ctx);
 }
 
 } // namespace nnc::codegen

@@ -42,7 +42,7 @@ Kernel batchNormFrozenBackwardKernel(int channels, float epsilon, const TargetIn
   // ---- algorithm ----
   // The inference form's per-channel scale, applied to dy.
   Func scale("bn_frozen_scale"), out("batch_norm_frozen_grad");
-  scale(c) = gamma(c) / sqrt(var(c) + epsilon);
+  scale(c) = gamma(c) / sqrt(epsilon + var(c));
   out(c, m) = dy(c, m) * scale(c);
   dy.dim(0).set_bounds(0, channels);
   gamma.dim(0).set_bounds(0, channels);
