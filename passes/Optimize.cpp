@@ -17,6 +17,7 @@ namespace {
 void buildPipeline(mlir::OpPassManager &pm, unsigned level) {
   pm.addPass(createPackInputsPass());
   pm.addPass(createBuildTrainingPass());
+  pm.addPass(createPackOutputsPass());
   if (level == 0)
     return;
   pm.addPass(createFuseConvBNActPass());
@@ -45,8 +46,9 @@ mlir::LogicalResult optimize(mlir::ModuleOp module, unsigned level) {
 void registerPasses() {
   registerNNPasses();
   static const char *const descriptions[] = {
-      "nnc -O0: input packing and the autodiff pass only (nn-pack-inputs, nn-build-training)",
-      "nnc -O1: input packing, autodiff, the fusions and folds, canonicalisation",
+      "nnc -O0: input and output packing and the autodiff pass only (nn-pack-inputs, "
+      "nn-build-training, nn-pack-outputs)",
+      "nnc -O1: -O0, the fusions and folds, canonicalisation",
       "nnc -O2: -O1 and the update scheduling (nn-schedule-updates)"};
   for (unsigned level = 0; level <= 2; ++level)
     mlir::PassPipelineRegistration<>(

@@ -19,6 +19,10 @@ namespace nnc::passes {
 /// flattened and concatenated (run first at every -O level).
 std::unique_ptr<mlir::Pass> createPackInputsPass();
 
+/// --nn-pack-outputs: a model of several outputs gives one row per sample, the
+/// outputs flattened and concatenated, and takes one label row (run after the autodiff).
+std::unique_ptr<mlir::Pass> createPackOutputsPass();
+
 /// --nn-build-training: the autodiff pass (nn::buildTraining).
 std::unique_ptr<mlir::Pass> createBuildTrainingPass();
 

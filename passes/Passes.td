@@ -37,6 +37,22 @@ def BuildTraining : NN_ModulePass<"nn-build-training", "BuildTraining"> {
   }];
 }
 
+def PackOutputs : NN_ModulePass<"nn-pack-outputs", "PackOutputs"> {
+  let summary = "gives a model of several outputs one output row and one label row per "
+                "sample: the outputs (and the heads' labels) flattened and concatenated";
+  let description = [{
+    @forward's results become one tensor<N x (size1 + ... + sizek)>
+    (nn.reshape, nn.concatenate); callers of @forward (@loss) slice it back.
+    @evaluate and @train_step, which take each head's labels after the input,
+    take one f32 label row instead, sliced per head (a sparse head's class ids
+    are one whole-valued column). `nn.outputs` on @forward lists each output's
+    name, shape and offset and, for a head with a loss, the loss and its
+    labels' offset and size. A model of one output is left as it is. Runs
+    after nn-build-training at every -O level: the code generator, the runtime
+    and the C API handle one output and one label row.
+  }];
+}
+
 def FuseConvBNAct : NN_ModulePass<"nn-fuse-conv-bn-act", "FuseConvBNAct"> {
   let summary = "fuses Conv2D + BatchNormalization + activation (and its backward) into one op";
   let description = [{

@@ -35,6 +35,9 @@ struct LossInputs {
 /// Keras's clip into [epsilon, 1 - epsilon]; a NaN stays NaN, so the loss shows it.
 Expr clipProb(Expr p) { return select(isNaN(p), p, clamp(p, kEpsilon, 1.0f - kEpsilon)); }
 
+/// A loss gradient times its head's loss weight (left alone at 1).
+Expr scaled(Expr e, float scale) { return scale == 1.0f ? e : e * scale; }
+
 /// log(sum_c exp(z(c, n))), stably.
 Func logSumExp(ImageParam z, int classes) {
   RDom r(0, classes, "lse_r");
@@ -97,7 +100,8 @@ Kernel lossKernel(LossKind kind, int classes, bool fromLogits, const TargetInfo 
   return {"loss", inputs, mean};
 }
 
-Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetInfo &target) {
+Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetInfo &target,
+                      float scale) {
   LossInputs in(kind, classes);
   Var c("c"), n("n");
   Expr z = in.pred(c, n), y = in.target(kind, c, n);
@@ -112,22 +116,22 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetI
       Func total("label_total");
       total(n) = sum(in.target(kind, r, n));
       total.compute_root();
-      grad(c, n) = (exp(z - lse(n)) * total(n) - y) / in.batch;
+      grad(c, n) = scaled((exp(z - lse(n)) * total(n) - y) / in.batch, scale);
     } else {
       // d/dp [-y log(clip(p))] = -y / p inside the clip range, 0 outside.
-      grad(c, n) = select(z > kEpsilon && z < 1.0f - kEpsilon, -y / z, 0.0f) / in.batch;
+      grad(c, n) = scaled(select(z > kEpsilon && z < 1.0f - kEpsilon, -y / z, 0.0f) / in.batch, scale);
     }
     break;
   case LossKind::Binary:
     if (fromLogits)
-      grad(c, n) = (1.0f / (1.0f + exp(-z)) - y) / (in.batch * float(classes));
+      grad(c, n) = scaled((1.0f / (1.0f + exp(-z)) - y) / (in.batch * float(classes)), scale);
     else
-      grad(c, n) = select(z > kEpsilon && z < 1.0f - kEpsilon,
+      grad(c, n) = scaled(select(z > kEpsilon && z < 1.0f - kEpsilon,
                           -y / (z + kEpsilon) + (1.0f - y) / (1.0f - z + kEpsilon), 0.0f) /
-                   (in.batch * float(classes));
+                   (in.batch * float(classes)), scale);
     break;
   case LossKind::MeanSquared:
-    grad(c, n) = 2.0f * (z - y) / (in.batch * float(classes));
+    grad(c, n) = scaled(2.0f * (z - y) / (in.batch * float(classes)), scale);
     break;
   }
   // ---- schedule (CPU) ----
@@ -140,19 +144,20 @@ Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits, const TargetI
   return {"loss_grad", inputs, grad};
 }
 
-Kernel lossGradThroughActivationKernel(LossKind kind, int classes, const TargetInfo &target) {
+Kernel lossGradThroughActivationKernel(LossKind kind, int classes, const TargetInfo &target,
+                                       float scale) {
   LossInputs in(kind, classes);
   Var c("c"), n("n");
   Expr p = in.pred(c, n), y = in.target(kind, c, n);
   Func grad("loss_grad_fused");
   if (kind == LossKind::Binary) {
-    grad(c, n) = (p - y) / (in.batch * float(classes));
+    grad(c, n) = scaled((p - y) / (in.batch * float(classes)), scale);
   } else {
     RDom r(0, classes, "r");
     Func total("label_total");
     total(n) = sum(in.target(kind, r, n));
     total.compute_root();
-    grad(c, n) = (p * total(n) - y) / in.batch;
+    grad(c, n) = scaled((p * total(n) - y) / in.batch, scale);
   }
   // ---- schedule (CPU) ----
   if (!target.gpu) {
@@ -162,6 +167,18 @@ Kernel lossGradThroughActivationKernel(LossKind kind, int classes, const TargetI
   }
   std::vector<ImageParam> inputs{in.pred, in.labels};
   return {"loss_grad_fused", inputs, grad};
+}
+
+Kernel lossSumKernel(const std::vector<float> &weights) {
+  std::vector<ImageParam> inputs;
+  Expr total = 0.0f;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    inputs.emplace_back(Float(32), 0, "loss" + std::to_string(i));
+    total += weights[i] * inputs.back()();
+  }
+  Func sum("loss_sum");
+  sum() = total;
+  return {"loss_sum", inputs, sum};
 }
 
 } // namespace nnc::codegen
@@ -190,9 +207,18 @@ template <typename LossOp> OpLowering lowerLoss(LossOp op, const TargetInfo &tar
 OpLowering lowerLossGrad(nn::LossGradOp op, const TargetInfo &target) {
   LossKind kind = lossKind(op.getLoss());
   int c = (int)shapeOf(op.getPrediction()).back();
-  auto k = op.getThroughActivation() ? lossGradThroughActivationKernel(kind, c, target)
-                                     : lossGradKernel(kind, c, op.getFromLogits(), target);
+  float scale = op.getScale().convertToFloat();
+  auto k = op.getThroughActivation()
+               ? lossGradThroughActivationKernel(kind, c, target, scale)
+               : lossGradKernel(kind, c, op.getFromLogits(), target, scale);
   return lossCall(share(std::move(k)), op, kind == LossKind::SparseCategorical);
+}
+
+OpLowering lowerLossSum(nn::LossSumOp op, const TargetInfo &) {
+  std::vector<mlir::Value> tensors(op.getLosses().begin(), op.getLosses().end());
+  tensors.push_back(op.getLoss());
+  return kernelCall(share(lossSumKernel(op.getWeights().vec())), tensors,
+                    std::vector<std::vector<int64_t>>(tensors.size()));
 }
 
 } // namespace
@@ -214,6 +240,7 @@ void attachLossKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::BinaryCrossentropyOp, lowerLoss<nn::BinaryCrossentropyOp>>(ctx);
   lowerWith<nn::MeanSquaredErrorOp, lowerLoss<nn::MeanSquaredErrorOp>>(ctx);
   lowerWith<nn::LossGradOp, lowerLossGrad>(ctx);
+  lowerWith<nn::LossSumOp, lowerLossSum>(ctx);
 }
 
 } // namespace nnc::codegen

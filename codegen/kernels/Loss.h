@@ -19,16 +19,20 @@ constexpr float kEpsilon = 1e-7f;
 Kernel lossKernel(LossKind kind, int classes, bool fromLogits,
                   const TargetInfo &target = TargetInfo());
 
-/// d(mean loss)/d(prediction): output (c, n). Same inputs as lossKernel.
+/// d(mean loss)/d(prediction) times `scale`: output (c, n). Same inputs as lossKernel.
 Kernel lossGradKernel(LossKind kind, int classes, bool fromLogits,
-                      const TargetInfo &target = TargetInfo());
+                      const TargetInfo &target = TargetInfo(), float scale = 1.0f);
 
 /// The fused form: d(mean loss)/d(pre-activation) when the prediction came out of
 /// a softmax (Categorical kinds) or sigmoid (Binary) - (p * sum(y) - y) / N and
 /// (p - y) / (N * C) - computed from the probabilities p, as Keras does when it
 /// sees the output of a softmax/sigmoid. Inputs as lossKernel.
 Kernel lossGradThroughActivationKernel(LossKind kind, int classes,
-                                       const TargetInfo &target = TargetInfo());
+                                       const TargetInfo &target = TargetInfo(),
+                                       float scale = 1.0f);
+
+/// The weighted sum of `count` 0-d losses (a model of several outputs).
+Kernel lossSumKernel(const std::vector<float> &weights);
 
 } // namespace nnc::codegen
 

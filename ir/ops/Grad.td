@@ -91,9 +91,11 @@ def NN_BatchNormFrozenGradOp : NN_GradOp<"batch_norm_frozen_grad",
 
 def NN_LossGradOp : NN_GradOp<"loss_grad",
     "d(mean loss)/d(prediction); with `through_activation`, d/d(the pre-activation "
-    "of the softmax or sigmoid that produced the prediction): the stable fused form",
+    "of the softmax or sigmoid that produced the prediction): the stable fused form. "
+    "`scale` multiplies it: the head's loss weight in a model of several outputs",
     (ins NN_Tensor:$prediction, NN_LabelTensor:$labels, StrAttr:$loss,
-         BoolAttr:$from_logits, BoolAttr:$through_activation)>;
+         BoolAttr:$from_logits, BoolAttr:$through_activation,
+         DefaultValuedAttr<F32Attr, "1.0f">:$scale)>;
 
 def NN_MetricOp : NN_GradOp<"metric",
     "a batch-mean metric: sparse_categorical_accuracy, categorical_accuracy, "

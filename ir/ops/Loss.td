@@ -25,4 +25,14 @@ def NN_BinaryCrossentropyOp : NN_LossOp<
 def NN_MeanSquaredErrorOp : NN_LossOp<
     "mean_squared_error", "mean squared error">;
 
+// The total loss of a model of several outputs: sum_i weights[i] * losses[i]
+// (Keras's compile(loss_weights=...)).
+def NN_LossSumOp : NN_Op<"loss_sum", [Pure]> {
+  let summary = "the weighted sum of the heads' losses";
+  let arguments = (ins Variadic<NN_Scalar>:$losses, DenseF32ArrayAttr:$weights);
+  let results = (outs NN_Scalar:$loss);
+  let assemblyFormat = "$losses attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // NNC_IR_OPS_LOSS_TD

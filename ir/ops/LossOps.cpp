@@ -61,4 +61,13 @@ LogicalResult MeanSquaredErrorOp::verify() {
   return success();
 }
 
+LogicalResult LossSumOp::verify() {
+  if (getLosses().empty())
+    return emitOpError("needs at least one loss");
+  if (getWeights().size() != getLosses().size())
+    return emitOpError("has ") << getLosses().size() << " losses but " << getWeights().size()
+                               << " weights";
+  return success();
+}
+
 } // namespace nnc::nn

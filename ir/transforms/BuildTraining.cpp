@@ -57,6 +57,15 @@ FailureOr<std::string> resolveMetric(StringRef name, StringRef loss, Value predi
   return failure();
 }
 
+/// One output of the model with its loss (a model of several outputs has a head each).
+struct Head {
+  Operation *lossOp;  // in @loss
+  unsigned output;    // @forward's result
+  unsigned labels;    // @loss's argument
+  float weight;       // compile(loss_weights=...)
+  std::string name;   // the output layer's name
+};
+
 class TrainingBuilder {
 public:
   TrainingBuilder(ModuleOp module) : module(module), b(module.getContext()) {}
@@ -66,7 +75,7 @@ private:
   ModuleOp module;
   OpBuilder b;
   func::FuncOp forward, lossFn;
-  Operation *lossOp = nullptr;
+  SmallVector<Head> heads;
   SmallVector<std::pair<StringAttr, Value>> assigns; // emitted last, after every read
   llvm::StringMap<int64_t> salts;                    // per kind of random layer
 
@@ -94,10 +103,13 @@ private:
     auto read = v.getDefiningOp<ReadOp>();
     return read ? module.lookupSymbol<VariableOp>(read.getVariableAttr()) : VariableOp();
   }
-  /// Clones @forward's body at `b`; returns the prediction and the cloned ops.
-  Value cloneForward(Value x, Value counter, SmallVectorImpl<Operation *> &ops);
-  /// Loss and metrics of `pred` against `labels`: the results of both functions.
-  FailureOr<SmallVector<Value>> lossAndMetrics(Value pred, Value labels);
+  /// Clones @forward's body at `b`; returns the predictions and the cloned ops.
+  SmallVector<Value> cloneForward(Value x, Value counter, SmallVectorImpl<Operation *> &ops);
+  /// The results of both functions: the loss, then each head's loss (when there are
+  /// several), then each head's metrics; `labels` holds each head's.
+  FailureOr<SmallVector<Value>> lossAndMetrics(ArrayRef<Value> preds, ValueRange labels);
+  /// The heads of @loss: its loss ops, their outputs and labels, weights and names.
+  LogicalResult findHeads();
   func::FuncOp newFunction(StringRef name, TypeRange args);
   LogicalResult optimizerUpdates(const llvm::MapVector<StringAttr, Value> &grads, Value counter);
   VariableOp newVariable(StringRef name, Type type, StringRef role);
@@ -117,7 +129,8 @@ VariableOp TrainingBuilder::newVariable(StringRef name, Type type, StringRef rol
                              "zeros", false, role, nullptr);
 }
 
-Value TrainingBuilder::cloneForward(Value x, Value counter, SmallVectorImpl<Operation *> &ops) {
+SmallVector<Value> TrainingBuilder::cloneForward(Value x, Value counter,
+                                                 SmallVectorImpl<Operation *> &ops) {
   IRMapping map;
   map.map(forward.getArgument(0), x);
   Context context(*this, counter);
@@ -133,25 +146,108 @@ Value TrainingBuilder::cloneForward(Value x, Value counter, SmallVectorImpl<Oper
       ops.push_back(b.clone(op, map));
     }
   }
-  return map.lookup(forward.getBody().front().getTerminator()->getOperand(0));
+  SmallVector<Value> preds;
+  for (Value v : forward.getBody().front().getTerminator()->getOperands())
+    preds.push_back(map.lookup(v));
+  return preds;
 }
 
-FailureOr<SmallVector<Value>> TrainingBuilder::lossAndMetrics(Value pred, Value labels) {
-  IRMapping map;
-  map.map(lossOp->getOperand(0), pred);
-  map.map(lossOp->getOperand(1), labels);
-  SmallVector<Value> results{b.clone(*lossOp, map)->getResult(0)};
-  auto metrics = module->getAttrOfType<ArrayAttr>("nn.metrics");
-  for (auto name : metrics ? metrics.getAsRange<StringAttr>()
-                           : ArrayAttr::get(module.getContext(), {}).getAsRange<StringAttr>()) {
-    FailureOr<std::string> kind =
-        resolveMetric(name.getValue(), lossOp->getName().getStringRef(), pred);
-    if (failed(kind))
-      return module.emitError("unknown metric \"") << name.getValue() << "\"";
-    auto scalar = RankedTensorType::get({}, b.getF32Type());
-    results.push_back(b.create<MetricOp>(lossOp->getLoc(), scalar, pred, labels, *kind));
+LogicalResult TrainingBuilder::findHeads() {
+  func::CallOp call;
+  lossFn.walk([&](func::CallOp c) {
+    if (c.getCallee() == "forward")
+      call = c;
+  });
+  auto sum = [&]() -> LossSumOp {
+    for (LossSumOp op : lossFn.getOps<LossSumOp>())
+      return op;
+    return LossSumOp();
+  }();
+  for (Operation &op : lossFn.getOps()) {
+    if (!isLoss(&op))
+      continue;
+    auto result = llvm::dyn_cast<OpResult>(op.getOperand(0));
+    auto labels = llvm::dyn_cast<BlockArgument>(op.getOperand(1));
+    if (!call || !result || result.getOwner() != call.getOperation() || !labels)
+      return op.emitError("a loss of @loss must compare one of @forward's results with one of "
+                          "@loss's arguments");
+    Head head{&op, result.getResultNumber(), labels.getArgNumber(), 1.0f, ""};
+    if (sum)
+      for (auto [i, v] : llvm::enumerate(sum.getLosses()))
+        if (v == op.getResult(0))
+          head.weight = sum.getWeights()[i];
+    auto name = forward.getResultAttrOfType<StringAttr>(head.output, "nn.name");
+    head.name = name ? name.str() : "output_" + std::to_string(head.output + 1);
+    heads.push_back(head);
   }
+  if (heads.empty())
+    return lossFn.emitError("@loss has no loss op");
+  llvm::stable_sort(heads, [](const Head &a, const Head &b) { return a.output < b.output; });
+  for (size_t i = 1; i < heads.size(); ++i)
+    if (heads[i].output == heads[i - 1].output)
+      return heads[i].lossOp->emitError("output ")
+             << heads[i].output << " of @forward has two losses; give each output one";
+  if (heads.size() != forward.getNumResults())
+    return lossFn.emitError("@loss has ")
+           << heads.size() << " losses for @forward's " << forward.getNumResults()
+           << " outputs; give every output a loss";
+  return success();
+}
+
+FailureOr<SmallVector<Value>> TrainingBuilder::lossAndMetrics(ArrayRef<Value> preds,
+                                                              ValueRange labels) {
+  SmallVector<Value> losses, metricValues;
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  auto metrics = module->getAttrOfType<ArrayAttr>("nn.metrics");
+  for (auto [i, head] : llvm::enumerate(heads)) {
+    Value pred = preds[head.output];
+    IRMapping map;
+    map.map(head.lossOp->getOperand(0), pred);
+    map.map(head.lossOp->getOperand(1), labels[i]);
+    losses.push_back(b.clone(*head.lossOp, map)->getResult(0));
+    // compile(metrics=[...]) applies to every head; a list per head (from a dict) to its own.
+    ArrayAttr names = metrics;
+    if (metrics && !metrics.empty() && llvm::isa<ArrayAttr>(metrics[0]))
+      names = llvm::cast<ArrayAttr>(metrics[i]);
+    for (Attribute a : names ? names.getValue() : ArrayRef<Attribute>()) {
+      StringRef name = llvm::cast<StringAttr>(a).getValue();
+      FailureOr<std::string> kind =
+          resolveMetric(name, head.lossOp->getName().getStringRef(), pred);
+      if (failed(kind))
+        return module.emitError("unknown metric \"") << name << "\"";
+      metricValues.push_back(
+          b.create<MetricOp>(head.lossOp->getLoc(), scalar, pred, labels[i], *kind));
+    }
+  }
+  SmallVector<Value> results;
+  if (heads.size() > 1) {
+    SmallVector<float> weights;
+    for (const Head &h : heads)
+      weights.push_back(h.weight);
+    results.push_back(b.create<LossSumOp>(forward.getLoc(), scalar, losses, weights));
+  }
+  results.append(losses);
+  results.append(metricValues);
   return results;
+}
+
+/// The names of @evaluate's results after the loss, as Keras's history names them: a
+/// model of several outputs reports each head's loss, then each head's metrics, prefixed
+/// with the head's name.
+static ArrayAttr resultNames(Builder &b, ArrayRef<Head> heads, ArrayAttr metrics) {
+  SmallVector<Attribute> names;
+  for (const Head &h : heads)
+    if (heads.size() > 1)
+      names.push_back(b.getStringAttr(h.name + "_loss"));
+  for (auto [i, h] : llvm::enumerate(heads)) {
+    ArrayAttr list = metrics;
+    if (metrics && !metrics.empty() && llvm::isa<ArrayAttr>(metrics[0]))
+      list = llvm::cast<ArrayAttr>(metrics[i]);
+    for (Attribute m : list ? list.getValue() : ArrayRef<Attribute>())
+      names.push_back(b.getStringAttr((heads.size() > 1 ? h.name + "_" : std::string()) +
+                                      llvm::cast<StringAttr>(m).getValue()));
+  }
+  return b.getArrayAttr(names);
 }
 
 LogicalResult TrainingBuilder::optimizerUpdates(const llvm::MapVector<StringAttr, Value> &grads,
@@ -210,43 +306,60 @@ LogicalResult TrainingBuilder::run() {
   lossFn = module.lookupSymbol<func::FuncOp>("loss");
   if (!forward || !lossFn)
     return module.emitError("a compiled model needs @forward and @loss");
-  if (forward.getNumArguments() != 1 || forward.getNumResults() != 1)
-    return forward.emitError("training handles models with one input and one output");
-  lossFn.walk([&](Operation *op) {
-    if (isLoss(op))
-      lossOp = op;
-  });
-  if (!lossOp)
-    return lossFn.emitError("@loss has no loss op");
-  Type xType = forward.getArgument(0).getType(), yType = lossFn.getArgument(1).getType();
+  if (forward.getNumArguments() != 1)
+    return forward.emitError("training takes one input (the nn-pack-inputs pass packs several)");
+  if (failed(findHeads()))
+    return failure();
+  Type xType = forward.getArgument(0).getType();
+  SmallVector<Type> yTypes;
+  for (const Head &h : heads)
+    yTypes.push_back(lossFn.getArgument(h.labels).getType());
   Type counterType = RankedTensorType::get({2}, b.getI32Type());
   auto inputName = forward.getArgAttr(0, "nn.name");
+  if (heads.size() > 1) {
+    SmallVector<Attribute> layout;
+    for (const Head &h : heads)
+      layout.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", b.getStringAttr(h.name)),
+           b.getNamedAttr("output", b.getI64IntegerAttr(h.output)),
+           b.getNamedAttr("loss", b.getStringAttr(h.lossOp->getName().stripDialect())),
+           b.getNamedAttr("weight", b.getF32FloatAttr(h.weight))}));
+    module->setAttr("nn.heads", b.getArrayAttr(layout));
+  }
+  auto metrics = module->getAttrOfType<ArrayAttr>("nn.metrics");
+  if (heads.size() > 1 || (metrics && !metrics.empty() && llvm::isa<ArrayAttr>(metrics[0])))
+    module->setAttr("nn.metric_names", resultNames(b, heads, metrics));
+  auto signature = [&](bool training) {
+    SmallVector<Type> args{xType};
+    args.append(yTypes);
+    if (training)
+      args.push_back(counterType);
+    return args;
+  };
+  auto labelsOf = [&](func::FuncOp fn) { return fn.getArguments().slice(1, heads.size()); };
 
   // @evaluate: inference mode.
-  func::FuncOp eval = newFunction("evaluate", {xType, yType});
+  func::FuncOp eval = newFunction("evaluate", signature(false));
   SmallVector<Operation *> ignored;
-  Value evalPred = cloneForward(eval.getArgument(0), Value(), ignored);
-  FailureOr<SmallVector<Value>> evalResults = lossAndMetrics(evalPred, eval.getArgument(1));
+  SmallVector<Value> evalPreds = cloneForward(eval.getArgument(0), Value(), ignored);
+  FailureOr<SmallVector<Value>> evalResults = lossAndMetrics(evalPreds, labelsOf(eval));
   if (failed(evalResults))
     return failure();
   b.create<func::ReturnOp>(forward.getLoc(), *evalResults);
-  eval.setType(b.getFunctionType({xType, yType}, ValueRange(*evalResults).getTypes()));
-  if (module->hasAttr("nn.inference")) { // nnc --inference: no training step
-    if (inputName)
-      eval.setArgAttr(0, "nn.name", inputName);
+  eval.setType(b.getFunctionType(signature(false), ValueRange(*evalResults).getTypes()));
+  if (inputName)
+    eval.setArgAttr(0, "nn.name", inputName);
+  if (module->hasAttr("nn.inference")) // nnc --inference: no training step
     return success();
-  }
 
   // @train_step: training mode, loss, reverse sweep, updates.
-  func::FuncOp train = newFunction("train_step", {xType, yType, counterType});
-  if (inputName) {
-    eval.setArgAttr(0, "nn.name", inputName);
+  func::FuncOp train = newFunction("train_step", signature(true));
+  if (inputName)
     train.setArgAttr(0, "nn.name", inputName);
-  }
-  Value counter = train.getArgument(2);
+  Value counter = train.getArguments().back();
   SmallVector<Operation *> ops;
-  Value pred = cloneForward(train.getArgument(0), counter, ops);
-  FailureOr<SmallVector<Value>> results = lossAndMetrics(pred, train.getArgument(1));
+  SmallVector<Value> preds = cloneForward(train.getArgument(0), counter, ops);
+  FailureOr<SmallVector<Value>> results = lossAndMetrics(preds, labelsOf(train));
   if (failed(results))
     return failure();
   llvm::DenseSet<Value> trainable;
@@ -257,15 +370,30 @@ LogicalResult TrainingBuilder::run() {
   if (trainable.empty())
     return forward.emitError("the model has no trainable weights");
   ReverseSweep sweep(ops, trainable, counter);
-  StringRef act = producerActivation(pred);
-  StringRef lossName = lossOp->getName().getStringRef();
-  bool fromLogits = lossOp->getAttrOfType<BoolAttr>("from_logits").getValue();
-  bool fused = !fromLogits && ((act == "softmax" && (lossName.contains("categorical"))) ||
-                               (act == "sigmoid" && lossName == "nn.binary_crossentropy"));
-  sweep.seed(pred,
-             b.create<LossGradOp>(lossOp->getLoc(), pred.getType(), pred, train.getArgument(1),
-                                  lossName.drop_front(3), fromLogits, fused),
-             fused);
+  llvm::DenseMap<Value, int> headsOf; // a prediction two heads compare gets both gradients
+  for (const Head &h : heads)
+    ++headsOf[preds[h.output]];
+  for (auto [i, head] : llvm::enumerate(heads)) {
+    Value pred = preds[head.output], labels = labelsOf(train)[i];
+    StringRef act = producerActivation(pred);
+    StringRef lossName = head.lossOp->getName().getStringRef();
+    bool fromLogits = head.lossOp->getAttrOfType<BoolAttr>("from_logits").getValue();
+    // The fused softmax/sigmoid form is d/d(pre-activation): only when this head's loss
+    // is the prediction's one consumer, not when layers or another head read it too.
+    bool feedsLayers = llvm::any_of(pred.getUsers(), [&](Operation *user) {
+      return llvm::is_contained(ops, user);
+    });
+    bool fused = !fromLogits && !feedsLayers && headsOf[pred] == 1 &&
+                 ((act == "softmax" && lossName.contains("categorical")) ||
+                  (act == "sigmoid" && lossName == "nn.binary_crossentropy"));
+    Value grad = b.create<LossGradOp>(head.lossOp->getLoc(), pred.getType(), pred, labels,
+                                      lossName.drop_front(3), fromLogits, fused,
+                                      llvm::APFloat(head.weight));
+    if (sweep.gradientOf(pred))
+      sweep.accumulate(b, pred, grad);
+    else
+      sweep.seed(pred, grad, fused);
+  }
   if (failed(sweep.run(b)))
     return failure();
   llvm::MapVector<StringAttr, Value> grads; // per variable, summed over its reads
@@ -281,7 +409,7 @@ LogicalResult TrainingBuilder::run() {
   for (auto [var, value] : assigns)
     b.create<AssignOp>(value.getLoc(), var, value);
   b.create<func::ReturnOp>(forward.getLoc(), *results);
-  train.setType(b.getFunctionType({xType, yType, counterType}, ValueRange(*results).getTypes()));
+  train.setType(b.getFunctionType(signature(true), ValueRange(*results).getTypes()));
   return success();
 }
 
