@@ -125,9 +125,9 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
   if (!forward)
     return model.emitError("the model has no @forward function");
   if (forward.getNumArguments() != 1 || forward.getNumResults() != 1)
-    return mlir::emitError(forward.getLoc(), "the code generator takes one input (the "
-                                             "nn-pack-inputs pass packs several) and one "
-                                             "output; this model has ")
+    return mlir::emitError(forward.getLoc(), "the code generator takes one input and one "
+                                             "output (the nn-pack-inputs and nn-pack-outputs "
+                                             "passes pack several); this model has ")
            << forward.getNumArguments() << " inputs and " << forward.getNumResults()
            << " outputs";
   auto train = model.lookupSymbol<func::FuncOp>("train_step");
@@ -204,6 +204,28 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
                             llvm::cast<IntegerAttr>(in.get("offset")).getInt(), size});
     }
   out.outputSize = perSample(forward.getResultTypes()[0]);
+  auto lossCode = [](StringRef loss) {
+    return llvm::StringSwitch<int64_t>(loss)
+        .Case("sparse_categorical_crossentropy", NNRT_LOSS_SPARSE_CATEGORICAL)
+        .Case("categorical_crossentropy", NNRT_LOSS_CATEGORICAL)
+        .Case("binary_crossentropy", NNRT_LOSS_BINARY)
+        .Default(NNRT_LOSS_MEAN_SQUARED);
+  };
+  if (auto packed = forward->getAttrOfType<ArrayAttr>("nn.outputs"))
+    for (auto o : packed.getAsRange<DictionaryAttr>()) {
+      ModelBuild::Output part;
+      part.name = llvm::cast<StringAttr>(o.get("name")).str();
+      part.offset = llvm::cast<IntegerAttr>(o.get("offset")).getInt();
+      part.size = 1;
+      for (int64_t d : llvm::cast<DenseI64ArrayAttr>(o.get("shape")).asArrayRef())
+        part.size *= d;
+      if (auto loss = o.getAs<StringAttr>("loss")) {
+        part.loss = lossCode(loss.getValue());
+        part.labelOffset = o.getAs<IntegerAttr>("label_offset").getInt();
+        part.labelSize = o.getAs<IntegerAttr>("label_size").getInt();
+      }
+      out.outputs.push_back(part);
+    }
   out.arenaFloats = desc[NNRT_DESC_ARENA];
   out.arenaFixedFloats = desc[NNRT_DESC_ARENA_FIXED];
   desc[NNRT_DESC_INPUT] = out.inputSize;
@@ -214,18 +236,28 @@ FailureOr<ModelBuild> Emitter::run(ModuleOp model) {
     out.labelSize = perSample(evaluate.getArgument(1).getType());
     out.metricCount = (int64_t)evaluate.getNumResults() - 1;
     desc[NNRT_DESC_LABELS] = out.labelSize;
-    if (auto loss = model->getAttrOfType<DictionaryAttr>("nn.loss"))
-      desc[NNRT_DESC_LOSS] = llvm::StringSwitch<int64_t>(loss.getAs<StringAttr>("name").getValue())
-                                 .Case("sparse_categorical_crossentropy", NNRT_LOSS_SPARSE_CATEGORICAL)
-                                 .Case("categorical_crossentropy", NNRT_LOSS_CATEGORICAL)
-                                 .Case("binary_crossentropy", NNRT_LOSS_BINARY)
-                                 .Default(NNRT_LOSS_MEAN_SQUARED);
+    auto loss = model->getAttrOfType<DictionaryAttr>("nn.loss");
+    desc[NNRT_DESC_LOSS] = lossCode(loss ? loss.getAs<StringAttr>("name").getValue() : "");
     desc[NNRT_DESC_METRICS] = out.metricCount;
-    if (auto metrics = model->getAttrOfType<ArrayAttr>("nn.metrics"))
-      for (auto m : metrics.getAsRange<StringAttr>()) {
-        names += m.getValue().str();
+    auto metrics = model->getAttrOfType<ArrayAttr>("nn.metric_names");
+    if (!metrics)
+      metrics = model->getAttrOfType<ArrayAttr>("nn.metrics");
+    for (Attribute a : metrics ? metrics.getValue() : ArrayRef<Attribute>()) {
+      std::string name = llvm::cast<StringAttr>(a).str();
+      names += name;
+      names += '\0';
+      out.metricNames.push_back(name);
+    }
+    // The heads: each output with a loss, or the one output and its labels.
+    if (out.outputs.empty())
+      out.outputs.push_back({{"output", 0, out.outputSize}, desc[NNRT_DESC_LOSS], 0,
+                             out.labelSize});
+    for (const ModelBuild::Output &o : out.outputs)
+      if (o.loss >= 0) {
+        desc.append({o.loss, o.offset, o.size, o.labelOffset, o.labelSize});
+        names += o.name;
         names += '\0';
-        out.metricNames.push_back(m.getValue().str());
+        ++desc[NNRT_DESC_HEADS];
       }
   }
   if (fit) {

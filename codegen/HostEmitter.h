@@ -30,6 +30,12 @@ struct ModelBuild {
     int64_t offset = 0, size = 0;
   };
   std::vector<Input> inputs;
+  /// A model of several outputs (nn-pack-outputs): each one's place in the output row
+  /// and, for one with a loss (NNRT_LOSS_*, else -1), its labels' place in the label row.
+  struct Output : Input {
+    int64_t loss = -1, labelOffset = 0, labelSize = 0;
+  };
+  std::vector<Output> outputs;
   int64_t arenaFloats = 0;               // per sample
   int64_t arenaFixedFloats = 0;          // whatever the batch
   int64_t arenaMinBatch = 1;             // train_step's arena: at least this many samples

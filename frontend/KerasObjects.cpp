@@ -252,9 +252,6 @@ std::shared_ptr<Object> KerasObjects::makeFunctional(Pos pos, const CallArgs &ca
   model->name = a.has("name") ? a.getString("name") : uniqueName("Model");
   model->inputs = tensors(a, "inputs", /*inputsOnly=*/true);
   model->outputs = tensors(a, "outputs", false);
-  if (model->outputs.size() != 1)
-    fail(a.posOf("outputs"), "models with " + std::to_string(model->outputs.size()) +
-                                 " outputs are not supported yet; give one output tensor");
   model->layers = kerasLayerOrder(model->inputs, model->outputs);
   if (!a.getBool("trainable", true))
     setTrainable(*model, false);
@@ -273,6 +270,8 @@ std::vector<std::shared_ptr<TensorNode>> KerasObjects::tensors(const Args &a, ll
       fail(item.pos, "Model " + name.str() + " must be tensors, got " + item.describe());
     if (inputsOnly && !item.tensor->input)
       fail(item.pos, "Model inputs must come from Input(...)");
+    if (!inputsOnly && llvm::is_contained(out, item.tensor))
+      fail(item.pos, "this tensor is listed twice in Model(" + name.str() + "=...)");
     out.push_back(item.tensor);
   }
   if (out.empty())

@@ -301,38 +301,77 @@ void ModelEmitter::emitFunctional(Object &model) {
       fail(in->pos, "Input '" + in->input->name + "' is listed twice in Model(inputs=...)");
     emitted[in.get()] = forward.getArgument(i);
   }
-  mlir::Value out = emitNode(model.outputs[0]);
-  builder.create<mlir::func::ReturnOp>(loc(model.pos), out);
+  llvm::SmallVector<mlir::Value> outs;
+  for (auto &out : model.outputs)
+    outs.push_back(emitNode(out));
+  builder.create<mlir::func::ReturnOp>(loc(model.pos), outs);
 }
 
 void ModelEmitter::emitLoss(Object &model) {
   const CompileSpec &spec = *model.compile;
   mlir::Location at = loc(spec.pos);
   auto fwdType = forward.getFunctionType();
-  auto pred = llvm::cast<mlir::RankedTensorType>(fwdType.getResult(0));
-  std::string opName = lossOpName(spec);
-  mlir::Type labels = pred;
-  if (opName == "nn.sparse_categorical_crossentropy")
-    labels = mlir::RankedTensorType::get({pred.getDimSize(0)}, builder.getI32Type());
-  llvm::SmallVector<mlir::Type> args(fwdType.getInputs());
-  args.push_back(labels);
+  size_t outputs = fwdType.getNumResults();
+  auto count = [](size_t n, const char *what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  if (!spec.losses.empty() && spec.losses.size() != outputs)
+    fail(spec.lossPos, "compile loss=[...] gives " + count(spec.losses.size(), "loss") +
+                           " for the model's " + count(outputs, "output") +
+                           "; give one per output, in Model(outputs=...) order");
+  if (!spec.lossWeights.empty() && spec.lossWeights.size() != outputs)
+    fail(spec.weightsPos, "compile loss_weights gives " +
+                              count(spec.lossWeights.size(), "weight") + " for the model's " +
+                              count(outputs, "output") + "; give one per output");
+  if (!spec.outputMetrics.empty() && spec.outputMetrics.size() != outputs)
+    fail(spec.metricsPos, "compile metrics=[[...], ...] gives " +
+                              count(spec.outputMetrics.size(), "list") + " for the model's " +
+                              count(outputs, "output") + "; give one list per output (or "
+                              "one flat list for all)");
   auto scalar = mlir::RankedTensorType::get({}, builder.getF32Type());
+  llvm::SmallVector<mlir::Type> args(fwdType.getInputs());
+  llvm::SmallVector<std::string> opNames;
+  for (size_t i = 0; i < outputs; ++i) {
+    auto pred = llvm::cast<mlir::RankedTensorType>(fwdType.getResult(i));
+    opNames.push_back(lossOpName(spec.losses.empty() ? spec.loss : spec.losses[i]));
+    mlir::Type labels = pred;
+    if (opNames.back() == "nn.sparse_categorical_crossentropy")
+      labels = mlir::RankedTensorType::get({pred.getDimSize(0)}, builder.getI32Type());
+    args.push_back(labels);
+  }
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   auto fn = builder.create<mlir::func::FuncOp>(at, "loss",
                                                builder.getFunctionType(args, {scalar}));
   builder.setInsertionPointToStart(fn.addEntryBlock());
-  auto call = builder.create<mlir::func::CallOp>(
-      at, forward, fn.getArguments().drop_back());
-  mlir::OperationState state(at, opName);
-  state.addOperands({call.getResult(0), fn.getArguments().back()});
-  if (lossFromLogits(spec))
-    state.addAttribute("from_logits", builder.getBoolAttr(true));
-  state.addTypes(scalar);
-  mlir::Operation *loss = builder.create(state);
-  if (mlir::failed(mlir::verify(loss, false)))
-    throw ReportedError{};
-  builder.create<mlir::func::ReturnOp>(at, loss->getResult(0));
+  size_t inputs = fwdType.getNumInputs();
+  auto call = builder.create<mlir::func::CallOp>(at, forward,
+                                                 fn.getArguments().take_front(inputs));
+  llvm::SmallVector<mlir::Value> losses;
+  for (size_t i = 0; i < outputs; ++i) {
+    mlir::OperationState state(at, opNames[i]);
+    state.addOperands({call.getResult(i), fn.getArgument(inputs + i)});
+    if (lossFromLogits(spec.losses.empty() ? spec.loss : spec.losses[i]))
+      state.addAttribute("from_logits", builder.getBoolAttr(true));
+    state.addTypes(scalar);
+    mlir::Operation *loss = builder.create(state);
+    if (mlir::failed(mlir::verify(loss, false)))
+      throw ReportedError{};
+    losses.push_back(loss->getResult(0));
+  }
+  mlir::Value total = losses.front();
+  if (outputs > 1) {
+    llvm::SmallVector<float> weights(outputs, 1.0f);
+    for (size_t i = 0; i < spec.lossWeights.size(); ++i)
+      weights[i] = (float)spec.lossWeights[i];
+    total = builder.create<nn::LossSumOp>(at, scalar, losses, weights);
+  } else if (!spec.lossWeights.empty() && spec.lossWeights[0] != 1.0) {
+    // Keras would scale the one loss (and so its gradients); nnc keeps it as it is.
+    fail(spec.weightsPos, "loss_weights on a model of one output is not supported by nnc "
+                          "(it only scales the loss); use loss_weights=[1.0] or scale the "
+                          "learning rate");
+  }
+  builder.create<mlir::func::ReturnOp>(at, total);
 }
 
 mlir::OwningOpRef<mlir::ModuleOp> ModelEmitter::emit(Object &model) {
@@ -349,6 +388,11 @@ mlir::OwningOpRef<mlir::ModuleOp> ModelEmitter::emit(Object &model) {
   auto ret = llvm::cast<mlir::func::ReturnOp>(forward.getBody().front().getTerminator());
   forward.setType(builder.getFunctionType(forward.getArgumentTypes(),
                                           ret.getOperandTypes()));
+  if (model.kind != Object::Kind::Sequential && model.outputs.size() > 1)
+    for (auto [i, out] : llvm::enumerate(model.outputs)) // named after their layers, as Keras
+      forward.setResultAttr(i, "nn.name",
+                            builder.getStringAttr(out->layer ? out->layer->name
+                                                             : "output_" + std::to_string(i + 1)));
   if (model.compile)
     emitLoss(model);
   attachTrainingConfig(module, model.compile ? &*model.compile : nullptr,

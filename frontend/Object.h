@@ -27,8 +27,15 @@ struct InputSpec {
 struct CompileSpec {
   Pos pos;
   Value optimizer; // an Optimizer object
-  Value loss;      // a Loss object
+  Value loss;      // a Loss object (the first output's, when there are several)
   std::vector<std::string> metrics;
+  // A model of several outputs: compile(loss=[...]) gives each output its own Loss
+  // object (a single loss applies to all); loss_weights=[...] weighs them in the total;
+  // metrics=[[...], [...]] lists each output's metrics (a flat list applies to all).
+  std::vector<Value> losses;
+  std::vector<double> lossWeights;
+  std::vector<std::vector<std::string>> outputMetrics;
+  Pos lossPos, weightsPos, metricsPos;
 };
 
 /// model.fit(...) settings, validated.

@@ -221,7 +221,7 @@ void validateConfigObject(const Object &obj) {
 
 const Signature &compileSignature() {
   static const Signature sig{"compile",
-                             {"optimizer", "loss", "metrics", "!loss_weights",
+                             {"optimizer", "loss", "metrics", "loss_weights",
                               "!weighted_metrics", "run_eagerly", "steps_per_execution",
                               "jit_compile"}};
   return sig;
@@ -239,9 +239,8 @@ const Signature &fitSignature() {
 }
 
 /// A string spelling or an object of `kind` as a Value holding an Object.
-static Value configValue(const Args &a, llvm::StringRef arg, Object::Kind kind,
-                         llvm::StringRef what, llvm::StringRef def) {
-  Value v = a.get(arg);
+static Value configObject(Value v, const Args &a, llvm::StringRef arg, Object::Kind kind,
+                          llvm::StringRef what, llvm::StringRef def) {
   if (v.kind == Value::Kind::None && !def.empty()) {
     v.kind = Value::Kind::String;
     v.text = def.str();
@@ -254,7 +253,7 @@ static Value configValue(const Args &a, llvm::StringRef arg, Object::Kind kind,
     std::string key = kind == Object::Kind::Optimizer ? llvm::StringRef(v.text).lower() : v.text;
     const ConfigClass *cc = lookupAlias(key, kind);
     if (!cc)
-      fail(a.posOf(arg), "unknown " + what.str() + " \"" + v.text + "\"" +
+      fail(v.pos, "unknown " + what.str() + " \"" + v.text + "\"" +
                              didYouMean(v.text, names));
     Value out;
     out.kind = Value::Kind::Object;
@@ -264,25 +263,71 @@ static Value configValue(const Args &a, llvm::StringRef arg, Object::Kind kind,
   }
   if (v.kind == Value::Kind::None)
     fail(a.pos(), "compile needs " + arg.str() + "=..., e.g. loss=\"sparse_categorical_crossentropy\"");
-  fail(a.posOf(arg), "compile argument '" + arg.str() + "' must be a " + what.str() +
-                         " name or object, got " + v.describe());
+  fail(v.pos, "compile argument '" + arg.str() + "' must be a " + what.str() +
+                  " name or object" + (kind == Object::Kind::Loss ? " (or a list of them, one per "
+                                                                     "output)"
+                                                                   : "") +
+                  ", got " + v.describe());
+}
+
+static Value configValue(const Args &a, llvm::StringRef arg, Object::Kind kind,
+                         llvm::StringRef what, llvm::StringRef def) {
+  return configObject(a.get(arg), a, arg, kind, what, def);
+}
+
+/// One metrics=[...] list: names such as "accuracy".
+static std::vector<std::string> metricNames(const Value &m) {
+  std::vector<std::string> names;
+  std::vector<Value> items = m.isSequence() ? m.items : std::vector<Value>{m};
+  for (const Value &item : items) {
+    if (item.kind != Value::Kind::String)
+      fail(item.pos, "metrics must be names such as \"accuracy\" (or a list of them per "
+                     "output), got " + item.describe());
+    if (!llvm::is_contained(kMetrics, item.text))
+      fail(item.pos, "unknown metric \"" + item.text + "\"" + didYouMean(item.text, kMetrics));
+    names.push_back(item.text);
+  }
+  return names;
 }
 
 CompileSpec parseCompile(const Args &a) {
   CompileSpec spec;
   spec.pos = a.pos();
   spec.optimizer = configValue(a, "optimizer", Object::Kind::Optimizer, "optimizer", "rmsprop");
-  spec.loss = configValue(a, "loss", Object::Kind::Loss, "loss", "");
+  const Value &loss = a.get("loss");
+  spec.lossPos = a.has("loss") ? a.posOf("loss") : a.pos();
+  if (loss.isSequence()) {
+    if (loss.items.empty())
+      fail(loss.pos, "compile loss=[] names no loss; give one per output");
+    for (const Value &item : loss.items)
+      spec.losses.push_back(configObject(item, a, "loss", Object::Kind::Loss, "loss", ""));
+    spec.loss = spec.losses.front();
+  } else {
+    spec.loss = configValue(a, "loss", Object::Kind::Loss, "loss", "");
+  }
+  if (a.has("loss_weights")) {
+    const Value &w = a.get("loss_weights");
+    spec.weightsPos = a.posOf("loss_weights");
+    if (!w.isSequence())
+      fail(w.pos, "compile loss_weights must be a list of numbers, one per output, got " +
+                      w.describe());
+    for (const Value &item : w.items) {
+      if (!item.isNumber() || item.number < 0)
+        fail(item.pos, "compile loss_weights must be numbers >= 0, got " +
+                           (item.isNumber() ? formatNumber(item.number) : item.describe()));
+      spec.lossWeights.push_back(item.number);
+    }
+  }
   if (a.has("metrics")) {
     const Value &m = a.get("metrics");
-    std::vector<Value> items = m.isSequence() ? m.items : std::vector<Value>{m};
-    for (const Value &item : items) {
-      if (item.kind != Value::Kind::String)
-        fail(item.pos, "metrics must be names such as \"accuracy\", got " + item.describe());
-      if (!llvm::is_contained(kMetrics, item.text))
-        fail(item.pos, "unknown metric \"" + item.text + "\"" + didYouMean(item.text, kMetrics));
-      spec.metrics.push_back(item.text);
-    }
+    spec.metricsPos = a.posOf("metrics");
+    bool perOutput = m.isSequence() && !m.items.empty() &&
+                     llvm::all_of(m.items, [](const Value &v) { return v.isSequence(); });
+    if (perOutput)
+      for (const Value &list : m.items)
+        spec.outputMetrics.push_back(metricNames(list));
+    else
+      spec.metrics = metricNames(m);
   }
   return spec;
 }
@@ -322,12 +367,12 @@ FitSpec parseFit(const Args &a) {
   return spec;
 }
 
-std::string lossOpName(const CompileSpec &spec) {
-  return "nn." + lookup(spec.loss.object->cls)->aliases.front().str();
+std::string lossOpName(const Value &loss) {
+  return "nn." + lookup(loss.object->cls)->aliases.front().str();
 }
 
-bool lossFromLogits(const CompileSpec &spec) {
-  return spec.loss.object->args.getBool("from_logits", false);
+bool lossFromLogits(const Value &loss) {
+  return loss.object->args.getBool("from_logits", false);
 }
 
 /// All hyper-parameters of a config object, defaults filled in.
@@ -365,10 +410,17 @@ void attachTrainingConfig(mlir::ModuleOp module, const CompileSpec *compile,
   if (compile) {
     module->setAttr("nn.optimizer", objectAttr(b, *compile->optimizer.object, "name"));
     module->setAttr("nn.loss", objectAttr(b, *compile->loss.object, "name"));
-    llvm::SmallVector<mlir::Attribute> metrics;
-    for (const std::string &m : compile->metrics)
-      metrics.push_back(b.getStringAttr(m));
-    module->setAttr("nn.metrics", b.getArrayAttr(metrics));
+    auto names = [&](const std::vector<std::string> &list) {
+      llvm::SmallVector<mlir::Attribute> attrs;
+      for (const std::string &m : list)
+        attrs.push_back(b.getStringAttr(m));
+      return b.getArrayAttr(attrs);
+    };
+    llvm::SmallVector<mlir::Attribute> perOutput;
+    for (const auto &list : compile->outputMetrics)
+      perOutput.push_back(names(list));
+    module->setAttr("nn.metrics", compile->outputMetrics.empty() ? names(compile->metrics)
+                                                                 : b.getArrayAttr(perOutput));
   }
   if (fit) {
     module->setAttr("nn.fit", b.getDictionaryAttr({

@@ -25,9 +25,9 @@ CompileSpec parseCompile(const Args &args);
 /// Reads model.fit(...) arguments (x, y and validation_data are run-time data).
 FitSpec parseFit(const Args &args);
 
-/// The nn loss op name ("nn.sparse_categorical_crossentropy") of a compile spec.
-std::string lossOpName(const CompileSpec &spec);
-bool lossFromLogits(const CompileSpec &spec);
+/// The nn loss op name ("nn.sparse_categorical_crossentropy") of a Loss object.
+std::string lossOpName(const Value &loss);
+bool lossFromLogits(const Value &loss);
 
 /// Records compile/fit settings as module attributes nn.optimizer, nn.metrics,
 /// nn.loss, nn.fit and nn.callbacks.

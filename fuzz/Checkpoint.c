@@ -14,10 +14,12 @@
 #define VAR(count, role) count, NNRT_INIT_GLOROT_UNIFORM, 2, 4, role, 1, count, 0, 0, 0
 static const int64_t kDesc[] = {
     NNRT_ABI_VERSION, 5, 2, 4, 0, 0, 1, 1, 1, 32, 0, 0, NNRT_LOSS_SPARSE_CATEGORICAL, 1, NNRT_DEVICE_HOST,
+    1, /* one head: the whole output and label rows */
     VAR(8, NNRT_ROLE_TRAINABLE), VAR(4, NNRT_ROLE_TRAINABLE), VAR(8, NNRT_ROLE_SLOT),
-    VAR(4, NNRT_ROLE_FROZEN), VAR(1, NNRT_ROLE_ITERATIONS)};
+    VAR(4, NNRT_ROLE_FROZEN), VAR(1, NNRT_ROLE_ITERATIONS),
+    NNRT_LOSS_SPARSE_CATEGORICAL, 0, 4, 0, 1};
 static const char kNames[] = "dense/kernel\0dense/bias\0dense/kernel/m\0bn/moving_mean\0"
-                             "optimizer.iterations\0accuracy\0fuzz";
+                             "optimizer.iterations\0accuracy\0output\0fuzz";
 
 static nnc_model *model;
 

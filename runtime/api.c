@@ -75,9 +75,15 @@ static void remove_at(size_t i) {
   }
 }
 
+const char *nnrt_head_names(const int64_t *desc, const char *names) {
+  for (int64_t i = 0; i < desc[NNRT_DESC_NVARS] + desc[NNRT_DESC_METRICS]; ++i)
+    names += strlen(names) + 1;
+  return names;
+}
+
 const char *nnrt_model_name(const int64_t *desc, const char *names) {
-  int64_t skip = desc[NNRT_DESC_NVARS] + desc[NNRT_DESC_METRICS];
-  for (int64_t i = 0; i < skip; ++i)
+  names = nnrt_head_names(desc, names);
+  for (int64_t i = 0; i < desc[NNRT_DESC_HEADS]; ++i)
     names += strlen(names) + 1;
   return names;
 }

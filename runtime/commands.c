@@ -219,10 +219,36 @@ typedef struct {
   int64_t n;
 } samples;
 
+/* A model of several outputs takes each sample's label columns (loaded as the CSV's
+ * last LABEL_SIZE columns) in its heads' order, checked against each head's loss. */
+static int head_labels(const nnrt_program *p, const options *o, const nnrt_dataset *src,
+                       int64_t first, int64_t n, samples *out) {
+  int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
+  if (o->one_hot)
+    return nnrt_fail("--one-hot encodes one label per sample; a model of several outputs "
+                     "takes each head's labels as the CSV's columns give them");
+  if (src->label_size != lab || src->sample_size != in)
+    return nnrt_fail("the model's %lld outputs take %lld label columns after %lld input values "
+                     "per sample, but '%s' has %lld and %lld",
+                     (long long)p->desc[NNRT_DESC_HEADS], (long long)lab, (long long)in,
+                     src->labels, (long long)src->label_size, (long long)src->sample_size);
+  out->n = n;
+  out->x = malloc((size_t)(n * in) * sizeof(float));
+  out->y = malloc((size_t)(n * lab) * sizeof(float));
+  if (!out->x || !out->y)
+    return nnrt_fail("out of memory");
+  memcpy(out->x, src->x + first * in, (size_t)(n * in) * sizeof(float));
+  memcpy(out->y, src->y + first * lab, (size_t)(n * lab) * sizeof(float));
+  return nnrt_check_labels(p->desc, nnrt_head_names(p->desc, p->names), out->y, n,
+                           src->labels);
+}
+
 static int shape_labels(const nnrt_program *p, const options *o, const nnrt_dataset *src,
                         int64_t first, int64_t n, samples *out) {
   int64_t in = p->desc[NNRT_DESC_INPUT], lab = p->desc[NNRT_DESC_LABELS];
   int64_t loss = p->desc[NNRT_DESC_LOSS], outputs = p->desc[NNRT_DESC_OUTPUT];
+  if (p->desc[NNRT_DESC_HEADS] > 1) /* several outputs: the rows' label columns, as they are */
+    return head_labels(p, o, src, first, n, out);
   int encode = lab > 1 && o->one_hot && loss == NNRT_LOSS_CATEGORICAL;
   if (lab > 1 && !encode) /* the data has one label per sample; Keras refuses the same way */
     return nnrt_fail(
@@ -265,8 +291,16 @@ static int shape_labels(const nnrt_program *p, const options *o, const nnrt_data
  * standardise both. */
 static int load(const nnrt_program *p, const options *o, samples *train, samples *test) {
   nnrt_dataset all = {0}, held = {0};
-  int rc = nnrt_load_dataset(o->data, 0, &o->csv, &all);
   int csv = strncmp(o->data, "csv:", 4) == 0;
+  nnrt_csv_options columns = o->csv;
+  if (p->desc[NNRT_DESC_HEADS] > 1) { /* each head's labels: the rows' last columns */
+    if (!csv)
+      return nnrt_fail("a model of %lld outputs takes its samples from a CSV file whose rows "
+                       "end with each output's labels (csv:FILE); '%s' gives one label per "
+                       "sample", (long long)p->desc[NNRT_DESC_HEADS], o->data);
+    columns.label_columns = p->desc[NNRT_DESC_LABELS];
+  }
+  int rc = nnrt_load_dataset(o->data, 0, &columns, &all);
   int64_t ntrain = all.n, ntest = 0;
   if (rc == 0 && csv) {
     if (o->test_split > 0) {
@@ -333,6 +367,10 @@ static int is_images(const options *o) { return strncmp(o->data, "images:", 7) =
 /* images:DIR's training and (when a split applies) validation subsets. */
 static int open_images(const nnrt_program *p, const options *o, loaded *d, int want_val) {
   static const char *const other[] = {"--classes", "--standardize", "--test-split", "--one-hot"};
+  if (p->desc[NNRT_DESC_HEADS] > 1)
+    return nnrt_fail("images:DIR gives one label per image; a model of %lld outputs takes "
+                     "each output's labels from a CSV file (csv:FILE)",
+                     (long long)p->desc[NNRT_DESC_HEADS]);
   int given[] = {o->classes != NULL, o->standardize, o->test_split > 0, o->one_hot};
   for (int i = 0; i < 4; ++i)
     if (given[i])

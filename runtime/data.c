@@ -175,6 +175,7 @@ static int load_idx_dir(const char *dir, int test, const char *package, nnrt_dat
   }
   out->n = n;
   out->sample_size = per;
+  out->label_size = 1;
   snprintf(out->labels, sizeof out->labels, "%s", labels);
   return 0;
 }
@@ -361,19 +362,28 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
     ++skipped;
   if (rc == 0 && rows == 0)
     rc = nnrt_fail("'%s' holds no data rows%s", path, skipped ? " (all were skipped)" : "");
-  if (rc == 0 && fields < 2)
-    rc = nnrt_fail("'%s' needs at least one feature column and a label column", path);
-  int64_t label = labelCol < 0 ? fields - 1 : labelCol;
-  if (rc == 0 && label >= fields)
-    rc = nnrt_fail("label column %lld does not exist in '%s' (%lld columns)", (long long)label,
-                   path, (long long)fields);
+  int64_t width = opt && opt->label_columns > 1 ? opt->label_columns : 1;
+  if (rc == 0 && fields < width + 1)
+    rc = width == 1
+             ? nnrt_fail("'%s' needs at least one feature column and a label column", path)
+             : nnrt_fail("'%s' needs at least one feature column and the model's %lld label "
+                         "columns, but has %lld columns",
+                         path, (long long)width, (long long)fields);
+  int64_t label = labelCol < 0 ? fields - width : labelCol;
+  if (rc == 0 && label + width > fields)
+    rc = width == 1 ? nnrt_fail("label column %lld does not exist in '%s' (%lld columns)",
+                                (long long)label, path, (long long)fields)
+                    : nnrt_fail("label columns %lld..%lld do not exist in '%s' (%lld columns)",
+                                (long long)label, (long long)(label + width - 1), path,
+                                (long long)fields);
   if (rc == 0) {
     out->n = rows;
-    out->sample_size = fields - 1;
+    out->sample_size = fields - width;
+    out->label_size = width;
     out->skipped = skipped;
     snprintf(out->labels, sizeof out->labels, "%s", path);
-    out->x = malloc((size_t)(rows * (fields - 1)) * sizeof(float));
-    out->y = malloc((size_t)rows * sizeof(float));
+    out->x = malloc((size_t)(rows * (fields - width)) * sizeof(float));
+    out->y = malloc((size_t)(rows * width) * sizeof(float));
     if (!out->x || !out->y) {
       nnrt_free_dataset(out);
       rc = nnrt_fail("out of memory reading '%s'", path);
@@ -382,10 +392,10 @@ static int load_csv(const char *path, const nnrt_csv_options *opt, nnrt_dataset 
         int64_t k = 0;
         for (int64_t c = 0; c < fields; ++c) {
           double v = values[r * fields + c];
-          if (c == label)
-            out->y[r] = (float)v;
+          if (c >= label && c < label + width)
+            out->y[r * width + c - label] = (float)v;
           else
-            out->x[r * (fields - 1) + k++] = (float)v;
+            out->x[r * (fields - width) + k++] = (float)v;
         }
       }
     }
@@ -460,6 +470,9 @@ NNRT_EXPORT void nnrt_free_dataset(nnrt_dataset *data) {
 /* Keeps the samples whose class id is listed in `spec` ("5,6,7" or "5-9"), renumbered
  * by their place in the list (Fashion-MNIST classes 5-9 become 0-4). */
 NNRT_EXPORT int nnrt_filter_classes(nnrt_dataset *d, const char *spec) {
+  if (d->label_size > 1)
+    return nnrt_fail("--classes filters one class id per sample; '%s' has %lld label columns "
+                     "(a model of several outputs)", d->labels, (long long)d->label_size);
   int map[256];
   for (int i = 0; i < 256; ++i)
     map[i] = -1;

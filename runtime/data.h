@@ -12,7 +12,8 @@ extern "C" {
 
 typedef struct {
   float *x;           /* n * sample_size features, row-major */
-  float *y;           /* n labels (class ids or targets) */
+  float *y;           /* n * label_size labels (class ids or targets) */
+  int64_t label_size; /* labels per sample: 1, or csv label_columns */
   int64_t n;          /* samples */
   int64_t sample_size;
   int64_t skipped;    /* CSV rows dropped by skip_bad_rows */
@@ -22,6 +23,8 @@ typedef struct {
 typedef struct {
   char delimiter;     /* ',' unless set */
   int64_t label;      /* label column; -1: the last */
+  int64_t label_columns; /* 0 or 1: one label per row; k: k columns from `label` (-1: the
+                            last k), for a model of several outputs */
   int skip_bad_rows;  /* skip (and count) rows with a field that is not a number */
   int allow_nonfinite; /* accept nan, inf and values beyond float32's range */
 } nnrt_csv_options;

@@ -17,6 +17,7 @@ struct nnc_model {
   float **weights;    /* nvars tensors */
   nnrt_fn forward, train, evaluate;
   const char **metric_names; /* desc[NNRT_DESC_METRICS] pointers */
+  const char *head_names;    /* desc[NNRT_DESC_HEADS] names, each NUL-terminated */
   uint64_t seed;             /* draws Dropout masks in training */
   float *arena;
   int64_t arena_capacity; /* floats */
@@ -33,6 +34,8 @@ struct nnc_model {
 
 /* The model name stored after the variables' and metrics' names ("" when absent). */
 const char *nnrt_model_name(const int64_t *desc, const char *names);
+/* The heads' names in a model's names, one after the other. */
+const char *nnrt_head_names(const int64_t *desc, const char *names);
 
 /* Frees what an instance holds, not the struct itself (nnrt_destroy frees both). */
 void nnrt_release(nnc_model *m);
@@ -65,9 +68,19 @@ int nnrt_reserve_arena(nnc_model *m, int64_t n, const char *verb);
 /* Refuses a sample count whose arena or buffers could not be addressed ("N samples are
  * too many for one call", as predict says), before anything reads n samples. */
 int nnrt_check_count(const nnc_model *m, int64_t n, const char *verb);
+/* n label rows that every head's loss takes (class ids in range, finite targets);
+ * `head_names`: the heads' names one after the other. 0, or -1 with the error set. */
+int nnrt_check_labels(const int64_t *desc, const char *head_names, const float *y, int64_t n,
+                      const char *verb);
 
 static inline const int64_t *nnrt_var(const nnc_model *m, int64_t i) {
   return m->desc + NNRT_DESC_VARS + i * NNRT_VAR_FIELDS;
+}
+
+/* The descriptor's record of head h (after the variables' records). */
+static inline const int64_t *nnrt_head(const int64_t *desc, int64_t h) {
+  return desc + NNRT_DESC_VARS + desc[NNRT_DESC_NVARS] * NNRT_VAR_FIELDS +
+         h * NNRT_HEAD_FIELDS;
 }
 
 /* Device memory of models compiled for a GPU (runtime/device.c); no-ops for others.

@@ -233,7 +233,29 @@ static int load_input(const char *path, floats *out) {
   return rc > 0 ? 0 : -1;
 }
 
-static int predict(nnc_model *m, const int64_t *desc, const char *file, int top) {
+/* One output's values: the value itself, or the top classes by score, best first. */
+static void print_scores(const float *p, int64_t size, int top) {
+  if (size == 1) {
+    printf(" %.4f", p[0]);
+    return;
+  }
+  int used[64] = {0};
+  for (int k = 0; k < top && k < size && k < 64; ++k) {
+    int64_t best = -1;
+    for (int64_t c = 0; c < size; ++c) {
+      int taken = 0;
+      for (int j = 0; j < k; ++j)
+        taken |= used[j] == c;
+      if (!taken && (best < 0 || p[c] > p[best]))
+        best = c;
+    }
+    used[k] = (int)best;
+    printf(" class %lld %.4f%s", (long long)best, p[best], k + 1 < top ? "," : "");
+  }
+}
+
+static int predict(nnc_model *m, const int64_t *desc, const char *names, const char *file,
+                   int top) {
   floats in = {0, 0, 0};
   if (load_input(file, &in) != 0)
     return -1;
@@ -251,25 +273,18 @@ static int predict(nnc_model *m, const int64_t *desc, const char *file, int top)
     return y ? -1 : nnrt_fail("out of memory");
   }
   for (int64_t s = 0; s < n; ++s) {
-    const float *p = y + s * outSize;
     printf("%s[%lld]:", file, (long long)s);
-    if (outSize == 1) {
-      printf(" %.4f\n", p[0]);
-      continue;
-    }
-    /* The top classes by score, best first. */
-    int used[64] = {0};
-    for (int k = 0; k < top && k < outSize && k < 64; ++k) {
-      int64_t best = -1;
-      for (int64_t c = 0; c < outSize; ++c) {
-        int taken = 0;
-        for (int j = 0; j < k; ++j)
-          taken |= used[j] == c;
-        if (!taken && (best < 0 || p[c] > p[best]))
-          best = c;
+    if (desc[NNRT_DESC_HEADS] > 1) { /* each output on its own: "name: scores;" */
+      const char *name = nnrt_head_names(desc, names);
+      for (int64_t h = 0; h < desc[NNRT_DESC_HEADS]; ++h, name += strlen(name) + 1) {
+        const int64_t *head = nnrt_head(desc, h);
+        printf("%s %s:", h ? ";" : "", name);
+        int64_t size = head[NNRT_HEAD_OUTPUT_SIZE];
+        print_scores(y + s * outSize + head[NNRT_HEAD_OUTPUT_OFFSET], size,
+                     top < size ? top : (int)size);
       }
-      used[k] = (int)best;
-      printf(" class %lld %.4f%s", (long long)best, p[best], k + 1 < top ? "," : "");
+    } else {
+      print_scores(y + s * outSize, outSize, top);
     }
     printf("\n");
   }
@@ -335,7 +350,7 @@ int main(int argc, char **argv) {
                     "weights\n", argv[0]);
   int rc = 0;
   for (int i = first; i < argc; ++i)
-    if (predict(m, desc, argv[i], top) != 0) {
+    if (predict(m, desc, program.names, argv[i], top) != 0) {
       fprintf(stderr, "%s: error: %s\n", argv[0], nnc_last_error());
       rc = 1;
     }

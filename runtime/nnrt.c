@@ -56,6 +56,9 @@ NNRT_EXPORT nnc_model *nnrt_create(const int64_t *desc, const char *names,
     m->metric_names[i] = names;
     names += strlen(names) + 1;
   }
+  m->head_names = names;
+  for (int64_t i = 0; i < desc[NNRT_DESC_HEADS]; ++i)
+    names += strlen(names) + 1;
   m->model = names;
   return m;
 oom:

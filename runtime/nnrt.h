@@ -39,12 +39,17 @@ enum {
   NNRT_DESC_ARENA_MIN_BATCH = 13, /* train_step's arena is planned for at least this many
                                      samples: fixed + max(n, this) * ARENA floats */
   NNRT_DESC_DEVICE = 14,     /* NNRT_DEVICE_*: where the kernels run */
-  NNRT_DESC_VARS = 15,       /* then per variable: NNRT_VAR_FIELDS values */
+  NNRT_DESC_HEADS = 15,      /* outputs with a loss (0: not compiled for training) */
+  NNRT_DESC_VARS = 16,       /* then per variable: NNRT_VAR_FIELDS values */
   NNRT_VAR_COUNT = 0, NNRT_VAR_INIT = 1, NNRT_VAR_FAN_IN = 2, NNRT_VAR_FAN_OUT = 3,
   NNRT_VAR_ROLE = 4, NNRT_VAR_RANK = 5, NNRT_VAR_DIMS = 6, /* up to 4 dimensions */
-  NNRT_VAR_FIELDS = 10
+  NNRT_VAR_FIELDS = 10,
+  /* after the variables, per head: its loss and where its output and labels sit in a
+   * sample's output and label rows (a model of one output: the whole rows) */
+  NNRT_HEAD_LOSS = 0, NNRT_HEAD_OUTPUT_OFFSET = 1, NNRT_HEAD_OUTPUT_SIZE = 2,
+  NNRT_HEAD_LABEL_OFFSET = 3, NNRT_HEAD_LABEL_SIZE = 4, NNRT_HEAD_FIELDS = 5
 };
-#define NNRT_ABI_VERSION 6
+#define NNRT_ABI_VERSION 7
 
 /* Where a model's kernels run (nnc --target): the host CPU, or a CUDA GPU whose
  * memory holds the weights and the arena between calls. */
@@ -85,7 +90,8 @@ enum {
 typedef int (*nnrt_tensor_fn)(const char *name, int64_t count, const float *data, void *ctx);
 int nnrt_read_checkpoint(const char *path, nnrt_tensor_fn fn, void *ctx);
 
-/* `names` holds the variables' names, then the metrics' names, then the model's name
+/* `names` holds the variables' names, then the metrics' names, then the heads' names
+ * (the output layers'), then the model's name
  * (the output's NAME), each terminated by a NUL. `constants` holds the values of NNRT_INIT_CONSTANT variables (NULL when there
  * are none). train and evaluate are NULL for a model compiled without compile() or
  * with --inference. */

@@ -18,24 +18,45 @@ static float *iterations(nnc_model *m) {
 
 /* Labels the loss cannot take, refused as fit refuses them: sparse class ids outside
  * 0..classes-1 or not whole, and non-finite targets of any loss (Keras's
- * binary_crossentropy takes any finite target, so only those are checked there). */
-static int check_labels(const nnc_model *m, const float *y, int64_t n, const char *verb) {
-  int64_t per = m->desc[NNRT_DESC_LABELS], outputs = m->desc[NNRT_DESC_OUTPUT];
-  int sparse = m->desc[NNRT_DESC_LOSS] == NNRT_LOSS_SPARSE_CATEGORICAL;
-  int64_t classes = sparse && per > 0 ? outputs / per : 0;
-  for (int64_t i = 0; per > 0 && i < n * per; ++i) {
-    float label = y[i];
-    if (sparse && !(label >= 0 && label < (float)classes && label == floorf(label)))
-      return nnrt_fail("%s: sample %lld has label %g, but sparse_categorical_crossentropy over "
-                       "the model's %lld outputs takes class ids 0..%lld",
-                       verb, (long long)(i / per), label, (long long)classes,
-                       (long long)classes - 1);
-    if (!isfinite(label))
-      return nnrt_fail("%s: sample %lld has a non-finite target (%g at value %lld of its %lld)",
-                       verb, (long long)(i / per), label, (long long)(i % per),
-                       (long long)per);
+ * binary_crossentropy takes any finite target, so only those are checked there). Each
+ * head's labels are checked against its own loss and output. */
+int nnrt_check_labels(const int64_t *desc, const char *head_names, const float *y, int64_t n,
+                      const char *verb) {
+  int64_t per = desc[NNRT_DESC_LABELS], heads = desc[NNRT_DESC_HEADS];
+  const char *name = head_names;
+  for (int64_t h = 0; h < heads; ++h, name += strlen(name) + 1) {
+    const int64_t *head = nnrt_head(desc, h);
+    int64_t size = head[NNRT_HEAD_LABEL_SIZE], at = head[NNRT_HEAD_LABEL_OFFSET];
+    int sparse = head[NNRT_HEAD_LOSS] == NNRT_LOSS_SPARSE_CATEGORICAL;
+    int64_t classes = sparse && size > 0 ? head[NNRT_HEAD_OUTPUT_SIZE] / size : 0;
+    char which[300] = "";
+    if (heads > 1)
+      snprintf(which, sizeof which, " for output '%s'", name);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < size; ++j) {
+        float label = y[i * per + at + j];
+        if (sparse && !(label >= 0 && label < (float)classes && label == floorf(label)))
+          return heads > 1
+                     ? nnrt_fail("%s: sample %lld has label %g%s, which has %lld classes: "
+                                 "sparse_categorical_crossentropy takes class ids 0..%lld",
+                                 verb, (long long)i, label, which, (long long)classes,
+                                 (long long)classes - 1)
+                     : nnrt_fail("%s: sample %lld has label %g, but sparse_categorical_"
+                                 "crossentropy over the model's %lld outputs takes class ids "
+                                 "0..%lld",
+                                 verb, (long long)i, label, (long long)classes,
+                                 (long long)classes - 1);
+        if (!isfinite(label))
+          return nnrt_fail("%s: sample %lld has a non-finite target%s (%g at value %lld of its "
+                           "%lld)",
+                           verb, (long long)i, which, label, (long long)j, (long long)size);
+      }
   }
   return 0;
+}
+
+static int check_labels(const nnc_model *m, const float *y, int64_t n, const char *verb) {
+  return nnrt_check_labels(m->desc, m->head_names, y, n, verb);
 }
 
 static int check(nnc_model *m, const float *x, const void *y, int64_t n, const float *loss,

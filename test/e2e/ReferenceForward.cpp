@@ -412,7 +412,15 @@ int main(int argc, char **argv) {
         });
     vals[res] = std::move(out);
   }
-  const T &y = vals[forward.getBody().front().getTerminator()->getOperand(0)];
+  // A model of several outputs gives each sample's outputs one after the other.
+  T y;
+  for (int64_t n = 0; n < N; ++n)
+    for (Value out : forward.getBody().front().getTerminator()->getOperands()) {
+      const T &o = vals[out];
+      int64_t per = o.size() / N;
+      y.v.insert(y.v.end(), o.v.begin() + n * per, o.v.begin() + (n + 1) * per);
+    }
+  y.shape = {(int64_t)y.v.size()};
   std::vector<char> got = readFile(argv[5]);
   if ((int64_t)got.size() != y.size() * 4)
     die("expected output size mismatch");

@@ -3,7 +3,8 @@
  * step moves every trainable weight by exactly minus its gradient: g = w0 - w1.
  * Builds like predict_main.c (-DHEADER, -DNAME, -DUNAME) and reads the weights through
  * the runtime's internal model struct.
- * usage: gradcheck N LABELS [train]   LABELS: sparse|onehot|binary|real
+ * usage: gradcheck N LABELS [train]   LABELS: sparse|onehot|binary|real|heads
+ * (heads: each head of a model of several outputs gets the labels its loss takes).
  * With `train`, the loss differentiated is the training-mode one (BatchNormalization on
  * the batch's statistics, Dropout's mask): the train step's own loss, taken with every
  * variable (moving statistics, the step counter that draws the mask) restored after
@@ -84,7 +85,20 @@ int main(int argc, char **argv) {
   float *x = malloc(sizeof(float) * n * IN_SIZE), *y = calloc(n * LABEL_SIZE, sizeof(float));
   for (int64_t i = 0; i < n * IN_SIZE; ++i)
     x[i] = 2 * uniform() - 1;
-  for (int64_t s = 0; s < n; ++s) {
+  for (int64_t s = 0; !strcmp(mode, "heads") && s < n; ++s)
+    for (int64_t h = 0; h < m->desc[NNRT_DESC_HEADS]; ++h) {
+      const int64_t *head = nnrt_head(m->desc, h);
+      int64_t loss = head[NNRT_HEAD_LOSS], size = head[NNRT_HEAD_LABEL_SIZE];
+      int cls = (int)(uniform() * head[NNRT_HEAD_OUTPUT_SIZE]);
+      for (int64_t c = 0; c < size; ++c) {
+        float *t = &y[s * LABEL_SIZE + head[NNRT_HEAD_LABEL_OFFSET] + c];
+        *t = loss == NNRT_LOSS_SPARSE_CATEGORICAL ? (float)cls
+             : loss == NNRT_LOSS_CATEGORICAL      ? (float)(c == cls)
+             : loss == NNRT_LOSS_BINARY           ? (float)(uniform() < 0.5f)
+                                                  : 2 * uniform() - 1;
+      }
+    }
+  for (int64_t s = 0; strcmp(mode, "heads") && s < n; ++s) {
     int cls = (int)(uniform() * OUT_SIZE);
     for (int64_t c = 0; c < LABEL_SIZE; ++c) {
       float *t = &y[s * LABEL_SIZE + c];

@@ -5,39 +5,20 @@
  * usage: two_inputs breast_cancer.csv */
 #include "two_inputs.h"
 
+#include "breast_cancer.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ROWS = 569, FEATURES = 30 };
-
 int main(int argc, char **argv) {
-  FILE *f = argc > 1 ? fopen(argv[1], "r") : NULL;
-  if (!f)
+  if (argc < 2)
     return fprintf(stderr, "usage: two_inputs breast_cancer.csv\n"), 2;
   static float table[ROWS][FEATURES], label[ROWS];
-  int c;
-  while ((c = fgetc(f)) != '\n' && c != EOF) /* the header line */
-    ;
-  for (int r = 0; r < ROWS; ++r) {
-    for (int j = 0; j < FEATURES; ++j)
-      if (fscanf(f, "%f,", &table[r][j]) != 1)
-        return fprintf(stderr, "row %d: bad feature %d\n", r, j), 1;
-    if (fscanf(f, "%f", &label[r]) != 1)
-      return fprintf(stderr, "row %d: no label\n", r), 1;
-  }
-  fclose(f);
+  if (read_breast_cancer(argv[1], table, label) != 0)
+    return 1;
   int train = ROWS * 4 / 5, test = ROWS - train;
-  /* Standardise with the training rows' statistics. */
-  for (int j = 0; j < FEATURES; ++j) {
-    double mean = 0, var = 0;
-    for (int r = 0; r < train; ++r)
-      mean += table[r][j] / train;
-    for (int r = 0; r < train; ++r)
-      var += (table[r][j] - mean) * (table[r][j] - mean) / train;
-    for (int r = 0; r < ROWS; ++r)
-      table[r][j] = (float)((table[r][j] - mean) / sqrt(var + 1e-12));
-  }
+  standardise(table, train); /* with the training rows' statistics */
   /* The user's arrays, one per input, then the packed rows. */
   static float means[ROWS][TWO_INPUTS_INPUT_MEANS_SIZE], others[ROWS][TWO_INPUTS_INPUT_OTHERS_SIZE];
   static float x[ROWS * TWO_INPUTS_INPUT_SIZE];
