@@ -21,6 +21,7 @@ reported; the peer's better configuration counts. Measurements:
 Prints the CPU (lscpu) and markdown tables; writes JSON (default bench/results/latest.json).
 """
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -123,6 +124,9 @@ def main():
     args = options()
     if not os.path.exists(args.nnc):
         sys.exit("bench: no nnc at %s (build first: bash scripts/build)" % args.nnc)
+    if importlib.util.find_spec("torch") is None:
+        sys.exit("bench: the PyTorch peer is not installed for %s (install it: bash "
+                 "scripts/install-deps --all)" % sys.executable)
     os.makedirs(args.work, exist_ok=True)
     measure.build_tools(args.work)
     models = [m for m in args.models.split(",") if m]

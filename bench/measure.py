@@ -85,8 +85,11 @@ class Peer:
 
     def measure(self, **req):
         req["threads"] = self.threads
-        self.proc.stdin.write(json.dumps(req) + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(json.dumps(req) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise RuntimeError("the PyTorch peer stopped (is python3-torch installed?)")
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError("the PyTorch peer stopped (is python3-torch installed?)")
