@@ -283,6 +283,13 @@ mlir::Value emitReshape(LayerEmitter &e, Inputs in) {
   return e.op("reshape", {in[0]}, {e.i64s("shape", shape)});
 }
 
+mlir::Value emitPermute(LayerEmitter &e, Inputs in) {
+  llvm::SmallVector<int64_t> perm{0};
+  for (int64_t d : e.args().getShape("dims", /*allowMinusOne=*/false))
+    perm.push_back(d);
+  return e.op("transpose", {in[0]}, {e.i64s("perm", perm)});
+}
+
 mlir::Value emitRescaling(LayerEmitter &e, Inputs in) {
   const Args &a = e.args();
   double scale = a.getFloat("scale");
@@ -482,6 +489,7 @@ const std::vector<LayerRow> &table() {
       {"UpSampling2D", {}, {"size", "data_format", "interpolation"}, false, emitUpSampling2D},
       {"Flatten", {}, {"data_format"}, false, emitFlatten},
       {"Reshape", {}, {"target_shape"}, false, emitReshape},
+      {"Permute", {}, {"dims"}, false, emitPermute},
       {"Rescaling", {}, {"scale", "offset"}, false, emitRescaling},
       {"Dropout", {}, {"rate", "!noise_shape", "seed"}, false, emitDropout},
       {"BatchNormalization", {},

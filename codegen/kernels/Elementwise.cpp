@@ -101,6 +101,33 @@ Kernel concatenateKernel(int inner, const std::vector<int> &lengths, const Targe
   return {"concatenate", inputs, out};
 }
 
+/// out = in with its axes permuted (tensor axis i of the output is axis perm[i] of the
+/// input; `shape` is the input's, batch first). Halide's dimensions run in reverse.
+Kernel transposeKernel(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> perm,
+                       const TargetInfo &target) {
+  int rank = (int)shape.size();
+  ImageParam in(Float(32), rank, "input");
+  std::vector<Var> v;
+  for (int k = 0; k < rank; ++k)
+    v.emplace_back("v" + std::to_string(k));
+  // ---- algorithm ----
+  std::vector<int> inverse(rank);
+  for (int i = 0; i < rank; ++i)
+    inverse[perm[i]] = i;
+  std::vector<Expr> at;
+  for (int k = 0; k < rank; ++k) // Halide dim k of the input is tensor axis rank-1-k
+    at.push_back(v[rank - 1 - inverse[rank - 1 - k]]);
+  for (int k = 0; k + 1 < rank; ++k)
+    in.dim(k).set_bounds(0, (int)shape[rank - 1 - k]);
+  Func out("transpose");
+  out(v) = in(at);
+  // ---- schedule (CPU) ----
+  if (!target.gpu && rank > 1) {
+    out.parallel(v[rank - 1]).vectorize(v[0], target.vector, TailStrategy::GuardWithIf);
+  }
+  return {"transpose", {in}, out};
+}
+
 Kernel activationBackwardKernel(int channels, const Activation &act, const TargetInfo &target) {
   ImageParam y(Float(32), 2, "output"), dy(Float(32), 2, "dy");
   Var c("c"), m("m");
@@ -464,6 +491,11 @@ OpLowering lowerMergeGrad(nn::MergeGradOp op, const TargetInfo &target) {
       share(mergeGradKernel(op.getKind(), count, (int)op.getIndex(), (int)e[0], target)), op, rows);
 }
 
+OpLowering lowerTranspose(nn::TransposeOp op, const TargetInfo &target) {
+  return callOnAll(share(transposeKernel(shapeOf(op.getInput()), op.getPerm(), target)), op,
+                   full);
+}
+
 template <typename Op> OpLowering alias(Op op, const TargetInfo &target) { return aliasOf(op); }
 
 } // namespace
@@ -481,6 +513,7 @@ void attachElementwiseKernels(mlir::MLIRContext *ctx) {
   lowerWith<nn::DropoutTrainOp, lowerDropout<nn::DropoutTrainOp, false>>(ctx);
   lowerWith<nn::DropoutGradOp, lowerDropout<nn::DropoutGradOp, true>>(ctx);
   lowerWith<nn::DropoutActivationGradOp, lowerDropoutActivationGrad>(ctx);
+  lowerWith<nn::TransposeOp, lowerTranspose>(ctx);
   lowerWith<nn::FlattenOp, alias<nn::FlattenOp>>(ctx);
   lowerWith<nn::ReshapeOp, alias<nn::ReshapeOp>>(ctx);
   lowerWith<nn::DropoutOp, alias<nn::DropoutOp>>(ctx); // inference: the identity

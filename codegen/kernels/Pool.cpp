@@ -7,6 +7,7 @@
 #include "codegen/kernels/Conv.h"
 
 #include <array>
+#include <cstring>
 
 using namespace Halide;
 
@@ -226,14 +227,19 @@ Kernel resampleKernel(const std::string &name, int height, int width, int channe
 }
 
 /// params: height, width, top, left (of the input, then the amounts).
-Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int left,
+/// The padding value travels as its bits in params[4].
+Kernel zeroPadding2dKernel(int height, int width, int channels, int top, int left, float value,
                            const TargetInfo &target) {
-  const int params[] = {height, width, top, left};
+  int bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  const int params[] = {height, width, top, left, bits};
   return resampleKernel(
       "zero_padding2d", height, width, channels,
       [](ImageParam &in, Var c, Var x, Var y, Var n, const int *p) -> Expr {
+        float fill;
+        std::memcpy(&fill, &p[4], sizeof fill);
         Func padded = BoundaryConditions::constant_exterior(
-            in, 0.0f, {{Expr(), Expr()}, {0, p[1]}, {0, p[0]}, {Expr(), Expr()}});
+            in, fill, {{Expr(), Expr()}, {0, p[1]}, {0, p[0]}, {Expr(), Expr()}});
         return padded(c, x - p[3], y - p[2], n);
       },
       params, target);
@@ -378,7 +384,8 @@ std::array<int, 3> imageOf(mlir::Value v) {
 OpLowering lowerZeroPadding(nn::ZeroPadding2DOp op, const TargetInfo &target) {
   auto [h, w, c] = imageOf(op.getInput());
   llvm::ArrayRef<int64_t> p = op.getSides();
-  return callOnAll(share(zeroPadding2dKernel(h, w, c, (int)p[0], (int)p[2], target)), op, full);
+  return callOnAll(share(zeroPadding2dKernel(h, w, c, (int)p[0], (int)p[2],
+                                                      op.getValue().convertToFloat(), target)), op, full);
 }
 
 OpLowering lowerCropping(nn::Cropping2DOp op, const TargetInfo &target) {

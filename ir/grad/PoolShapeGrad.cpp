@@ -1,4 +1,4 @@
-// Gradients of pooling and of the shape ops (Flatten, Reshape, Concatenate).
+// Gradients of pooling and of the shape ops (Flatten, Reshape, Concatenate, Transpose).
 #include "ir/grad/GradUtils.h"
 
 using namespace mlir;
@@ -48,6 +48,20 @@ LogicalResult FlattenOp::buildGradient(OpBuilder &b, GradientState &s) {
 
 LogicalResult ReshapeOp::buildGradient(OpBuilder &b, GradientState &s) {
   return reshapeBack(b, s, *this);
+}
+
+/// Transpose: dY permuted back (the inverse permutation).
+LogicalResult TransposeOp::buildGradient(OpBuilder &b, GradientState &s) {
+  Value dy = s.gradientOf(getOutput());
+  if (!dy || !s.needsGradient(getInput()))
+    return success();
+  SmallVector<int64_t> inverse(getPerm().size());
+  for (auto [i, p] : llvm::enumerate(getPerm()))
+    inverse[p] = (int64_t)i;
+  s.accumulate(b, getInput(),
+               b.create<TransposeOp>(getLoc(), getInput().getType(), dy,
+                                     b.getDenseI64ArrayAttr(inverse), StringAttr()));
+  return success();
 }
 
 LogicalResult ConcatenateOp::buildGradient(OpBuilder &b, GradientState &s) {

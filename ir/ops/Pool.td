@@ -42,7 +42,9 @@ class NN_SpatialOp<string mnemonic, string keras, string what, dag attrs>
 }
 
 def NN_ZeroPadding2DOp : NN_SpatialOp<"zero_padding2d", "ZeroPadding2D",
-    "zero rows and columns around each image", (ins DenseI64ArrayAttr:$sides)>;
+    "constant rows and columns around each image (zeros unless `value` says; the ONNX "
+    "importer pads max pooling with -inf)",
+    (ins DenseI64ArrayAttr:$sides, DefaultValuedAttr<F32Attr, "0.0f">:$value)>;
 def NN_Cropping2DOp : NN_SpatialOp<"cropping2d", "Cropping2D",
     "rows and columns removed from each image's sides", (ins DenseI64ArrayAttr:$sides)>;
 // interpolation "nearest" repeats each pixel; "bilinear" interpolates between the four

@@ -148,7 +148,7 @@ LogicalResult Cropping2DOp::buildGradient(OpBuilder &b, GradientState &s) {
   if (dy && s.needsGradient(getInput()))
     s.accumulate(b, getInput(),
                  b.create<ZeroPadding2DOp>(getLoc(), getInput().getType(), dy, getSidesAttr(),
-                                           StringAttr()));
+                                           b.getF32FloatAttr(0.0f), StringAttr()));
   return success();
 }
 

@@ -1,4 +1,4 @@
-// Flatten, Reshape, Concatenate: shape inference and verifiers.
+// Flatten, Reshape, Concatenate, Transpose: shape inference and verifiers.
 #include "ir/NNOps.h"
 #include "ir/ShapeUtils.h"
 
@@ -119,6 +119,28 @@ LogicalResult ConcatenateOp::inferReturnTypes(MLIRContext *, std::optional<Locat
     }
   }
   inferred.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  auto in = rankedType(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (!in || (int64_t)perm.size() != in.getRank())
+    return shapeError(loc, "Permute needs one entry per axis of its " +
+                               llvm::Twine(in ? in.getRank() : 0) + "-D input, got " +
+                               llvm::Twine(perm.size()));
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> shape;
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    if (p < 0 || p >= (int64_t)perm.size() || seen[p] || (i == 0) != (p == 0))
+      return shapeError(loc, "Permute dims must be a permutation of the axes that keeps "
+                             "the batch axis 0 first");
+    seen[p] = true;
+    shape.push_back(in.getDimSize(p));
+  }
+  inferred.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }
 

@@ -287,7 +287,8 @@ int main(int argc, char **argv) {
             top = -c.getSides()[0], left = -c.getSides()[2];
           if (auto u = llvm::dyn_cast<nn::UpSampling2DOp>(o))
             sh = u.getSize()[0], sw = u.getSize()[1];
-          out.v.assign(out.size(), 0);
+          auto pad = llvm::dyn_cast<nn::ZeroPadding2DOp>(o);
+          out.v.assign(out.size(), pad ? (double)pad.getValue().convertToFloat() : 0.0);
           auto u = llvm::dyn_cast<nn::UpSampling2DOp>(o);
           if (u && u.getInterpolation() == "bilinear") {
             // TF2's resize: source (o + 0.5) / size - 0.5, both neighbours clamped.
@@ -404,6 +405,22 @@ int main(int argc, char **argv) {
               int64_t len = t.shape[axis] * inner;
               out.v.insert(out.v.end(), t.v.begin() + o * len, t.v.begin() + (o + 1) * len);
             }
+        })
+        .Case([&](nn::TransposeOp t) {
+          // out[i0, i1, ...] = x[j] where x's axis perm[k] is at index i_k.
+          size_t rank = out.shape.size();
+          std::vector<int64_t> inStride(rank, 1), idx(rank, 0);
+          for (size_t d = rank - 1; d > 0; --d) inStride[d - 1] = inStride[d] * x.shape[d];
+          out.v.resize(out.size());
+          for (int64_t flat = 0; flat < out.size(); ++flat) {
+            int64_t rest = flat, at = 0;
+            for (size_t d = rank; d-- > 0;) {
+              idx[d] = rest % out.shape[d];
+              rest /= out.shape[d];
+            }
+            for (size_t k = 0; k < rank; ++k) at += idx[k] * inStride[t.getPerm()[k]];
+            out.v[flat] = x.v[at];
+          }
         })
         .Case<nn::FlattenOp, nn::ReshapeOp, nn::DropoutOp, nn::RandomFlipOp,
               nn::RandomRotationOp, nn::RandomZoomOp>([&](Operation *) { out.v = x.v; })
