@@ -4,13 +4,13 @@
 #include "frontend/LayerTable.h"
 #include "frontend/TrainingConfig.h"
 #include "ir/Activation.h"
+#include "ir/CreateOp.h"
 #include "ir/NNOps.h"
 #include "ir/ShapeUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -166,22 +166,8 @@ mlir::Value ModelEmitter::weight(Object &layer, llvm::StringRef suffix,
 mlir::Value ModelEmitter::createOp(mlir::Location at, llvm::StringRef name,
                                    mlir::ValueRange operands,
                                    llvm::ArrayRef<mlir::NamedAttribute> attrs) {
-  mlir::OperationState state(at, ("nn." + name).str());
-  state.addOperands(operands);
-  state.addAttributes(attrs);
-  auto info = state.name.getRegisteredInfo();
-  assert(info && "unregistered nn op");
-  info->populateDefaultAttrs(state.attributes);
-  auto *infer = info->getInterface<mlir::InferTypeOpInterface>();
-  assert(infer && "nn layer ops infer their result types");
-  llvm::SmallVector<mlir::Type> types;
-  if (mlir::failed(infer->inferReturnTypes(ctx, at, state.operands,
-                                           state.attributes.getDictionary(ctx),
-                                           state.getRawProperties(), state.regions, types)))
-    throw ReportedError{};
-  state.addTypes(types);
-  mlir::Operation *op = builder.create(state);
-  if (mlir::failed(mlir::verify(op, /*verifyRecursively=*/false)))
+  mlir::Operation *op = nn::createInferred(builder, at, name, operands, attrs);
+  if (!op)
     throw ReportedError{};
   return op->getResult(0);
 }

@@ -123,7 +123,7 @@ Kernel transposeKernel(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> pe
   out(v) = in(at);
   // ---- schedule (CPU) ----
   if (!target.gpu && rank > 1) {
-    out.parallel(v[rank - 1]).vectorize(v[0], target.vector, TailStrategy::GuardWithIf);
+    out.parallel(v[rank - 1]);
   }
   return {"transpose", {in}, out};
 }

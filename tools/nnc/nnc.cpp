@@ -2,6 +2,7 @@
 #include "codegen/Build.h"
 #include "codegen/Target.h"
 #include "frontend/Frontend.h"
+#include "onnx/Import.h"
 #include "ir/ModelGraph.h"
 #include "ir/ModelSummary.h"
 #include "ir/Passes.h"
@@ -233,7 +234,9 @@ int main(int argc, char **argv) {
   nnc::tools::registerShortLineHandler(context, sourceMgr);
 
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      nnc::frontend::importNNFile(sourceMgr, &context);
+      llvm::StringRef(inputFile).ends_with(".onnx")
+          ? nnc::onnxfe::importOnnxFile(inputFile, &context)
+          : nnc::frontend::importNNFile(sourceMgr, &context);
   if (!module)
     return 1;
   if (inference && mlir::failed(nnc::passes::freezeWeights(*module, weightsFile)))
