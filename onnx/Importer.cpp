@@ -24,7 +24,7 @@ void fail(const std::string &message) { throw ImportError{message}; }
 
 namespace {
 
-constexpr int64_t kMinOpset = 7, kMaxOpset = 17;
+constexpr int64_t kMinOpset = 6, kMaxOpset = 17;
 
 /// ONNX dimension (kBatchDim for the batch) to the nn type's (dynamic).
 int64_t toNN(int64_t d) { return d == kBatchDim ? mlir::ShapedType::kDynamic : d; }
@@ -116,7 +116,7 @@ mlir::OwningOpRef<mlir::ModuleOp> Importer::run(const onnx::ModelProto &model) {
     fail("sparse initializers are not supported");
 
   std::string name = g.name().empty() ? "model" : g.name();
-  mlir::Location fileLoc = mlir::NameLoc::get(b.getStringAttr(path));
+  mlir::Location fileLoc = mlir::FileLineColLoc::get(b.getStringAttr(path), 0, 0);
   module = mlir::ModuleOp::create(fileLoc, llvm::StringRef(name));
   mlir::OwningOpRef<mlir::ModuleOp> owned(module);
 
@@ -138,12 +138,14 @@ mlir::OwningOpRef<mlir::ModuleOp> Importer::run(const onnx::ModelProto &model) {
       fail(fmt::format("graph input '{}' is not a tensor (sequences and maps are not "
                        "supported)", in.name()));
     if (type.tensor_type().elem_type() != onnx::TensorProto::FLOAT)
-      fail(fmt::format("graph input '{}' has element type {}: nnc models take float inputs",
+      fail(fmt::format("graph input '{}' has element type {}, which is not supported: nnc "
+                       "models take float inputs",
                        in.name(),
                        onnx::TensorProto::DataType_Name(type.tensor_type().elem_type())));
-    if (!type.tensor_type().has_shape() || type.tensor_type().shape().dim_size() == 0)
-      fail(fmt::format("graph input '{}' has no shape or is a scalar: nnc needs the batch "
-                       "as its first dimension",
+    if (!type.tensor_type().has_shape() || type.tensor_type().shape().dim_size() < 2)
+      fail(fmt::format("graph input '{}' has no shape or fewer than 2 dimensions, which is "
+                       "not supported: nnc needs the batch first and a sample of at least "
+                       "one more dimension",
                        in.name()));
     std::vector<int64_t> shape;
     llvm::SmallVector<int64_t> nnShape;

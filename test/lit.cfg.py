@@ -30,6 +30,16 @@ else:
     config.environment["NNC_CACHE_DIR"] = lit_config.params.get(
         "nnc_cache_dir", os.path.join(config.nnc_obj_root, "kernel-cache"))
     config.substitutions.append(("%nncroot", config.nnc_src_root))
+    # The ONNX tests' Python: one that has onnx, torch and torchvision (Debian's
+    # python3 when the running one, e.g. a virtual environment, lacks them).
+    import subprocess
+    pyonnx = sys.executable
+    for candidate in (sys.executable, "/usr/bin/python3"):
+        if subprocess.run([candidate, "-c", "import onnx, torch, torchvision"],
+                          capture_output=True).returncode == 0:
+            pyonnx = candidate
+            break
+    config.substitutions.append(("%pyonnx", pyonnx))
     import shutil
     if shutil.which("dot"):
         config.available_features.add("graphviz")
