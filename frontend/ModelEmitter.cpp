@@ -106,7 +106,7 @@ std::string LayerEmitter::activation(llvm::StringRef arg) {
                            "' must be an activation name such as \"relu\" (or a "
                            "LeakyReLU(...) object on Dense and Conv layers), got " +
                            v.describe());
-  if (name == "leaky_relu" || nn::isKnownActivation(name))
+  if (name == "leaky_relu" || nn::isKerasActivation(name))
     return name;
   std::string list;
   for (llvm::StringRef n : nn::knownActivations())

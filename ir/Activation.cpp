@@ -23,6 +23,17 @@ llvm::ArrayRef<ActivationInfo> activationTable() {
       {"hard_sigmoid", K::HardSigmoid, false, false, false},
       {"softplus", K::Softplus, false, false, false},
       {"relu6", K::Relu6, false, false, false},
+      {"exponential", K::Exponential, false, false, false},
+      {"softsign", K::Softsign, false, false, false},
+      {"log", K::Log, true, false, false, false},
+      {"sqrt", K::Sqrt, false, false, false, false},
+      {"abs", K::Abs, true, false, false, false},
+      {"reciprocal", K::Reciprocal, false, false, false, false},
+      {"floor", K::Floor, false, false, false, false},
+      {"ceil", K::Ceil, false, false, false, false},
+      {"sin", K::Sin, true, false, false, false},
+      {"cos", K::Cos, true, false, false, false},
+      {"erf", K::Erf, true, false, false, false},
   };
   return table;
 }
@@ -38,13 +49,19 @@ llvm::ArrayRef<llvm::StringRef> knownActivations() {
   static const std::vector<llvm::StringRef> names = [] {
     std::vector<llvm::StringRef> n;
     for (const ActivationInfo &a : activationTable())
-      n.push_back(a.name);
+      if (a.keras)
+        n.push_back(a.name);
     return n;
   }();
   return names;
 }
 
 bool isKnownActivation(llvm::StringRef name) { return findActivation(name) != nullptr; }
+
+bool isKerasActivation(llvm::StringRef name) {
+  const ActivationInfo *a = findActivation(name);
+  return a && a->keras;
+}
 
 bool activationNeedsInput(llvm::StringRef name) {
   const ActivationInfo *a = findActivation(name);

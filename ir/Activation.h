@@ -13,7 +13,9 @@ namespace nnc::nn {
 
 enum class ActivationKind : uint8_t {
   Linear, Relu, Sigmoid, Tanh, Softmax, LeakyRelu,
-  Elu, Selu, Gelu, Swish, HardSigmoid, Softplus, Relu6,
+  Elu, Selu, Gelu, Swish, HardSigmoid, Softplus, Relu6, Exponential, Softsign,
+  // Elementwise maths the ONNX importer maps its unary ops to (no Keras name).
+  Log, Sqrt, Abs, Reciprocal, Floor, Ceil, Sin, Cos, Erf,
 };
 
 struct ActivationInfo {
@@ -29,6 +31,8 @@ struct ActivationInfo {
   bool signOnly = false;
   /// Normalises over the last axis (softmax): not elementwise.
   bool rowwise = false;
+  /// A Keras activation a .nn file may name; the others are ONNX's unary maths.
+  bool keras = true;
 };
 
 /// Every activation, in the order error messages list them.
@@ -37,10 +41,13 @@ llvm::ArrayRef<ActivationInfo> activationTable();
 /// The activation named `name` (Keras's name or an alias such as "silu"), or null.
 const ActivationInfo *findActivation(llvm::StringRef name);
 
-/// The names activationTable() knows, for error messages and suggestions.
+/// The Keras names activationTable() knows, for error messages and suggestions.
 llvm::ArrayRef<llvm::StringRef> knownActivations();
 
+/// Any activation of the table (what nn ops accept).
 bool isKnownActivation(llvm::StringRef name);
+/// One a .nn file may name (Keras's).
+bool isKerasActivation(llvm::StringRef name);
 
 /// Whether `name` (known) takes its derivative from the input.
 bool activationNeedsInput(llvm::StringRef name);

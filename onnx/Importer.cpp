@@ -242,6 +242,20 @@ void Importer::importNode(const onnx::NodeProto &n) {
                    n.op_type(), opsetVersion, supportedList()));
 }
 
+void Importer::convertAs(const onnx::NodeProto &n, void (*convert)(Importer &)) {
+  const onnx::NodeProto *saved = current;
+  current = &n;
+  convert(*this);
+  current = saved;
+}
+
+Tensor &Importer::lookup(const std::string &name) {
+  auto it = values.find(name);
+  if (it == values.end())
+    fail(fmt::format("no value named '{}'", name));
+  return it->second;
+}
+
 // ---- inputs, outputs, attributes ----
 
 bool Importer::hasInput(int i) const {

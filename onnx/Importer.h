@@ -84,6 +84,13 @@ public:
   mlir::Value asOnnx(Tensor &t);
   mlir::Value asNHWC(Tensor &t);
 
+  /// Runs `convert` on `n`, a rewritten form of the current node (a 1-D op lifted
+  /// to 2-D), whose inputs and outputs are named values (see define).
+  void convertAs(const onnx::NodeProto &n, void (*convert)(Importer &));
+  /// Defines or looks up a value by name (a converter's temporaries).
+  void define(const std::string &name, Tensor t) { values[name] = std::move(t); }
+  Tensor &lookup(const std::string &name);
+
   mlir::OpBuilder &builder() { return b; }
   mlir::NamedAttribute i64(llvm::StringRef name, int64_t v);
   mlir::NamedAttribute i64s(llvm::StringRef name, llvm::ArrayRef<int64_t> v);
@@ -126,6 +133,9 @@ llvm::ArrayRef<OpConverter> shapeConverters();
 
 /// Fails the current node's import with `message`.
 [[noreturn]] void fail(const std::string &message);
+
+/// Output 0 = nn.activation `kind` of input 0, in whatever layout it is held.
+void emitActivation(Importer &im, llvm::StringRef kind, float alpha = 0.3f);
 
 } // namespace nnc::onnxfe
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cfloat>
 #include <cmath>
@@ -96,8 +97,50 @@ llvm::SmallVector<mlir::NamedAttribute> windowAttrs(Importer &im, const std::arr
           im.i64s("dilation", {a[0].dilation, a[1].dilation}), im.str("padding", padding)};
 }
 
+/// A 1-D window op (N, C, L) run as its 2-D form over (N, C, 1, L): the window
+/// attributes get a leading 1 (pads: 0 before and after), a 3-D weight a unit height;
+/// the 2-D result is reshaped back to (N, C', L').
+void lift1D(Importer &im, void (*convert)(Importer &)) {
+  onnx::NodeProto n = im.node();
+  std::string tag = "#2d";
+  for (auto &a : *n.mutable_attribute()) {
+    if (a.name() == "kernel_shape" || a.name() == "strides" || a.name() == "dilations") {
+      a.mutable_ints()->Add(1);
+      std::rotate(a.mutable_ints()->rbegin(), a.mutable_ints()->rbegin() + 1,
+                  a.mutable_ints()->rend());
+    } else if (a.name() == "pads" && a.ints_size() == 2) {
+      int64_t before = a.ints(0), after = a.ints(1);
+      a.clear_ints();
+      for (int64_t v : {int64_t(0), before, int64_t(0), after})
+        a.add_ints(v);
+    }
+  }
+  Tensor x = im.input(0);
+  mlir::Value v = im.asOnnx(x);
+  llvm::SmallVector<int64_t> shape4{x.shape[1], 1, x.shape[2]};
+  im.define(n.input(0) + tag, im.computed(im.op("reshape", {v}, {im.i64s("shape", shape4)})));
+  n.set_input(0, n.input(0) + tag);
+  if (n.op_type() == "Conv" && im.input(1).isConstant() && im.input(1).rank() == 3) {
+    Tensor w = im.input(1);
+    Constant c = *w.constant;
+    c.shape = {c.shape[0], c.shape[1], 1, c.shape[2]};
+    Tensor w4 = Importer::constant(std::move(c));
+    w4.initializer = w.initializer;
+    im.define(n.input(1) + tag, w4);
+    n.set_input(1, n.input(1) + tag);
+  }
+  std::string out = n.output(0);
+  n.set_output(0, out + tag);
+  im.convertAs(n, convert);
+  Tensor &y = im.lookup(out + tag);
+  llvm::SmallVector<int64_t> shape3{y.shape[1], y.shape[3]};
+  im.setOutput(0, im.computed(im.op("reshape", {im.asOnnx(y)}, {im.i64s("shape", shape3)})));
+}
+
 void convertConv(Importer &im) {
   Tensor &x = im.input(0);
+  if (x.rank() == 3)
+    return lift1D(im, convertConv);
   const Tensor &w = im.input(1);
   if (!w.isConstant())
     fail("the weights (input 1) must be an initializer; computed weights are not supported");
@@ -166,6 +209,8 @@ int64_t ceilExtra(const Axis &a) {
 
 template <bool Max> void convertPool(Importer &im) {
   Tensor &x = im.input(0);
+  if (x.rank() == 3)
+    return lift1D(im, convertPool<Max>);
   if (x.rank() != 4)
     fail(fmt::format("{}-D pooling is not supported yet (the kernels are 2-D)", x.rank() - 2));
   if (im.outputUsed(1))
@@ -197,6 +242,8 @@ template <bool Max> void convertPool(Importer &im) {
 
 void convertGlobalAveragePool(Importer &im) {
   Tensor &x = im.input(0);
+  if (x.rank() == 3)
+    return lift1D(im, convertGlobalAveragePool);
   if (x.rank() != 4)
     fail("only 4-D (N, C, H, W) inputs are supported");
   mlir::Value y = im.op("global_avg_pool2d", {im.asNHWC(x)}, {im.boolean("keepdims", true)});
@@ -205,6 +252,8 @@ void convertGlobalAveragePool(Importer &im) {
 
 void convertGlobalMaxPool(Importer &im) {
   Tensor &x = im.input(0);
+  if (x.rank() == 3)
+    return lift1D(im, convertGlobalMaxPool);
   if (x.rank() != 4)
     fail("only 4-D (N, C, H, W) inputs are supported");
   int64_t h = x.shape[2], w = x.shape[3];
@@ -260,8 +309,11 @@ void convertMatMul(Importer &im) {
 
 void convertBatchNormalization(Importer &im) {
   Tensor &x = im.input(0);
+  if (x.rank() == 3)
+    return lift1D(im, convertBatchNormalization);
   if (x.rank() != 4 && x.rank() != 2)
-    fail(fmt::format("{}-D inputs are not supported (only (N, C) and (N, C, H, W))", x.rank()));
+    fail(fmt::format("{}-D inputs are not supported (only (N, C), (N, C, L) and (N, C, H, W))",
+                     x.rank()));
   for (int i = 1; i < 5; ++i)
     if (!im.input(i).isConstant())
       fail(fmt::format("input {} must be an initializer", i));
@@ -278,13 +330,7 @@ void convertBatchNormalization(Importer &im) {
 
 /// An activation applied to the input in whatever layout it is held.
 void activation(Importer &im, llvm::StringRef kind, float alpha = 0.3f) {
-  Tensor &x = im.input(0);
-  if (x.isConstant())
-    fail("activations of constants are not folded");
-  llvm::SmallVector<mlir::NamedAttribute> attrs{im.str("kind", kind)};
-  if (kind == "leaky_relu")
-    attrs.push_back(im.f32("alpha", alpha));
-  im.setOutput(0, im.computed(im.op("activation", {x.value}, attrs), x.nhwc));
+  emitActivation(im, kind, alpha);
 }
 
 void convertRelu(Importer &im) { activation(im, "relu"); }
@@ -373,6 +419,16 @@ void convertSoftmax(Importer &im) {
   im.setOutput(0, im.computed(y));
 }
 
+/// log(softmax(x)) over the same axis (Softmax's conversion, then a log).
+void convertLogSoftmax(Importer &im) {
+  onnx::NodeProto n = im.node();
+  std::string out = n.output(0);
+  n.set_output(0, out + "#softmax");
+  im.convertAs(n, convertSoftmax);
+  Tensor &p = im.lookup(out + "#softmax");
+  im.setOutput(0, im.computed(im.op("activation", {p.value}, {im.str("kind", "log")}), p.nhwc));
+}
+
 void convertDropout(Importer &im) {
   Tensor &x = im.input(0);
   if (im.outputUsed(1))
@@ -386,6 +442,32 @@ void convertDropout(Importer &im) {
 }
 
 void convertIdentity(Importer &im) { im.setOutput(0, im.input(0)); }
+
+/// Constant-mode Pad of the height and width of an (N, C, H, W) tensor.
+void convertPad(Importer &im) {
+  Tensor &x = im.input(0);
+  std::string mode = im.attrString("mode", "constant");
+  if (mode != "constant")
+    fail(fmt::format("mode '{}' is not supported (only 'constant')", mode));
+  std::vector<int64_t> pads =
+      im.opset() < 11 ? im.attrInts(im.opset() < 2 ? "paddings" : "pads")
+                      : im.constantInput(1, "pads").ints();
+  float value = im.opset() < 11 ? im.attrFloat("value", 0.0f)
+                : im.hasInput(2)  ? im.constantInput(2, "constant_value").floats().at(0)
+                                  : 0.0f;
+  if (im.opset() >= 11 && im.hasInput(3))
+    fail("the axes input is not supported");
+  if (x.rank() != 4 || pads.size() != 8 || pads[0] || pads[1] || pads[4] || pads[5])
+    fail("only padding the height and width of an (N, C, H, W) tensor is supported");
+  for (int64_t p : pads)
+    if (p < 0)
+      fail("negative pads (cropping) are not supported");
+  llvm::SmallVector<mlir::NamedAttribute> attrs{
+      im.i64s("sides", {pads[2], pads[6], pads[3], pads[7]})};
+  if (value != 0.0f)
+    attrs.push_back(im.f32("value", value));
+  im.setOutput(0, im.computed(im.op("zero_padding2d", {im.asNHWC(x)}, attrs), true));
+}
 
 const OpConverter kConverters[] = {
     {"Conv", convertConv},
@@ -406,11 +488,23 @@ const OpConverter kConverters[] = {
     {"HardSigmoid", convertHardSigmoid},
     {"Clip", convertClip},
     {"Softmax", convertSoftmax},
+    {"LogSoftmax", convertLogSoftmax},
     {"Dropout", convertDropout},
     {"Identity", convertIdentity},
+    {"Pad", convertPad},
 };
 
 } // namespace
+
+void emitActivation(Importer &im, llvm::StringRef kind, float alpha) {
+  Tensor &x = im.input(0);
+  if (x.isConstant())
+    fail("activations of constants are not folded");
+  llvm::SmallVector<mlir::NamedAttribute> attrs{im.str("kind", kind)};
+  if (kind == "leaky_relu")
+    attrs.push_back(im.f32("alpha", alpha));
+  im.setOutput(0, im.computed(im.op("activation", {x.value}, attrs), x.nhwc));
+}
 
 llvm::ArrayRef<OpConverter> computeConverters() { return kConverters; }
 

@@ -172,9 +172,10 @@ template <int Kind> void convertBinary(Importer &im) {
   computedMerge(im, op.merge);
 }
 
-template <typename F> void unaryFold(Importer &im, F fn, bool keepInt, const char *what) {
+/// A unary op: folded on a constant, else the activation `kind` (nn.activation).
+template <typename F> void unary(Importer &im, F fn, bool keepInt, llvm::StringRef kind) {
   if (!im.input(0).isConstant())
-    fail(fmt::format("{} of a computed tensor is not supported yet", what));
+    return emitActivation(im, kind);
   im.setOutput(0, Importer::constant(foldUnary(*im.input(0).constant, fn, keepInt)));
 }
 
@@ -183,18 +184,29 @@ void convertNeg(Importer &im) {
   if (!x.isConstant())
     return im.setOutput(0, im.computed(im.op("rescaling", {x.value}, {im.f32("scale", -1)}),
                                        x.nhwc));
-  unaryFold(im, [](double v) { return -v; }, true, "Neg");
+  im.setOutput(0, Importer::constant(foldUnary(*x.constant, [](double v) { return -v; }, true)));
 }
-void convertSqrt(Importer &im) { unaryFold(im, [](double v) { return std::sqrt(v); }, false, "Sqrt"); }
-void convertExp(Importer &im) { unaryFold(im, [](double v) { return std::exp(v); }, false, "Exp"); }
-void convertLog(Importer &im) { unaryFold(im, [](double v) { return std::log(v); }, false, "Log"); }
-void convertAbs(Importer &im) { unaryFold(im, [](double v) { return std::fabs(v); }, true, "Abs"); }
-void convertFloor(Importer &im) { unaryFold(im, [](double v) { return std::floor(v); }, true, "Floor"); }
-void convertCeil(Importer &im) { unaryFold(im, [](double v) { return std::ceil(v); }, true, "Ceil"); }
+void convertSqrt(Importer &im) { unary(im, [](double v) { return std::sqrt(v); }, false, "sqrt"); }
+void convertExp(Importer &im) { unary(im, [](double v) { return std::exp(v); }, false, "exponential"); }
+void convertLog(Importer &im) { unary(im, [](double v) { return std::log(v); }, false, "log"); }
+void convertAbs(Importer &im) { unary(im, [](double v) { return std::fabs(v); }, true, "abs"); }
+void convertFloor(Importer &im) { unary(im, [](double v) { return std::floor(v); }, true, "floor"); }
+void convertCeil(Importer &im) { unary(im, [](double v) { return std::ceil(v); }, true, "ceil"); }
 void convertReciprocal(Importer &im) {
-  unaryFold(im, [](double v) { return 1 / v; }, false, "Reciprocal");
+  unary(im, [](double v) { return 1 / v; }, false, "reciprocal");
 }
-void convertNot(Importer &im) { unaryFold(im, [](double v) { return double(v == 0); }, true, "Not"); }
+void convertSin(Importer &im) { unary(im, [](double v) { return std::sin(v); }, false, "sin"); }
+void convertCos(Importer &im) { unary(im, [](double v) { return std::cos(v); }, false, "cos"); }
+void convertErf(Importer &im) { unary(im, [](double v) { return std::erf(v); }, false, "erf"); }
+void convertSoftsign(Importer &im) {
+  unary(im, [](double v) { return v / (1 + std::fabs(v)); }, false, "softsign");
+}
+void convertNot(Importer &im) {
+  if (!im.input(0).isConstant())
+    fail("Not of a computed tensor is not supported (nnc's tensors are float)");
+  im.setOutput(0, Importer::constant(
+                      foldUnary(*im.input(0).constant, [](double v) { return double(v == 0); }, true)));
+}
 
 void convertWhere(Importer &im) {
   if (!allConstant(im))
@@ -230,6 +242,8 @@ const OpConverter kConverters[] = {
     {"Abs", convertAbs},             {"Floor", convertFloor},
     {"Ceil", convertCeil},           {"Reciprocal", convertReciprocal},
     {"Not", convertNot},             {"Where", convertWhere},
+    {"Sin", convertSin},             {"Cos", convertCos},
+    {"Erf", convertErf},             {"Softsign", convertSoftsign},
 };
 
 } // namespace

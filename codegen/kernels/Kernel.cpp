@@ -111,6 +111,32 @@ const ElementwiseMath kMath[] = {
      [](Expr y, Expr dy, float) { return dy * (1.0f - exp(-y)); }},
     {Act::Relu6, [](Expr x, float) { return clamp(x, 0.0f, 6.0f); },
      [](Expr y, Expr dy, float) { return select(y > 0.0f && y < 6.0f, dy, 0.0f); }},
+    // exponential: e^x, its own derivative.
+    {Act::Exponential, [](Expr x, float) { return exp(x); },
+     [](Expr y, Expr dy, float) { return dy * y; }},
+    // softsign: x / (1 + |x|); derivative 1 / (1 + |x|)^2 = (1 - |y|)^2.
+    {Act::Softsign, [](Expr x, float) { return x / (1.0f + abs(x)); },
+     [](Expr y, Expr dy, float) { return dy * (1.0f - abs(y)) * (1.0f - abs(y)); }},
+    // ONNX's unary maths (derivatives from x where the table says so).
+    {Act::Log, [](Expr x, float) { return log(x); },
+     [](Expr x, Expr dy, float) { return dy / x; }},
+    {Act::Sqrt, [](Expr x, float) { return sqrt(x); },
+     [](Expr y, Expr dy, float) { return dy * 0.5f / y; }},
+    {Act::Abs, [](Expr x, float) { return abs(x); },
+     [](Expr x, Expr dy, float) { return select(x > 0.0f, dy, select(x < 0.0f, -dy, 0.0f)); }},
+    {Act::Reciprocal, [](Expr x, float) { return 1.0f / x; },
+     [](Expr y, Expr dy, float) { return -dy * y * y; }},
+    {Act::Floor, [](Expr x, float) { return floor(x); },
+     [](Expr, Expr dy, float) { return 0.0f * dy; }},
+    {Act::Ceil, [](Expr x, float) { return ceil(x); },
+     [](Expr, Expr dy, float) { return 0.0f * dy; }},
+    {Act::Sin, [](Expr x, float) { return sin(x); },
+     [](Expr x, Expr dy, float) { return dy * cos(x); }},
+    {Act::Cos, [](Expr x, float) { return cos(x); },
+     [](Expr x, Expr dy, float) { return -dy * sin(x); }},
+    // erf: derivative 2 / sqrt(pi) e^(-x^2).
+    {Act::Erf, [](Expr x, float) { return erf(x); },
+     [](Expr x, Expr dy, float) { return dy * 1.12837917f * exp(-x * x); }},
 };
 
 const ElementwiseMath &mathOf(Act kind) {

@@ -90,6 +90,8 @@ double act(double x, llvm::StringRef kind, double alpha) {
   if (kind == "hard_sigmoid") return std::min(std::max(x / 6 + 0.5, 0.0), 1.0);
   if (kind == "softplus") return std::log1p(std::exp(x));
   if (kind == "relu6") return std::min(std::max(x, 0.0), 6.0);
+  if (kind == "exponential") return std::exp(x);
+  if (kind == "softsign") return x / (1 + std::fabs(x));
   if (kind == "linear") return x;
   die("nnc-reference: no reference for activation " + kind.str());
 }
