@@ -2,6 +2,7 @@
 #include "codegen/Build.h"
 #include "codegen/Target.h"
 #include "frontend/Frontend.h"
+#include "onnx/Export.h"
 #include "onnx/Import.h"
 #include "ir/ModelGraph.h"
 #include "ir/ModelSummary.h"
@@ -36,7 +37,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { None, MLIR, TrainMLIR, Summary, Dot, LLVM, Obj, Header, Halide, Asm };
+enum class Emit { None, MLIR, TrainMLIR, Summary, Dot, LLVM, Obj, Header, Halide, Asm, Onnx };
 
 cl::OptionCategory nncCategory("nnc options");
 
@@ -60,7 +61,9 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::Obj, "obj", "the host code as an object file"),
                clEnumValN(Emit::Header, "header", "the C header of the output"),
                clEnumValN(Emit::Halide, "halide", "every kernel's Halide lowered statement"),
-               clEnumValN(Emit::Asm, "asm", "the host code's and every kernel's assembly")),
+               clEnumValN(Emit::Asm, "asm", "the host code's and every kernel's assembly"),
+               clEnumValN(Emit::Onnx, "onnx",
+                          "the inference graph as an ONNX model (opset 13; needs --weights)")),
     cl::cat(nncCategory));
 
 cl::opt<std::string> target("target",
@@ -99,6 +102,8 @@ int error(const llvm::Twine &message) {
 
 /// The largest model source and checkpoint nnc reads.
 constexpr uint64_t kMaxModelBytes = 64ull << 20, kMaxCheckpointBytes = 16ull << 30;
+/// protobuf's limit for one message: larger ONNX weights travel as external data.
+constexpr uint64_t kMaxOnnxBytes = (2ull << 30) - 1;
 
 /// The files this run reads and writes, for checkOutputs: an output never
 /// replaces the model, the checkpoint it freezes, or another output.
@@ -207,7 +212,9 @@ int main(int argc, char **argv) {
       return error("cannot write '" + outputFile + "': the folder '" + dir + "' does not exist");
   }
   if (inputFile != "-")
-    if (std::string problem = nnc::tools::checkInput(inputFile, "the model", kMaxModelBytes);
+    if (std::string problem = nnc::tools::checkInput(
+            inputFile, "the model",
+            llvm::StringRef(inputFile).ends_with(".onnx") ? kMaxOnnxBytes : kMaxModelBytes);
         !problem.empty())
       return error(problem);
   if (weightsFile.getNumOccurrences() && weightsFile.empty())
@@ -217,7 +224,7 @@ int main(int argc, char **argv) {
                                                      kMaxCheckpointBytes);
         !problem.empty())
       return error(problem);
-  if (!weightsFile.empty() && !inference)
+  if (!weightsFile.empty() && !inference && emit != Emit::Onnx)
     return error("--weights freezes a checkpoint into an inference build: add --inference (to "
                  "start training from a checkpoint, run the executable's fit --weights W)");
   std::string errorMessage;
@@ -241,6 +248,13 @@ int main(int argc, char **argv) {
     return 1;
   if (inference && mlir::failed(nnc::passes::freezeWeights(*module, weightsFile)))
     return 1;
+  if (emit == Emit::Onnx) { // the model as written, its weights frozen
+    std::string bytes;
+    if (mlir::failed(nnc::passes::freezeWeights(*module, weightsFile)) ||
+        mlir::failed(nnc::onnxfe::exportOnnx(*module, bytes)))
+      return 1;
+    return writeOutput([&](llvm::raw_ostream &os) { os << bytes; });
+  }
 
   // The model as written: its summary, the graph, and the -O0 build the memory
   // report compares with. Everything else takes the module after the -O pipeline.
