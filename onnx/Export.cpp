@@ -168,22 +168,16 @@ std::string Exporter::activation(llvm::StringRef kind, float alpha, const std::s
   };
   if (kind == "linear")
     return x;
-  if (kind == "relu")
-    return one("Relu");
-  if (kind == "sigmoid")
-    return one("Sigmoid");
-  if (kind == "tanh")
-    return one("Tanh");
-  if (kind == "elu")
-    return one("Elu");
-  if (kind == "selu")
-    return one("Selu");
-  if (kind == "softplus")
-    return one("Softplus");
-  if (kind == "softsign")
-    return one("Softsign");
-  if (kind == "exponential")
-    return one("Exp");
+  // Activations that are one ONNX op with its default attributes.
+  static const std::pair<llvm::StringRef, llvm::StringRef> kOneOp[] = {
+      {"relu", "Relu"}, {"sigmoid", "Sigmoid"},     {"tanh", "Tanh"}, {"elu", "Elu"},
+      {"selu", "Selu"}, {"softplus", "Softplus"}, {"softsign", "Softsign"},
+      {"exponential", "Exp"}, {"log", "Log"}, {"sqrt", "Sqrt"}, {"abs", "Abs"},
+      {"reciprocal", "Reciprocal"}, {"floor", "Floor"}, {"ceil", "Ceil"}, {"sin", "Sin"},
+      {"cos", "Cos"}, {"erf", "Erf"}};
+  for (auto [name, type] : kOneOp)
+    if (kind == name)
+      return one(type);
   if (kind == "softmax") {
     std::string y = fresh(x + "_softmax");
     attr(node("Softmax", {x}, {y}), "axis", int64_t(-1));

@@ -373,8 +373,69 @@ void convertClip(Importer &im) {
     return activation(im, "relu6");
   if (lo == 0.0f && std::isinf(hi) && hi > 0)
     return activation(im, "relu");
-  fail(fmt::format("Clip({}, {}) is not supported: only ReLU (0, inf) and ReLU6 (0, 6)", lo,
-                   hi));
+  // Other bounds through ReLU / ReLU6 and affine maps (each op has its gradient):
+  // clip(x, lo, inf) = relu(x - lo) + lo, clip(x, -inf, hi) = hi - relu(hi - x),
+  // clip(x, lo, hi) = lo + relu6((x - lo) 6 / (hi - lo)) (hi - lo) / 6.
+  Tensor &x = im.input(0);
+  if (x.isConstant() || std::isnan(lo) || std::isnan(hi) || lo > hi || (std::isinf(lo) && lo > 0) ||
+      (std::isinf(hi) && hi < 0))
+    fail(fmt::format("Clip({}, {}) of this input is not supported", lo, hi));
+  auto affine = [&](mlir::Value v, float scale, float offset) {
+    return im.op("rescaling", {v}, {im.f32("scale", scale), im.f32("offset", offset)});
+  };
+  auto act = [&](mlir::Value v, llvm::StringRef kind) {
+    return im.op("activation", {v}, {im.str("kind", kind)});
+  };
+  mlir::Value y;
+  if (std::isinf(lo) && std::isinf(hi))
+    return im.setOutput(0, x);
+  if (std::isinf(hi))
+    y = affine(act(affine(x.value, 1, -lo), "relu"), 1, lo);
+  else if (std::isinf(lo))
+    y = affine(act(affine(x.value, -1, hi), "relu"), -1, hi);
+  else if (lo == hi)
+    y = affine(x.value, 0, lo);
+  else
+    y = affine(act(affine(x.value, 6 / (hi - lo), -lo * 6 / (hi - lo)), "relu6"),
+               (hi - lo) / 6, lo);
+  im.setOutput(0, im.computed(y, x.nhwc));
+}
+
+/// PRelu with a constant slope: relu(x) - slope relu(-x); a per-channel slope (one per
+/// channel of an (N, C, ...) input) multiplies through a 1x1 depthwise convolution.
+void convertPRelu(Importer &im) {
+  Tensor &x = im.input(0);
+  if (x.rank() == 3 && !x.isConstant() && im.input(1).isConstant() &&
+      im.input(1).constant->count() > 1)
+    return lift1D(im, convertPRelu);
+  const Constant &slope = im.constantInput(1, "slope");
+  if (x.isConstant())
+    fail("PRelu of a constant is not folded");
+  mlir::Value pos = im.op("activation", {x.value}, {im.str("kind", "relu")});
+  mlir::Value neg = im.op("activation",
+                          {im.op("rescaling", {x.value}, {im.f32("scale", -1)})},
+                          {im.str("kind", "relu")});
+  mlir::Value scaled;
+  if (slope.count() == 1) {
+    scaled = im.op("rescaling", {neg}, {im.f32("scale", -slope.floats()[0])});
+  } else {
+    int64_t C = x.rank() >= 2 ? x.shape[1] : 0;
+    if (x.rank() != 4 || slope.count() != C)
+      fail("only one slope, or one per channel of an (N, C, H, W) input, is supported");
+    std::vector<float> k = slope.floats();
+    for (float &v : k)
+      v = -v;
+    Tensor t = im.computed(neg, x.nhwc);
+    mlir::Value in = im.asNHWC(t);
+    bool trainable = !im.input(1).initializer.empty();
+    scaled = im.op("depthwise_conv2d", {in, im.variable("prelu.slope", {1, 1, C, 1}, k, trainable)},
+                   {});
+    if (!x.nhwc) {
+      Tensor s = im.computed(scaled, true);
+      scaled = im.asOnnx(s);
+    }
+  }
+  im.setOutput(0, im.computed(im.op("add", {pos, scaled}, {}), x.nhwc));
 }
 
 void convertSoftmax(Importer &im) {
@@ -487,6 +548,7 @@ const OpConverter kConverters[] = {
     {"Selu", convertSelu},
     {"HardSigmoid", convertHardSigmoid},
     {"Clip", convertClip},
+    {"PRelu", convertPRelu},
     {"Softmax", convertSoftmax},
     {"LogSoftmax", convertLogSoftmax},
     {"Dropout", convertDropout},

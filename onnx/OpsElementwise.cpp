@@ -167,6 +167,16 @@ template <int Kind> void convertBinary(Importer &im) {
   }
   if (scalarRescale(im, op.name))
     return;
+  if (std::string(op.name) == "Div" && im.numInputs() == 2 && !im.input(0).isConstant() &&
+      !im.input(1).isConstant() && im.input(0).shape == im.input(1).shape) {
+    Tensor &y = im.input(1); // x / y = x * (1 / y)
+    Tensor r = im.computed(im.op("activation", {y.value}, {im.str("kind", "reciprocal")}), y.nhwc);
+    llvm::SmallVector<mlir::Value> values;
+    bool nhwc = y.nhwc && im.input(0).rank() == 4;
+    values.push_back(nhwc ? im.asNHWC(im.input(0)) : im.asOnnx(im.input(0)));
+    values.push_back(nhwc ? im.asNHWC(r) : im.asOnnx(r));
+    return im.setOutput(0, im.computed(im.op("merge", values, {im.str("kind", "multiply")}), nhwc));
+  }
   if (!op.merge)
     fail(fmt::format("{} of computed tensors is not supported yet", op.name));
   computedMerge(im, op.merge);
