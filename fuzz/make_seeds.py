@@ -25,6 +25,20 @@ for i, path in enumerate(sorted(glob.glob(repo + "/examples/*.nn") +
                                 glob.glob(repo + "/test/frontend/**/*.nn", recursive=True))):
     shutil.copy(path, os.path.join(out, "frontend", "%03d-%s" % (i, os.path.basename(path))))
 
+# ONNX: the importer tests' small models (needs python3-onnx) and every eighth model of
+# the backend test suites (libonnx-testdata), when present.
+os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
+models = os.path.join(out, "onnx-models")
+try:
+    subprocess.run([sys.executable, repo + "/test/onnx/Inputs/make_models.py", models],
+                   check=True, capture_output=True)
+except (OSError, subprocess.CalledProcessError):
+    pass
+suites = sorted(glob.glob("/usr/share/libonnx-testdata/data/*/test_*/model.onnx"))[::8]
+for i, path in enumerate(sorted(glob.glob(os.path.join(models, "*.onnx"))) + suites):
+    shutil.copy(path, os.path.join(out, "onnx", "%03d-model.onnx" % i))
+shutil.rmtree(models, ignore_errors=True)
+
 # IDX: 3 images of 2x2 and their labels; plain and gzip-compressed, train and test.
 images = struct.pack(">IIII", 0x803, 3, 2, 2) + bytes(range(12))
 labels = struct.pack(">II", 0x801, 3) + bytes([0, 1, 2])

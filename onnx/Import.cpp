@@ -19,8 +19,8 @@ namespace {
 /// protobuf refuses messages over 2 GiB; larger weights belong in external data.
 constexpr int64_t kMaxProtoBytes = (int64_t(1) << 31) - 1;
 
-void report(llvm::StringRef path, const std::string &message) {
-  llvm::errs() << fmt::format("{}: error: {}\n", path.str(), message);
+void report(llvm::raw_ostream &errors, llvm::StringRef path, const std::string &message) {
+  errors << fmt::format("{}: error: {}\n", path.str(), message);
 }
 
 } // namespace
@@ -28,36 +28,41 @@ void report(llvm::StringRef path, const std::string &message) {
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path, mlir::MLIRContext *ctx) {
   std::ifstream in(path.str(), std::ios::binary);
   if (!in) {
-    report(path, "cannot open the file");
+    report(llvm::errs(), path, "cannot open the file");
     return nullptr;
   }
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  std::string data = std::move(bytes).str();
+  return importOnnxBytes(std::move(bytes).str(), path, ctx, llvm::errs());
+}
+
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBytes(const std::string &data, llvm::StringRef path,
+                                                  mlir::MLIRContext *ctx,
+                                                  llvm::raw_ostream &errors) {
   if (data.empty()) {
-    report(path, "the file is empty: not an ONNX model");
+    report(errors, path, "the file is empty: not an ONNX model");
     return nullptr;
   }
   if ((int64_t)data.size() > kMaxProtoBytes) {
-    report(path, "the file is over 2 GiB: store the weights as external data");
+    report(errors, path, "the file is over 2 GiB: store the weights as external data");
     return nullptr;
   }
   onnx::ModelProto model;
   if (!model.ParseFromString(data)) {
-    report(path, "not an ONNX model: the file does not parse as an ONNX ModelProto "
-                 "(truncated, or another format)");
+    report(errors, path, "not an ONNX model: the file does not parse as an ONNX ModelProto "
+                         "(truncated, or another format)");
     return nullptr;
   }
   if (!model.has_graph() || model.opset_import_size() == 0) {
-    report(path, "not an ONNX model: no graph or no opset import (truncated, or "
-                 "another protobuf message)");
+    report(errors, path, "not an ONNX model: no graph or no opset import (truncated, or "
+                         "another protobuf message)");
     return nullptr;
   }
   try {
     Importer importer(ctx, path.str());
     return importer.run(model);
   } catch (const ImportError &e) {
-    report(path, e.message);
+    report(errors, path, e.message);
     return nullptr;
   }
 }

@@ -12,6 +12,12 @@ namespace nnc::onnxfe {
 /// On error prints `path: error: ...` naming the node, and returns null.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(llvm::StringRef path, mlir::MLIRContext *ctx);
 
+/// The same for a model already in memory (`bytes`), named `path` in messages and
+/// read for external data relative to it; errors go to `errors`.
+mlir::OwningOpRef<mlir::ModuleOp> importOnnxBytes(const std::string &bytes, llvm::StringRef path,
+                                                  mlir::MLIRContext *ctx,
+                                                  llvm::raw_ostream &errors);
+
 } // namespace nnc::onnxfe
 
 #endif // NNC_ONNX_IMPORT_H

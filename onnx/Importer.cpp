@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <deque>
+#include <stdexcept>
 
 namespace nnc::onnxfe {
 
@@ -229,12 +230,17 @@ void Importer::importNode(const onnx::NodeProto &n) {
   for (auto table : {computeConverters(), elementwiseConverters(), shapeConverters()})
     for (const OpConverter &c : table)
       if (n.op_type() == c.opType) {
+        if (n.output_size() == 0 || n.output(0).empty())
+          fail(fmt::format("node '{}' ({}) has no output", label, n.op_type()));
         try {
           c.convert(*this);
         } catch (ImportError &e) {
           e.message = fmt::format("node '{}' ({}, opset {}): {}", label, n.op_type(),
                                   opsetVersion, e.message);
           throw;
+        } catch (const std::exception &e) { // a list or tensor shorter than the op reads
+          throw ImportError{fmt::format("node '{}' ({}, opset {}): malformed: {}", label,
+                                        n.op_type(), opsetVersion, e.what())};
         }
         return;
       }
